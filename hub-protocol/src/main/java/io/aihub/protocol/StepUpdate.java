@@ -1,0 +1,34 @@
+package io.aihub.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/**
+ * Body of {@code PUT /api/v1/agents/{did}/tasks/{taskId}/step/{stepId}}: a partial step. The ids in
+ * the path are authoritative; ids, timestamps and unknown fields in the body are ignored, and an
+ * absent or null field keeps its stored value. {@code output}, {@code output_additional} and
+ * {@code output_artifacts} are free-form (agents send strings, arrays or objects) and are normalised
+ * when stored.
+ */
+public record StepUpdate(
+        @JsonProperty("step_status") Status stepStatus,
+        @JsonProperty("output") Object output,
+        @JsonProperty("output_additional") Object outputAdditional,
+        @JsonProperty("output_artifacts") Object outputArtifacts,
+        @JsonProperty("cost") Long cost,
+        @JsonProperty("is_last") Boolean isLast,
+        @JsonProperty("name") String name,
+        @JsonProperty("order") Integer order,
+        @JsonProperty("predecessor") String predecessor,
+        @JsonProperty("input_query") String inputQuery,
+        @JsonProperty("input_params") Object inputParams,
+        @JsonProperty("input_additional") Object inputAdditional,
+        @JsonProperty("input_artifacts") Object inputArtifacts) {
+
+    public StepUpdate {
+        Fields.requireNonNegative("cost", cost);
+        Fields.requirePositive("order", order);
+        Fields.requireArray("input_params", inputParams);
+        Fields.requireObject("input_additional", inputAdditional);
+        Fields.requireArray("input_artifacts", inputArtifacts);
+    }
+}
