@@ -1,0 +1,157 @@
+package io.aihub.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.aihub.protocol.ApiError;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of JDBC connections. Runs work in transactions and translates SQLState: a unique
+ * violation becomes a 409, a lost or refused connection a 503 (the pool reconnects by itself), and
+ * anything else a {@link StoreException}.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Creates the database named by the URL if it does not exist yet, applies the migrations and
+     * opens the pool.
+     */
+    public static Database open(DatabaseConfig config) {
+        createIfMissing(config);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(5_000);
+        hikari.setValidationTimeout(2_000);
+        hikari.setPoolName("hub-db");
+        hikari.setAutoCommit(false);
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        HikariDataSource pool = new HikariDataSource(hikari);
+        try {
+            Migrations.apply(pool);
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        return new Database(pool);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs work in a read-committed transaction and commits it. */
+    public <T> T transaction(Work<T> work) {
+        return run(work, false);
+    }
+
+    /** Runs read-only work on one consistent snapshot. */
+    public <T> T read(Work<T> work) {
+        return run(work, true);
+    }
+
+    /** True when a connection can be had and answers. */
+    public boolean isReachable() {
+        try (Connection connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private <T> T run(Work<T> work, boolean readOnly) {
+        try (Connection connection = pool.getConnection()) {
+            if (readOnly) {
+                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                connection.setReadOnly(true);
+            }
+            try {
+                T result = work.run(new Tx(connection));
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            } finally {
+                if (readOnly) {
+                    connection.setReadOnly(false);
+                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                }
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("23505")) {
+            return ApiError.conflict("already exists: " + detail(e));
+        }
+        if (e instanceof SQLTransientConnectionException || state.startsWith("08")
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+            return ApiError.unavailable("the database is unreachable right now; retry shortly", e);
+        }
+        return new StoreException("database error " + state + ": " + e.getMessage(), e);
+    }
+
+    private static String detail(SQLException e) {
+        if (e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
+                && psql.getServerErrorMessage().getDetail() != null) {
+            return psql.getServerErrorMessage().getDetail();
+        }
+        return e.getMessage();
+    }
+
+    private static void createIfMissing(DatabaseConfig config) {
+        String name = config.databaseName();
+        try (Connection connection = DriverManager.getConnection(config.maintenanceUrl())) {
+            try (var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
+                exists.setString(1, name);
+                try (var rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return;
+                    }
+                }
+            }
+            try (var create = connection.createStatement()) {
+                // The name was checked against [A-Za-z_][A-Za-z0-9_]* by DatabaseConfig: safe to quote.
+                create.execute("create database \"" + name + "\"");
+                LOG.info("created database {}", name);
+            }
+        } catch (SQLException e) {
+            if ("42P04".equals(e.getSQLState())) {
+                return; // another hub node created it first
+            }
+            throw new StoreException("cannot create database '" + name + "' via " + config.maintenanceUrl()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,26 @@
+package io.aihub.store.agent;
+
+import io.aihub.store.RowMapper;
+import io.aihub.store.Tx;
+
+/** SQL of the {@code agents} table and its row mapper. */
+final class AgentSql {
+    private AgentSql() {
+    }
+
+    static final String AGENT_INSERT = """
+            insert into agents (did, owner, name, description, created_at) values (?, ?, ?, ?, ?)
+            returning did, owner, name, description, created_at
+            """;
+
+    static final String AGENT_FIND = """
+            select did, owner, name, description, created_at from agents where did = ?
+            """;
+
+    static final String AGENT_LIST_BY_OWNER = """
+            select did, owner, name, description, created_at from agents where owner = ? order by created_at, did
+            """;
+
+    static final RowMapper<Agent> AGENT = row -> new Agent(row.getString("did"), row.getString("owner"),
+            row.getString("name"), row.getString("description"), Tx.instant(row, "created_at"));
+}

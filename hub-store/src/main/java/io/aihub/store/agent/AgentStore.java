@@ -1,0 +1,46 @@
+package io.aihub.store.agent;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Ids;
+import io.aihub.store.Database;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Optional;
+
+/** Registered agents. */
+public final class AgentStore {
+    private final Database database;
+    private final InstantSource clock;
+
+    public AgentStore(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public Agent register(String owner, String name, String description) {
+        if (name == null || name.isBlank() || name.length() > 200) {
+            throw ApiError.invalid("name", "is required: 1 to 200 characters naming the agent");
+        }
+        if (description != null && description.length() > 10_000) {
+            throw ApiError.invalid("description", "must be at most 10000 characters");
+        }
+        return database.transaction(tx -> tx.one(AgentSql.AGENT_INSERT, AgentSql.AGENT, Ids.newDid(), owner,
+                name.strip(), description == null ? "" : description, clock.instant().truncatedTo(ChronoUnit.MILLIS))
+                .orElseThrow());
+    }
+
+    public Optional<Agent> find(String did) {
+        return database.read(tx -> tx.one(AgentSql.AGENT_FIND, AgentSql.AGENT, did));
+    }
+
+    /** The agent if it exists and {@code owner} owns it; otherwise a 404 that does not tell which. */
+    public Agent findOwned(String did, String owner) {
+        return find(did).filter(agent -> agent.owner().equals(owner))
+                .orElseThrow(() -> ApiError.notFound("agent", did));
+    }
+
+    public List<Agent> listOwned(String owner) {
+        return database.read(tx -> tx.list(AgentSql.AGENT_LIST_BY_OWNER, AgentSql.AGENT, owner));
+    }
+}

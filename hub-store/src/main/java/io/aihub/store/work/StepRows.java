@@ -1,0 +1,50 @@
+package io.aihub.store.work;
+
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.store.Tx;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** New step rows, fully defaulted, inserted in one statement. */
+final class StepRows {
+    private StepRows() {
+    }
+
+    /** A step ready to insert; JSON fields are JSON text. */
+    record Row(String stepId, Status status, String name, int order, String predecessor, boolean isLast,
+               String inputQuery, String inputParams, String inputAdditional, String inputArtifacts, long cost) {
+    }
+
+    /** Inserts the rows and returns the stored steps in the order given. */
+    static List<StepRecord> insert(Tx tx, TaskRecord task, List<Row> rows, Instant now) throws SQLException {
+        List<StepRecord> stored = tx.list(StepSql.STEP_INSERT_MANY, StepSql.STEP,
+                task.taskId(), task.did(), task.owner(), now, now,
+                column(rows, Row::stepId),
+                column(rows, row -> row.status().wire()),
+                column(rows, Row::name),
+                rows.stream().map(Row::order).toArray(Integer[]::new),
+                column(rows, Row::predecessor),
+                rows.stream().map(Row::isLast).toArray(Boolean[]::new),
+                column(rows, Row::inputQuery),
+                column(rows, Row::inputParams),
+                column(rows, Row::inputAdditional),
+                column(rows, Row::inputArtifacts),
+                rows.stream().map(Row::cost).toArray(Long[]::new));
+        Map<String, Integer> position = new HashMap<>();
+        for (int i = 0; i < rows.size(); i++) {
+            position.put(rows.get(i).stepId(), i);
+        }
+        return stored.stream().sorted(Comparator.comparing(step -> position.get(step.stepId()))).toList();
+    }
+
+    private static String[] column(List<Row> rows, Function<Row, String> field) {
+        return rows.stream().map(field).toArray(String[]::new);
+    }
+}

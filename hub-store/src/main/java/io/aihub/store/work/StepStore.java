@@ -1,0 +1,242 @@
+package io.aihub.store.work;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.CreatedSteps;
+import io.aihub.protocol.Envelopes.StepList;
+import io.aihub.protocol.Envelopes.StepPage;
+import io.aihub.protocol.Ids;
+import io.aihub.protocol.NewStep;
+import io.aihub.protocol.Paging;
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.StepSearch;
+import io.aihub.protocol.StepUpdate;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.TaskUpdated;
+import io.aihub.store.Database;
+import io.aihub.store.Tx;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Steps as an agent's owner creates, updates, lists and searches them. Every write locks the task
+ * row first, so writes to one task apply one at a time and its events are appended in order.
+ */
+public final class StepStore {
+    /** The most steps one create request may carry. */
+    public static final int MAX_STEPS_PER_REQUEST = 1000;
+
+    private final Database database;
+    private final InstantSource clock;
+
+    public StepStore(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /**
+     * Adds steps to a task, defaulting what they leave out: id, predecessor (the latest step by order),
+     * order (after the highest) and status (Pending once the predecessor is Completed, else Not_Ready).
+     * Steps created Pending are announced.
+     */
+    public CreatedSteps create(String owner, String did, String taskId, List<NewStep> steps) {
+        if (steps.isEmpty() || steps.size() > MAX_STEPS_PER_REQUEST) {
+            throw ApiError.invalid("steps", "must hold between 1 and " + MAX_STEPS_PER_REQUEST + " steps, not " + steps.size());
+        }
+        Instant now = now();
+        return database.transaction(tx -> {
+            TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
+            if (task.taskStatus().isTerminal()) {
+                throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus() + " and takes no new steps");
+            }
+            StepChain chain = new StepChain(tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null));
+            List<StepRows.Row> rows = new ArrayList<>();
+            for (int i = 0; i < steps.size(); i++) {
+                rows.add(chain.add(steps.get(i), "steps[" + i + "]"));
+            }
+            List<StepRecord> created = StepRows.insert(tx, task, rows, now);
+            for (StepRecord step : created) {
+                if (step.stepStatus() == Status.Pending) {
+                    EventSql.append(tx, ProtocolEvent.STEP_UPDATED, taskId, did, owner, step, now);
+                }
+            }
+            return new CreatedSteps(taskId, created);
+        });
+    }
+
+    /**
+     * Applies a partial update to a step and drives its task: Completed with an effective
+     * {@code is_last} completes the task, Completed otherwise activates the successors, Failed fails
+     * the task. A step that is already Completed or Failed is returned unchanged and nothing is announced.
+     */
+    public StepRecord update(String owner, String did, String taskId, String stepId, StepUpdate update) {
+        Instant now = now();
+        return database.transaction(tx -> {
+            TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
+            StepRecord current = tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
+                    .orElseThrow(() -> ApiError.notFound("step", stepId));
+            if (current.stepStatus().isTerminal()) {
+                return current;
+            }
+            String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
+            String inputParams = update.inputParams() != null ? JsonShapes.json(update.inputParams())
+                    : update.inputAdditional() != null ? JsonShapes.entryArray(update.inputAdditional()) : null;
+            String inputAdditional = update.inputAdditional() != null ? JsonShapes.json(update.inputAdditional())
+                    : JsonShapes.mergedObject(update.inputParams());
+            StepRecord step = tx.one(StepSql.STEP_UPDATE, StepSql.STEP,
+                            update.stepStatus(), JsonShapes.text(update.output()),
+                            JsonShapes.object(update.outputAdditional()), JsonShapes.array(update.outputArtifacts()),
+                            update.cost(), update.isLast(), update.name(), update.order(), predecessor,
+                            update.inputQuery(), inputParams, inputAdditional, JsonShapes.json(update.inputArtifacts()),
+                            now, stepId, taskId)
+                    .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
+            if (step.stepStatus() == Status.Pending && current.stepStatus() != Status.Pending) {
+                EventSql.append(tx, ProtocolEvent.STEP_UPDATED, taskId, did, owner, step, now);
+            }
+            TaskRecord after = switch (step.stepStatus()) {
+                case Completed -> step.isLast()
+                        ? tx.one(TaskSql.TASK_COMPLETE, TaskSql.TASK, step.output(), step.outputAdditional(),
+                                step.outputArtifacts(), now, taskId).orElse(task)
+                        : activateSuccessors(tx, task, step, now);
+                case Failed -> tx.one(TaskSql.TASK_FAIL, TaskSql.TASK, step.output(), now, taskId).orElse(task);
+                case In_Progress -> progress(tx, taskId, true, now).orElse(task);
+                case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
+            };
+            if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
+                EventSql.append(tx, ProtocolEvent.TASK_UPDATED, taskId, did, owner, TaskUpdated.of(after), now);
+            }
+            return step;
+        });
+    }
+
+    /** Steps of one task by order, for its agent's owner or its creator. */
+    public StepList listForTask(String caller, String did, String taskId, Status status) {
+        return database.read(tx -> {
+            tx.one(TaskSql.TASK_FIND_VISIBLE, TaskSql.TASK, taskId, did, caller, caller)
+                    .orElseThrow(() -> ApiError.notFound("task", taskId));
+            List<StepRecord> steps = tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, status, status);
+            return new StepList(steps, steps.size());
+        });
+    }
+
+    /** Steps of the caller's agents (all, or those DIDs), newest first, at most {@link Paging#MAX_SIZE}. */
+    public StepList listOwned(String owner, Status status, List<String> dids) {
+        String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
+        return database.read(tx -> new StepList(
+                tx.list(StepSql.STEP_LIST_BY_OWNER, StepSql.STEP, owner, status, status, didFilter, didFilter,
+                        Paging.MAX_SIZE),
+                tx.one(StepSql.STEP_COUNT_BY_OWNER, TaskSql.COUNT, owner, status, status, didFilter, didFilter)
+                        .orElseThrow()));
+    }
+
+    public StepPage search(String owner, StepSearch search) {
+        Paging paging = search.paging();
+        Object[] filter = {owner, search.stepId(), search.stepId(), search.taskId(), search.taskId(), search.did(),
+                search.did(), search.name(), search.name(), search.stepStatus(), search.stepStatus()};
+        return database.read(tx -> new StepPage(
+                tx.list(StepSql.STEP_SEARCH, StepSql.STEP, Params.append(filter, paging.offset(), paging.skip())),
+                tx.one(StepSql.STEP_SEARCH_COUNT, TaskSql.COUNT, filter).orElseThrow(),
+                paging.page(), paging.offset()));
+    }
+
+    private TaskRecord activateSuccessors(Tx tx, TaskRecord task, StepRecord completed, Instant now)
+            throws SQLException {
+        List<StepRecord> activated = new ArrayList<>(tx.list(StepSql.STEP_ACTIVATE_SUCCESSORS, StepSql.STEP,
+                completed.output(), completed.outputArtifacts(), now, task.taskId(), completed.stepId()));
+        activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
+        for (StepRecord step : activated) {
+            EventSql.append(tx, ProtocolEvent.STEP_UPDATED, task.taskId(), task.did(), task.owner(), step, now);
+        }
+        return progress(tx, task.taskId(), true, now).orElse(task);
+    }
+
+    private static java.util.Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now)
+            throws SQLException {
+        return tx.one(TaskSql.TASK_PROGRESS, TaskSql.TASK, start, now, taskId);
+    }
+
+    private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
+        return tx.one(TaskSql.TASK_LOCK_OWNED, TaskSql.TASK, taskId, did, owner)
+                .orElseThrow(() -> ApiError.notFound("task", taskId));
+    }
+
+    private static String checkedPredecessor(Tx tx, String taskId, String stepId, String requested)
+            throws SQLException {
+        if (requested == null) {
+            return null;
+        }
+        String predecessor = Objects.requireNonNullElse(Ids.canonicalStepId(requested), requested);
+        if (predecessor.equals(stepId) || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId).isEmpty()) {
+            throw ApiError.invalid("predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
+        }
+        return predecessor;
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+
+    /** The steps of a task as new ones are appended: resolves each new step's defaults. */
+    private static final class StepChain {
+        private final Map<String, StepRecord> existing = new LinkedHashMap<>();
+        private final Map<String, StepRows.Row> added = new LinkedHashMap<>();
+        private String latest;
+        private int maxOrder;
+
+        StepChain(List<StepRecord> steps) {
+            for (StepRecord step : steps) {
+                existing.put(step.stepId(), step);
+                track(step.stepId(), step.order());
+            }
+        }
+
+        StepRows.Row add(NewStep step, String where) {
+            String id = Objects.requireNonNullElseGet(Ids.canonicalStepId(step.stepId()), Ids::newStepId);
+            if (existing.containsKey(id) || added.containsKey(id)) {
+                throw ApiError.conflict(where + ": step '" + id + "' already exists in this task");
+            }
+            String predecessor = step.predecessor() == null ? latest
+                    : Objects.requireNonNullElse(Ids.canonicalStepId(step.predecessor()), step.predecessor());
+            if (predecessor != null && !existing.containsKey(predecessor) && !added.containsKey(predecessor)) {
+                throw ApiError.invalid(where + ".predecessor",
+                        "must name an earlier step of this task, not '" + step.predecessor() + "'");
+            }
+            StepRecord done = predecessor == null ? null : existing.get(predecessor);
+            boolean runnable = predecessor == null || (done != null && done.stepStatus() == Status.Completed);
+            Status status = step.stepStatus() != null ? step.stepStatus() : runnable ? Status.Pending : Status.Not_Ready;
+            String inputQuery = step.inputQuery();
+            String inputArtifacts = JsonShapes.json(step.inputArtifacts());
+            if (done != null && done.stepStatus() == Status.Completed) {
+                inputQuery = inputQuery == null || inputQuery.isEmpty() ? done.output() : inputQuery;
+                inputArtifacts = inputArtifacts == null || inputArtifacts.equals("[]") ? done.outputArtifacts() : inputArtifacts;
+            }
+            String inputParams = step.inputParams() != null ? JsonShapes.json(step.inputParams())
+                    : JsonShapes.entryArray(step.inputAdditional());
+            String inputAdditional = step.inputAdditional() != null ? JsonShapes.json(step.inputAdditional())
+                    : JsonShapes.mergedObject(step.inputParams());
+            int order = step.order() != null ? step.order() : maxOrder + 1;
+            StepRows.Row row = new StepRows.Row(id, status, step.name(), order, predecessor,
+                    Boolean.TRUE.equals(step.isLast()), inputQuery, inputParams, inputAdditional, inputArtifacts,
+                    step.cost() == null ? 0 : step.cost());
+            added.put(id, row);
+            track(id, order);
+            return row;
+        }
+
+        private void track(String id, int order) {
+            if (latest == null || order >= maxOrder) {
+                latest = id;
+                maxOrder = order;
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.aihub.store.work;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.CreatedTask;
+import io.aihub.protocol.Envelopes.TaskList;
+import io.aihub.protocol.Envelopes.TaskPage;
+import io.aihub.protocol.Envelopes.TaskWithSteps;
+import io.aihub.protocol.Ids;
+import io.aihub.protocol.NewTask;
+import io.aihub.protocol.Paging;
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.TaskSearch;
+import io.aihub.store.Database;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Tasks as subscribers submit and read them, and as builders list and search them. */
+public final class TaskStore {
+    static final String FIRST_STEP_NAME = "init";
+
+    private final Database database;
+    private final InstantSource clock;
+
+    public TaskStore(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    /**
+     * Creates a Pending task and its Pending {@code init} step carrying the query, and announces the
+     * step, in one transaction.
+     */
+    public CreatedTask create(String did, String user, NewTask request) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String params = request.additionalParams() != null
+                ? JsonShapes.json(request.additionalParams()) : JsonShapes.entryArray(request.inputAdditional());
+        String additional = request.inputAdditional() != null
+                ? JsonShapes.json(request.inputAdditional()) : JsonShapes.mergedObject(request.additionalParams());
+        String artifacts = JsonShapes.array(request.artifacts());
+        return database.transaction(tx -> {
+            TaskRecord task = tx.one(TaskSql.TASK_INSERT, TaskSql.TASK, Ids.newTaskId(), user,
+                            request.name(), request.query(), params, additional, artifacts, now, now, did)
+                    .orElseThrow(() -> ApiError.notFound("agent", did));
+            StepRecord init = StepRows.insert(tx, task, List.of(new StepRows.Row(
+                    Ids.newStepId(), Status.Pending, FIRST_STEP_NAME, 1, null, false,
+                    task.inputQuery(), params, additional, artifacts, 0L)), now).getFirst();
+            EventSql.append(tx, ProtocolEvent.STEP_UPDATED, task.taskId(), did, task.owner(), init, now);
+            return new CreatedTask(task, List.of(init));
+        });
+    }
+
+    /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */
+    public TaskWithSteps withSteps(String did, String taskId, String caller) {
+        return database.read(tx -> {
+            TaskRecord task = tx.one(TaskSql.TASK_FIND_VISIBLE, TaskSql.TASK, taskId, did, caller, caller)
+                    .orElseThrow(() -> ApiError.notFound("task", taskId));
+            return new TaskWithSteps(task,
+                    tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null),
+                    tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId));
+        });
+    }
+
+    /** Tasks of the caller's agents, newest first, at most {@link Paging#MAX_SIZE}. */
+    public TaskList listOwned(String owner, Status status) {
+        return database.read(tx -> new TaskList(
+                tx.list(TaskSql.TASK_LIST_BY_OWNER, TaskSql.TASK, owner, status, status, Paging.MAX_SIZE),
+                tx.one(TaskSql.TASK_COUNT_BY_OWNER, TaskSql.COUNT, owner, status, status).orElseThrow()));
+    }
+
+    public TaskPage search(String owner, TaskSearch search) {
+        Paging paging = search.paging();
+        Object[] filter = {owner, search.did(), search.did(), search.taskId(), search.taskId(), search.name(),
+                search.name(), search.taskStatus(), search.taskStatus()};
+        return database.read(tx -> new TaskPage(
+                tx.list(TaskSql.TASK_SEARCH, TaskSql.TASK, Params.append(filter, paging.offset(), paging.skip())),
+                tx.one(TaskSql.TASK_SEARCH_COUNT, TaskSql.COUNT, filter).orElseThrow(),
+                paging.page(), paging.offset()));
+    }
+}
