@@ -1,0 +1,108 @@
+package io.aihub.server;
+
+import io.aihub.server.admin.AdminRoutes;
+import io.aihub.server.agent.AgentRoutes;
+import io.aihub.server.auth.Authenticator;
+import io.aihub.server.auth.Tokens;
+import io.aihub.server.http.ApiRouter;
+import io.aihub.server.http.ErrorReplies;
+import io.aihub.server.http.SystemRoutes;
+import io.aihub.server.step.StepRoutes;
+import io.aihub.server.task.TaskRoutes;
+import io.aihub.store.Database;
+import io.aihub.store.account.AccountStore;
+import io.aihub.store.agent.AgentStore;
+import io.aihub.store.work.StepStore;
+import io.aihub.store.work.TaskStore;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.ext.web.Router;
+import java.security.SecureRandom;
+import java.time.InstantSource;
+import java.util.Base64;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** A running hub: database migrated, stores wired, HTTP listening. */
+public final class Hub implements AutoCloseable {
+    private static final String SIGNING_KEY_SETTING = "signing_key";
+
+    private final Vertx vertx;
+    private final Database database;
+    private final ApiVerticle api;
+    private final String adminToken;
+    private final boolean adminTokenGenerated;
+    private final Router router;
+
+    private Hub(Vertx vertx, Database database, ApiVerticle api, Router router, String adminToken,
+                boolean adminTokenGenerated) {
+        this.vertx = vertx;
+        this.database = database;
+        this.api = api;
+        this.router = router;
+        this.adminToken = adminToken;
+        this.adminTokenGenerated = adminTokenGenerated;
+    }
+
+    /** Opens and migrates the database, then listens; returns once the port is bound. */
+    public static Hub start(HubConfig config, InstantSource clock) throws Exception {
+        Database database = Database.open(config.database());
+        Vertx vertx = null;
+        try {
+            AccountStore accounts = new AccountStore(database, clock);
+            String signingKey = config.signingKey()
+                    .orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
+            String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
+            Tokens tokens = new Tokens(signingKey, clock);
+            Authenticator auth = new Authenticator(tokens, accounts, adminToken);
+            ApiRouter.Handlers handlers = new ApiRouter.Handlers(
+                    new SystemRoutes(database),
+                    new AdminRoutes(auth, accounts, tokens),
+                    new AgentRoutes(auth, new AgentStore(database, clock), tokens, config.publicUrl()),
+                    new TaskRoutes(auth, new TaskStore(database, clock)),
+                    new StepRoutes(auth, new StepStore(database, clock)),
+                    new ErrorReplies(config.maxBodyBytes()));
+            vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
+            Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
+            ApiVerticle api = new ApiVerticle(config.port(), router);
+            vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return new Hub(vertx, database, api, router, adminToken, config.adminToken().isEmpty());
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return api.actualPort();
+    }
+
+    public String adminToken() {
+        return adminToken;
+    }
+
+    boolean adminTokenGenerated() {
+        return adminTokenGenerated;
+    }
+
+    /** The served routes, for checking the OpenAPI document against them. */
+    public Router router() {
+        return router;
+    }
+
+    @Override
+    public void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        database.close();
+    }
+
+    private static String randomSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

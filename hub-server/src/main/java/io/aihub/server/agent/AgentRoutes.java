@@ -1,0 +1,60 @@
+package io.aihub.server.agent;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.ServiceToken;
+import io.aihub.server.auth.Authenticator;
+import io.aihub.server.auth.Caller;
+import io.aihub.server.auth.Tokens;
+import io.aihub.server.http.Bodies;
+import io.aihub.server.http.Replies;
+import io.aihub.store.agent.Agent;
+import io.aihub.store.agent.AgentStore;
+import io.vertx.ext.web.RoutingContext;
+
+/** Agents: builders register and read their own; any account gets an access token to submit tasks to one. */
+public final class AgentRoutes {
+    private final Authenticator auth;
+    private final AgentStore agents;
+    private final Tokens tokens;
+    private final String proxyUrl;
+
+    public AgentRoutes(Authenticator auth, AgentStore agents, Tokens tokens, String proxyUrl) {
+        this.auth = auth;
+        this.agents = agents;
+        this.tokens = tokens;
+        this.proxyUrl = proxyUrl;
+    }
+
+    /** {@code POST /api/v1/agents {"name","description"?}} → 201 the agent with its new DID. */
+    public void register(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        NewAgent request = Bodies.read(ctx, NewAgent.class);
+        Replies.created(ctx, agents.register(caller.address(), request.name(), request.description()));
+    }
+
+    /** {@code GET /api/v1/agents/:did} → 200 the agent, for its owner. */
+    public void get(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        Replies.ok(ctx, agents.findOwned(ctx.pathParam("did"), caller.address()));
+    }
+
+    /**
+     * R1 {@code GET /api/v1/payments/service/token/:did} → 200 {token: {accessToken, neverminedProxyUri}}:
+     * an access token bound to the caller, the caller's key and the agent.
+     */
+    public void serviceToken(RoutingContext ctx) {
+        Caller caller = auth.caller(ctx);
+        if (!caller.hasApiKey()) {
+            throw ApiError.forbidden("get access tokens with your API key, not with another access token");
+        }
+        String did = ctx.pathParam("did");
+        Agent agent = agents.find(did).orElseThrow(() -> ApiError.notFound("agent", did));
+        String keyId = caller.keyId();
+        Replies.ok(ctx, new ServiceToken(new ServiceToken.Token(
+                tokens.accessToken(caller.address(), keyId, agent.did()), proxyUrl)));
+    }
+
+    record NewAgent(@JsonProperty("name") String name, @JsonProperty("description") String description) {
+    }
+}

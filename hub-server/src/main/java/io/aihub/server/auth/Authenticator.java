@@ -1,0 +1,79 @@
+package io.aihub.server.auth;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.store.account.AccountStore;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/** Resolves the {@code Authorization: Bearer ...} header of a request into a {@link Caller}, or refuses it. */
+public final class Authenticator {
+    private static final String BEARER = "bearer ";
+
+    private final Tokens tokens;
+    private final AccountStore accounts;
+    private final byte[] adminToken;
+
+    public Authenticator(Tokens tokens, AccountStore accounts, String adminToken) {
+        this.tokens = tokens;
+        this.accounts = accounts;
+        this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Any valid, unrevoked credential: an API key or an access token. */
+    public Caller caller(RoutingContext ctx) {
+        return verify(bearer(ctx));
+    }
+
+    /** Verifies a bearer token (with or without the {@code Bearer } prefix). */
+    public Caller verify(String token) {
+        Caller caller = tokens.verify(strip(token.strip()));
+        String owner = accounts.activeKeyOwner(caller.keyId()).orElseThrow(() ->
+                ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
+        if (!owner.equals(caller.address())) {
+            throw ApiError.unauthorized("the bearer token does not match its API key's account");
+        }
+        return caller;
+    }
+
+    /** An agent builder's call: only an API key will do. */
+    public Caller builder(RoutingContext ctx) {
+        Caller caller = caller(ctx);
+        if (!caller.hasApiKey()) {
+            throw ApiError.forbidden("access tokens only open the task routes of their agent; use your API key here");
+        }
+        return caller;
+    }
+
+    /** A subscriber's call on an agent's task routes: an API key, or an access token issued for that agent. */
+    public Caller subscriber(RoutingContext ctx, String did) {
+        Caller caller = caller(ctx);
+        if (!caller.hasApiKey() && !caller.agentDid().equals(did)) {
+            throw ApiError.forbidden("this access token was issued for agent " + caller.agentDid()
+                    + ", not " + did + "; get one from /api/v1/payments/service/token/" + did);
+        }
+        return caller;
+    }
+
+    /** The operator: the admin token, compared in constant time. */
+    public void admin(RoutingContext ctx) {
+        byte[] presented = bearer(ctx).getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(presented, adminToken)) {
+            throw ApiError.unauthorized("the admin API needs Authorization: Bearer <HUB_ADMIN_TOKEN>");
+        }
+    }
+
+    private static String bearer(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || header.isBlank()) {
+            throw ApiError.unauthorized("missing Authorization header: send Authorization: Bearer <api key>");
+        }
+        return strip(header.strip());
+    }
+
+    /** Removes an optional {@code Bearer } prefix (any case). */
+    public static String strip(String credential) {
+        return credential.regionMatches(true, 0, BEARER, 0, BEARER.length())
+                ? credential.substring(BEARER.length()).strip() : credential;
+    }
+}

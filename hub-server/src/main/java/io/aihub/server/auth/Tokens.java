@@ -1,0 +1,109 @@
+package io.aihub.server.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Ids;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Date;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Signs and verifies the hub's two bearer credentials, both HS256 JWTs whose {@code sub} is the
+ * account address (the SDKs decode it, unverified, to find the account):
+ * API keys ({@code jti} = the stored key id) and access tokens for one agent (bound to the key they
+ * were issued with, so revoking the key revokes them).
+ */
+public final class Tokens {
+    static final String ISSUER = "aihub";
+    static final String KIND = "kind";
+    static final String API_KEY = "api-key";
+    static final String ACCESS = "access";
+    static final String AGENT = "did";
+    static final String KEY = "key";
+    public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(24);
+
+    private final MACSigner signer;
+    private final MACVerifier verifier;
+    private final InstantSource clock;
+
+    public Tokens(String secret, InstantSource clock) {
+        try {
+            byte[] key = secret.getBytes(StandardCharsets.UTF_8);
+            this.signer = new MACSigner(key);
+            this.verifier = new MACVerifier(key);
+        } catch (JOSEException e) {
+            throw new IllegalArgumentException("signing key is too short for HS256: " + e.getMessage(), e);
+        }
+        this.clock = clock;
+    }
+
+    public String apiKey(String address, String keyId) {
+        return sign(claims(address).jwtID(keyId).claim(KIND, API_KEY).build());
+    }
+
+    public String accessToken(String address, String keyId, String did) {
+        Instant now = clock.instant();
+        return sign(claims(address)
+                .jwtID(UUID.randomUUID().toString())
+                .claim(KIND, ACCESS)
+                .claim(KEY, keyId)
+                .claim(AGENT, did)
+                .expirationTime(Date.from(now.plus(ACCESS_TOKEN_LIFETIME)))
+                .build());
+    }
+
+    /** Verifies signature, issuer and expiry; the caller still has to check the key is not revoked. */
+    public Caller verify(String token) {
+        try {
+            SignedJWT jwt = SignedJWT.parse(token);
+            if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
+                throw ApiError.unauthorized("the bearer token was not issued by this hub (bad signature)");
+            }
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (!ISSUER.equals(claims.getIssuer()) || !Ids.isAddress(claims.getSubject())) {
+                throw ApiError.unauthorized("the bearer token was not issued by this hub");
+            }
+            if (claims.getExpirationTime() != null && !claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
+                throw ApiError.unauthorized("the bearer token expired at " + claims.getExpirationTime().toInstant()
+                        + "; get a new one");
+            }
+            String kind = claims.getStringClaim(KIND);
+            String address = claims.getSubject().toLowerCase(Locale.ROOT);
+            if (API_KEY.equals(kind) && claims.getJWTID() != null) {
+                return new Caller(address, Caller.Credential.API_KEY, claims.getJWTID(), null);
+            }
+            if (ACCESS.equals(kind) && claims.getStringClaim(KEY) != null && claims.getStringClaim(AGENT) != null) {
+                return new Caller(address, Caller.Credential.ACCESS_TOKEN, claims.getStringClaim(KEY),
+                        claims.getStringClaim(AGENT));
+            }
+            throw ApiError.unauthorized("the bearer token is neither an API key nor an access token of this hub");
+        } catch (ParseException | JOSEException e) {
+            throw ApiError.unauthorized("the bearer token is not a well-formed JWT");
+        }
+    }
+
+    private JWTClaimsSet.Builder claims(String address) {
+        return new JWTClaimsSet.Builder().issuer(ISSUER).subject(address).issueTime(Date.from(clock.instant()));
+    }
+
+    private String sign(JWTClaimsSet claims) {
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+            jwt.sign(signer);
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+    }
+}

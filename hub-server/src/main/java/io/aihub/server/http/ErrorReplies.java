@@ -1,0 +1,86 @@
+package io.aihub.server.http;
+
+import io.aihub.protocol.ApiError;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one failure handler: every error leaves as {@code {"statusCode", "error", "message"}} with the
+ * right status. Anything that is not an {@link ApiError} is a bug: a 500 with a correlation id that
+ * is also in the log.
+ */
+public final class ErrorReplies {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorReplies.class);
+
+    private final int maxBodyBytes;
+
+    public ErrorReplies(int maxBodyBytes) {
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    public void handle(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().closed()) {
+            return;
+        }
+        Throwable failure = ctx.failure();
+        ApiError error = switch (failure) {
+            case ApiError api -> api;
+            case HttpException http -> fromStatus(ctx, http.getStatusCode());
+            case null -> fromStatus(ctx, ctx.statusCode());
+            default -> null;
+        };
+        if (error == null) {
+            String correlation = UUID.randomUUID().toString();
+            LOG.error("request {} {} failed [correlation {}]", ctx.request().method(), ctx.request().path(), correlation, failure);
+            reply(ctx, 500, "Internal Server Error",
+                    "the hub failed to handle this request; report correlation id " + correlation, correlation);
+            return;
+        }
+        if (error.kind() == ApiError.Kind.UNAVAILABLE) {
+            LOG.warn("request {} {} answered 503: {}", ctx.request().method(), ctx.request().path(),
+                    error.getCause() == null ? error.getMessage() : error.getCause().toString());
+        }
+        reply(ctx, error.kind().status, error.kind().reason, error.getMessage(), null);
+    }
+
+    /** Unmatched path. */
+    public void noRoute(RoutingContext ctx) {
+        reply(ctx, 404, "Not Found", "no endpoint " + ctx.request().method() + " " + ctx.request().path()
+                + "; the API is described at /api/v1/rest/docs-json", null);
+    }
+
+    /** Matched path, other method. */
+    public void wrongMethod(RoutingContext ctx) {
+        reply(ctx, 405, "Method Not Allowed", ctx.request().path() + " does not take " + ctx.request().method()
+                + "; the API is described at /api/v1/rest/docs-json", null);
+    }
+
+    private ApiError fromStatus(RoutingContext ctx, int status) {
+        return switch (status) {
+            case 413 -> new ApiError(ApiError.Kind.PAYLOAD_TOO_LARGE,
+                    "the body is larger than the hub's limit of " + maxBodyBytes + " bytes (HUB_MAX_BODY_BYTES)");
+            case 400 -> ApiError.badRequest("the request is malformed");
+            case 401 -> ApiError.unauthorized("authentication is required");
+            case 403 -> ApiError.forbidden("not allowed");
+            case 404 -> ApiError.notFound("path", ctx.request().path());
+            case 415 -> new ApiError(ApiError.Kind.UNSUPPORTED_MEDIA_TYPE, "send Content-Type: application/json");
+            default -> null;
+        };
+    }
+
+    private static void reply(RoutingContext ctx, int status, String reason, String message, String correlation) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("statusCode", status);
+        body.put("error", reason);
+        body.put("message", message);
+        if (correlation != null) {
+            body.put("correlationId", correlation);
+        }
+        Replies.json(ctx, status, body);
+    }
+}

@@ -1,0 +1,48 @@
+package io.aihub.server.task;
+
+import io.aihub.protocol.NewTask;
+import io.aihub.protocol.TaskSearch;
+import io.aihub.server.auth.Authenticator;
+import io.aihub.server.auth.Caller;
+import io.aihub.server.http.Bodies;
+import io.aihub.server.http.QueryParams;
+import io.aihub.server.http.Replies;
+import io.aihub.store.work.TaskStore;
+import io.vertx.ext.web.RoutingContext;
+
+/** Tasks: subscribers submit and read them (R2, R3); builders list and search their agents' tasks (R6, R10). */
+public final class TaskRoutes {
+    private final Authenticator auth;
+    private final TaskStore tasks;
+
+    public TaskRoutes(Authenticator auth, TaskStore tasks) {
+        this.auth = auth;
+        this.tasks = tasks;
+    }
+
+    /** R2 {@code POST /api/v1/agents/:did/tasks} → 201 {task, steps:[init]}. */
+    public void create(RoutingContext ctx) {
+        String did = ctx.pathParam("did");
+        Caller caller = auth.subscriber(ctx, did);
+        Replies.created(ctx, tasks.create(did, caller.address(), Bodies.read(ctx, NewTask.class)));
+    }
+
+    /** R3 {@code GET /api/v1/agents/:did/tasks/:taskId} → 200 {task, steps, logs}. */
+    public void get(RoutingContext ctx) {
+        String did = ctx.pathParam("did");
+        Caller caller = auth.subscriber(ctx, did);
+        Replies.ok(ctx, tasks.withSteps(did, ctx.pathParam("taskId"), caller.address()));
+    }
+
+    /** R10 {@code GET /api/v1/agents[?status=]} → 200 {tasks, totalResults}. */
+    public void listOwned(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        Replies.ok(ctx, tasks.listOwned(caller.address(), QueryParams.status(ctx)));
+    }
+
+    /** R6 {@code POST /api/v1/agents/search/tasks} → 200 {tasks, totalResults, page, offset}. */
+    public void search(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        Replies.ok(ctx, tasks.search(caller.address(), Bodies.read(ctx, TaskSearch.class)));
+    }
+}
