@@ -125,7 +125,7 @@ public final class Database implements AutoCloseable {
         return e.getMessage();
     }
 
-    private static void createIfMissing(DatabaseConfig config) {
+    static void createIfMissing(DatabaseConfig config) {
         String name = config.databaseName();
         try (Connection connection = DriverManager.getConnection(config.maintenanceUrl())) {
             try (var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {

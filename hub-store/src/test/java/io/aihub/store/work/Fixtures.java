@@ -1,0 +1,56 @@
+package io.aihub.store.work;
+
+import io.aihub.protocol.Envelopes.CreatedTask;
+import io.aihub.protocol.NewTask;
+import io.aihub.store.Database;
+import io.aihub.store.account.AccountStore;
+import io.aihub.store.agent.Agent;
+import io.aihub.store.agent.AgentStore;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+
+/** A small factory of accounts, agents and tasks with defaults, over one test schema. */
+final class Fixtures {
+    static final Instant T0 = Instant.parse("2026-01-02T03:04:05.678Z");
+
+    final Database database;
+    final InstantSource clock = InstantSource.fixed(T0);
+    final AccountStore accounts;
+    final AgentStore agents;
+    final TaskStore tasks;
+    final StepStore steps;
+
+    Fixtures(Database database) {
+        this.database = database;
+        this.accounts = new AccountStore(database, clock);
+        this.agents = new AgentStore(database, clock);
+        this.tasks = new TaskStore(database, clock);
+        this.steps = new StepStore(database, clock);
+    }
+
+    String account() {
+        return accounts.create("account").account().address();
+    }
+
+    Agent agent(String owner) {
+        return agents.register(owner, "agent", "");
+    }
+
+    CreatedTask task(Agent agent, String user, String query) {
+        return tasks.create(agent.did(), user, new NewTask(query, null, null, null, null));
+    }
+
+    /**
+     * The events appended for a task, oldest first: {@code step-updated:<step name>:<status>} and
+     * {@code task-updated:<status>}.
+     */
+    List<String> events(String taskId) {
+        return database.read(tx -> tx.list("""
+                select case event_name
+                         when 'step-updated' then event_name || ':' || (payload->>'name') || ':' || (payload->>'step_status')
+                         else event_name || ':' || (payload->>'task_status') end
+                from events where task_id = ? order by event_id
+                """, row -> row.getString(1), taskId));
+    }
+}
