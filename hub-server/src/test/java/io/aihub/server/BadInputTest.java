@@ -1,0 +1,159 @@
+package io.aihub.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aihub.server.HubClient.Account;
+import io.aihub.server.HubClient.Reply;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every class of bad input on every endpoint that reads a body: a 4xx JSON error that names what
+ * was wrong, never a 500, and nothing written.
+ */
+class BadInputTest extends HubTestBase {
+    private static Account owner;
+    private static String did;
+    private static String accessToken;
+    private static String taskId;
+    private static String stepId;
+
+    @BeforeAll
+    static void world() {
+        owner = client.account("owner");
+        did = client.agent(owner);
+        accessToken = client.accessToken(owner, did);
+        JsonNode task = client.task(accessToken, did, "q");
+        taskId = task.at("/task/task_id").asText();
+        stepId = task.at("/steps/0/step_id").asText();
+    }
+
+    /** (endpoint, method, path, body, expected status, words the message must contain). */
+    static Stream<Arguments> badBodies() {
+        String tasks = "/api/v1/agents/" + did + "/tasks";
+        String steps = tasks + "/" + taskId + "/steps";
+        String step = tasks + "/" + taskId + "/step/" + stepId;
+        return Stream.of(
+                Arguments.of("create task: malformed JSON", "POST", tasks, "{\"query\": ", 400, "not valid JSON"),
+                Arguments.of("create task: no query", "POST", tasks, "{}", 400, "`query` is required"),
+                Arguments.of("create task: blank query", "POST", tasks, "{\"query\": \"  \"}", 400, "`query`"),
+                Arguments.of("create task: query is an object", "POST", tasks, "{\"query\": {\"a\":1}}", 400, "`query` must be a string"),
+                Arguments.of("create task: params not an array", "POST", tasks, "{\"query\":\"q\",\"additional_params\":\"x\"}", 400, "`additional_params` must be a JSON array"),
+                Arguments.of("create task: additional not an object", "POST", tasks, "{\"query\":\"q\",\"input_additional\":[1]}", 400, "`input_additional` must be a JSON object"),
+                Arguments.of("create task: body is an array", "POST", tasks, "[1,2]", 400, "must be a JSON object"),
+                Arguments.of("create task: trailing garbage", "POST", tasks, "{\"query\":\"q\"} x", 400, "JSON"),
+                Arguments.of("create steps: no steps", "POST", steps, "{}", 400, "`steps` is required"),
+                Arguments.of("create steps: steps not an array", "POST", steps, "{\"steps\": 3}", 400, "`steps` is required"),
+                Arguments.of("create steps: empty", "POST", steps, "{\"steps\": []}", 400, "between 1 and"),
+                Arguments.of("create steps: order is text", "POST", steps, "{\"steps\":[{\"order\":\"two\"}]}", 400, "`steps[0].order` must be an integer"),
+                Arguments.of("create steps: order is fractional", "POST", steps, "{\"steps\":[{\"order\":1.5}]}", 400, "`steps[0].order` must be an integer"),
+                Arguments.of("create steps: terminal status", "POST", steps, "{\"steps\":[{\"step_status\":\"Completed\"}]}", 400, "steps[0].`step_status`"),
+                Arguments.of("create steps: unknown status", "POST", steps, "{\"steps\":[{\"step_status\":\"Done\"}]}", 400, "`steps[0].step_status` must be one of"),
+                Arguments.of("create steps: item not an object", "POST", steps, "{\"steps\":[\"x\"]}", 400, "`steps[0]` must be a JSON object"),
+                Arguments.of("create steps: negative cost", "POST", steps, "{\"steps\":[{\"cost\":-1}]}", 400, "`cost` must be an integer of at least 0"),
+                Arguments.of("update step: unknown status", "PUT", step, "{\"step_status\":\"Done\"}", 400, "`step_status` must be one of Pending"),
+                Arguments.of("update step: status in wrong case", "PUT", step, "{\"step_status\":\"completed\"}", 400, "`step_status`"),
+                Arguments.of("update step: cost is text", "PUT", step, "{\"cost\":\"lots\"}", 400, "`cost` must be an integer"),
+                Arguments.of("update step: cost overflows", "PUT", step, "{\"cost\":99999999999999999999999}", 400, "`cost`"),
+                Arguments.of("update step: is_last is a number", "PUT", step, "{\"is_last\":[]}", 400, "`is_last` must be true or false"),
+                Arguments.of("update step: predecessor unknown", "PUT", step, "{\"predecessor\":\"step-00000000-0000-4000-8000-000000000000\"}", 400, "`predecessor`"),
+                Arguments.of("update step: malformed", "PUT", step, "{\"step_status\":", 400, "not valid JSON"),
+                Arguments.of("search tasks: page 0", "POST", "/api/v1/agents/search/tasks", "{\"page\":0}", 400, "`page`"),
+                Arguments.of("search steps: huge page size", "POST", "/api/v1/agents/search/steps", "{\"offset\":100000}", 400, "`offset`"),
+                Arguments.of("search steps: unknown status", "POST", "/api/v1/agents/search/steps", "{\"step_status\":\"x\"}", 400, "`step_status`"),
+                Arguments.of("register agent: no name", "POST", "/api/v1/agents", "{}", 400, "`name` is required"),
+                Arguments.of("register agent: name is a number", "POST", "/api/v1/agents", "{\"name\":[1]}", 400, "`name` must be a string"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badBodies")
+    void badBodies_get4xxJsonNamingTheProblem_andWriteNothing(String name, String method, String path, String body,
+                                                             int status, String words) {
+        long before = writes();
+
+        Reply reply = client.raw(method, path, owner.apiKey(), "application/json", body.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).as(reply.body().toString()).isEqualTo(status);
+        assertThat(reply.contentType()).startsWith("application/json");
+        assertThat(reply.message()).contains(words);
+        assertThat(writes()).isEqualTo(before);
+    }
+
+    @Test
+    void anOversizedBody_is413_andWritesNothing() {
+        long before = writes();
+        String huge = "{\"query\":\"" + "x".repeat(70 * 1024) + "\"}";
+
+        Reply reply = client.raw("POST", "/api/v1/agents/" + did + "/tasks", accessToken, "application/json",
+                huge.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).isEqualTo(413);
+        assertThat(reply.message()).contains("HUB_MAX_BODY_BYTES");
+        assertThat(writes()).isEqualTo(before);
+    }
+
+    @Test
+    void deeplyNestedJson_is400() {
+        String deep = "{\"query\":\"q\",\"input_additional\":" + "{\"a\":".repeat(200) + "1" + "}".repeat(200) + "}";
+
+        Reply reply = client.raw("POST", "/api/v1/agents/" + did + "/tasks", accessToken, "application/json",
+                deep.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).contains("nests JSON deeper");
+    }
+
+    @Test
+    void aNonJsonContentType_is415() {
+        Reply reply = client.raw("POST", "/api/v1/agents/" + did + "/tasks", accessToken, "text/plain",
+                "query=q".getBytes(StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).isEqualTo(415);
+        assertThat(reply.message()).contains("application/json");
+    }
+
+    @Test
+    void unknownIdsAndPaths_are404_andWrongMethods405_allAsJson() {
+        String missingTask = "/api/v1/agents/" + did + "/tasks/task-00000000-0000-4000-8000-000000000000";
+        List<Reply> notFound = List.of(
+                client.get(missingTask, owner.apiKey()),
+                client.get(missingTask + "/steps", owner.apiKey()),
+                client.put("/api/v1/agents/" + did + "/tasks/" + taskId + "/step/step-00000000-0000-4000-8000-000000000000",
+                        owner.apiKey(), "{\"step_status\":\"Completed\"}"),
+                client.post("/api/v1/agents/did:nv:" + "0".repeat(64) + "/tasks", owner.apiKey(), "{\"query\":\"q\"}"),
+                client.get("/api/v1/nothing-here", owner.apiKey()));
+        assertThat(notFound).allSatisfy(reply -> {
+            assertThat(reply.status()).isEqualTo(404);
+            assertThat(reply.message()).isNotBlank();
+        });
+
+        Reply wrongMethod = client.delete("/api/v1/agents/" + did + "/tasks", owner.apiKey());
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.message()).contains("does not take DELETE");
+    }
+
+    @Test
+    void badQueryValues_are400() {
+        Reply reply = client.get("/api/v1/agents/steps?status=Nope", owner.apiKey());
+
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(reply.message()).contains("`status` must be one of");
+    }
+
+    /** A fingerprint of everything the API can write. */
+    private static long writes() {
+        return count("""
+                select (select count(*) from tasks) * 1000000 + (select count(*) from steps) * 1000
+                     + (select count(*) from events) + (select coalesce(sum(cost), 0) from steps) * 7
+                     + (select count(*) from agents) * 13
+                     + (select count(*) from steps where step_status <> 'Pending') * 17
+                """);
+    }
+}

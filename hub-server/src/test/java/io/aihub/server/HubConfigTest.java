@@ -1,0 +1,42 @@
+package io.aihub.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class HubConfigTest {
+
+    @Test
+    void defaults_serveTheTypeScriptSdksLocalEnvironment() {
+        HubConfig config = HubConfig.fromEnvironment(Map.of());
+
+        assertThat(config.port()).isEqualTo(3001);
+        assertThat(config.publicUrl()).isEqualTo("http://localhost:3001");
+        assertThat(config.database().jdbcUrl()).isEqualTo(HubConfig.DEFAULT_DATABASE_URL);
+        assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.adminToken()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "HUB_PORT|abc",
+            "HUB_PORT|70000",
+            "HUB_DATABASE_URL|mysql://localhost/hub",
+            "HUB_DATABASE_URL|jdbc:postgresql://localhost:5432/my-db",
+            "HUB_PUBLIC_URL|localhost:3001",
+            "HUB_ADMIN_TOKEN|short",
+            "HUB_SIGNING_KEY|too-short",
+            "HUB_MAX_BODY_BYTES|12",
+            "HUB_DB_POOL_SIZE|0"})
+    void anInvalidValue_stopsTheHubWithAMessageNamingTheVariable(String variable, String value) {
+        assertThatThrownBy(() -> HubConfig.fromEnvironment(Map.of(variable, value)))
+                .isInstanceOfSatisfying(HubConfig.InvalidConfig.class, e -> {
+                    assertThat(e.variable()).isEqualTo(variable);
+                    assertThat(e.getMessage()).startsWith(variable + " ");
+                });
+    }
+}

@@ -1,0 +1,49 @@
+package io.aihub.server;
+
+import io.aihub.store.DatabaseConfig;
+import io.aihub.store.TestDatabase;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.InstantSource;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** Starts one hub per test class on port 0, on a fresh schema of the real PostgreSQL. */
+public abstract class HubTestBase {
+    protected static final String ADMIN_TOKEN = "test-admin-token-0123456789";
+
+    protected static Hub hub;
+    protected static HubClient client;
+    protected static String databaseUrl;
+
+    @BeforeAll
+    static void startHub() throws Exception {
+        databaseUrl = TestDatabase.freshSchemaUrl();
+        hub = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl, 8), "http://localhost:3001",
+                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024), InstantSource.system());
+        client = new HubClient("http://127.0.0.1:" + hub.port(), ADMIN_TOKEN);
+    }
+
+    @AfterAll
+    static void stopHub() throws Exception {
+        hub.close();
+    }
+
+    /** A single number from the hub's database, to check what a request did or did not change. */
+    protected static long count(String sql, Object... params) {
+        try (Connection connection = DriverManager.getConnection(databaseUrl);
+             var statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            try (var rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
