@@ -1,0 +1,116 @@
+package io.aihub.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aihub.store.TestDatabase;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The official TypeScript SDK ({@code @nevermined-io/payments}, installed from npm into
+ * {@code sdk-tests/}) driving the built {@code hub.jar} as a separate process: the hub as operators
+ * run it, the SDK as builders and users run it.
+ */
+class SdkConformanceIT {
+    private static final Path JAR = Path.of("target", "hub.jar");
+    private static final Path SDK_TESTS = Path.of("..", "sdk-tests").toAbsolutePath().normalize();
+    private static final String ADMIN_TOKEN = "sdk-it-admin-token-0123456789";
+
+    private static Process hub;
+    private static String hubUrl;
+
+    @BeforeAll
+    static void startHubJar() throws Exception {
+        assertThat(JAR).as("the fat jar is built by `package` before integration tests").exists();
+        int port = freePort();
+        hubUrl = "http://localhost:" + port;
+        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
+                .redirectErrorStream(true);
+        builder.environment().putAll(Map.of(
+                "HUB_PORT", Integer.toString(port),
+                "HUB_PUBLIC_URL", hubUrl,
+                "HUB_ADMIN_TOKEN", ADMIN_TOKEN,
+                "HUB_DATABASE_URL", TestDatabase.freshSchemaUrl()));
+        hub = builder.start();
+        CompletableFuture<Void> listening = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("hub-jar-log").start(() -> relayLog(listening));
+        listening.get(90, TimeUnit.SECONDS);
+        npm(List.of("ci", "--no-audit", "--no-fund"));
+    }
+
+    @AfterAll
+    static void stopHubJar() throws Exception {
+        if (hub != null) {
+            hub.destroy();
+            hub.waitFor(20, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theTypeScriptSdk_drivesTheRestHalfOfTheProtocol() throws Exception {
+        assertThat(node("rest.test.mjs")).as("node --test rest.test.mjs exit code (output above)").isZero();
+    }
+
+    private static int node(String testFile) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
+                .directory(SDK_TESTS.toFile())
+                .inheritIO();
+        builder.environment().putAll(Map.of("HUB_URL", hubUrl, "HUB_ADMIN_TOKEN", ADMIN_TOKEN));
+        Process process = builder.start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError(testFile + " did not finish within 10 minutes");
+        }
+        return process.exitValue();
+    }
+
+    private static void npm(List<String> arguments) throws IOException, InterruptedException {
+        if (Files.isDirectory(SDK_TESTS.resolve("node_modules/@nevermined-io/payments"))) {
+            return;
+        }
+        List<String> command = new java.util.ArrayList<>(List.of("npm"));
+        command.addAll(arguments);
+        Process process = new ProcessBuilder(command).directory(SDK_TESTS.toFile()).inheritIO().start();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("npm finished").isTrue();
+        assertThat(process.exitValue()).as("npm " + arguments + " exit code").isZero();
+    }
+
+    private static void relayLog(CompletableFuture<Void> listening) {
+        try (BufferedReader log = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = log.readLine()) != null) {
+                System.out.println("[hub.jar] " + line);
+                if (line.contains("AI Hub listening on port")) {
+                    listening.complete(null);
+                }
+            }
+            listening.completeExceptionally(new AssertionError("hub.jar exited with " + hub.waitFor()));
+        } catch (IOException | InterruptedException e) {
+            listening.completeExceptionally(e);
+        }
+    }
+
+    private static String javaBinary() {
+        return ProcessHandle.current().info().command()
+                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
