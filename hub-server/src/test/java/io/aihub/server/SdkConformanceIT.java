@@ -66,14 +66,27 @@ class SdkConformanceIT {
 
     private static int node(String testFile) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
-                .directory(SDK_TESTS.toFile())
-                .inheritIO();
+                .directory(SDK_TESTS.toFile());
         builder.environment().putAll(Map.of("HUB_URL", hubUrl, "HUB_ADMIN_TOKEN", ADMIN_TOKEN));
-        Process process = builder.start();
-        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+        return run(builder, "[node] ", 10);
+    }
+
+    /** Runs a process, relaying its output through System.out (which the test runner captures). */
+    private static int run(ProcessBuilder builder, String prefix, int timeoutMinutes)
+            throws IOException, InterruptedException {
+        Process process = builder.redirectErrorStream(true).start();
+        Thread relay = Thread.ofPlatform().daemon().start(() -> {
+            try (BufferedReader output = process.inputReader(StandardCharsets.UTF_8)) {
+                output.lines().forEach(line -> System.out.println(prefix + line));
+            } catch (IOException e) {
+                System.out.println(prefix + "(output lost: " + e + ")");
+            }
+        });
+        if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new AssertionError(testFile + " did not finish within 10 minutes");
+            throw new AssertionError(String.join(" ", builder.command()) + " did not finish in " + timeoutMinutes + " min");
         }
+        relay.join(5_000);
         return process.exitValue();
     }
 
@@ -83,9 +96,8 @@ class SdkConformanceIT {
         }
         List<String> command = new java.util.ArrayList<>(List.of("npm"));
         command.addAll(arguments);
-        Process process = new ProcessBuilder(command).directory(SDK_TESTS.toFile()).inheritIO().start();
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("npm finished").isTrue();
-        assertThat(process.exitValue()).as("npm " + arguments + " exit code").isZero();
+        assertThat(run(new ProcessBuilder(command).directory(SDK_TESTS.toFile()), "[npm] ", 5))
+                .as("npm " + arguments + " exit code").isZero();
     }
 
     private static void relayLog(CompletableFuture<Void> listening) {
