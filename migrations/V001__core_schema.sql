@@ -91,8 +91,11 @@ create table task_logs (
 );
 create index task_logs_by_task on task_logs (task_id, created_at);
 
--- The outbox of the realtime gateway. `tx_id` lets a reader that catches up by id skip past rows only
--- once every transaction that could still commit a smaller id has finished.
+-- The outbox of the realtime gateway. Identity values are handed out before commit, so a reader that
+-- followed event_id alone could pass a row whose transaction commits late. Readers instead follow
+-- (tx_id, event_id) and read only rows with tx_id below the snapshot's xmin: every transaction that
+-- could still add such a row has finished, and each task's writes lock its row, so per task this is
+-- commit order.
 create table events (
     event_id   bigint generated always as identity primary key,
     event_name text not null check (event_name in ('step-updated', 'task-updated', 'task-log')),
@@ -104,3 +107,4 @@ create table events (
     created_at timestamptz(3) not null
 );
 create index events_by_task on events (task_id, event_id);
+create index events_in_commit_order on events (tx_id, event_id);

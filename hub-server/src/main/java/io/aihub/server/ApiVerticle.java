@@ -5,24 +5,37 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
+import java.util.ArrayList;
+import java.util.List;
 
-/** The public HTTP server. Its start completes only once the port is bound. */
+/**
+ * The public HTTP server: the API on the main port and on any extra ports. Its start completes only
+ * once every port is bound.
+ */
 final class ApiVerticle extends VerticleBase {
     private final int port;
+    private final List<Integer> extraPorts;
     private final Router router;
     private volatile HttpServer server;
 
-    ApiVerticle(int port, Router router) {
+    ApiVerticle(int port, List<Integer> extraPorts, Router router) {
         this.port = port;
+        this.extraPorts = extraPorts;
         this.router = router;
     }
 
     @Override
     public Future<?> start() {
-        return vertx.createHttpServer(new HttpServerOptions().setPort(port).setHost("0.0.0.0"))
+        Future<HttpServer> main = listen(port).onSuccess(listening -> server = listening);
+        List<Future<HttpServer>> all = new ArrayList<>(List.of(main));
+        extraPorts.forEach(extra -> all.add(listen(extra)));
+        return Future.all(all);
+    }
+
+    private Future<HttpServer> listen(int onPort) {
+        return vertx.createHttpServer(new HttpServerOptions().setPort(onPort).setHost("0.0.0.0"))
                 .requestHandler(router)
-                .listen()
-                .onSuccess(listening -> server = listening);
+                .listen();
     }
 
     int actualPort() {

@@ -65,7 +65,7 @@ public final class Hub implements AutoCloseable {
                     new ErrorReplies(config.maxBodyBytes()));
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
             Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
-            ApiVerticle api = new ApiVerticle(config.port(), router);
+            ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router);
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             return new Hub(vertx, database, api, router, adminToken, config.adminToken().isEmpty());
         } catch (ExecutionException | TimeoutException | RuntimeException e) {

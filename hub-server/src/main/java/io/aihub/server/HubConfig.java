@@ -2,6 +2,8 @@ package io.aihub.server;
 
 import io.aihub.store.DatabaseConfig;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,6 +13,8 @@ import java.util.Optional;
  *
  * @param adminToken bearer token of the admin API; empty: generated at start and logged once
  * @param signingKey secret that signs API keys and access tokens; empty: generated once and kept in the database
+ * @param extraPorts more ports serving the same API, e.g. 3100 and 3200 for the Python SDK's fixed
+ *                   {@code local} environment
  */
 public record HubConfig(
         int port,
@@ -18,7 +22,8 @@ public record HubConfig(
         String publicUrl,
         Optional<String> adminToken,
         Optional<String> signingKey,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        List<Integer> extraPorts) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/hub?user=postgres";
@@ -49,6 +54,18 @@ public record HubConfig(
         if (maxBodyBytes < 1024) {
             throw new InvalidConfig("HUB_MAX_BODY_BYTES", "must be at least 1024, got " + maxBodyBytes);
         }
+        extraPorts = List.copyOf(extraPorts);
+        for (int extra : extraPorts) {
+            if (extra < 1 || extra > 65535 || extra == port) {
+                throw new InvalidConfig("HUB_EXTRA_PORTS", "must list port numbers 1-65535 other than HUB_PORT, got " + extra);
+            }
+        }
+    }
+
+    /** A configuration with defaults for what is not given, for embedding and tests. */
+    public HubConfig(int port, DatabaseConfig database, String publicUrl, Optional<String> adminToken,
+                     Optional<String> signingKey, int maxBodyBytes) {
+        this(port, database, publicUrl, adminToken, signingKey, maxBodyBytes, List.of());
     }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
@@ -67,7 +84,24 @@ public record HubConfig(
                 env.getOrDefault("HUB_PUBLIC_URL", "http://localhost:" + (port == 0 ? DEFAULT_PORT : port)),
                 Optional.ofNullable(env.get("HUB_ADMIN_TOKEN")),
                 Optional.ofNullable(env.get("HUB_SIGNING_KEY")),
-                integer(env, "HUB_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES));
+                integer(env, "HUB_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
+                ports(env, "HUB_EXTRA_PORTS"));
+    }
+
+    private static List<Integer> ports(Map<String, String> env, String variable) {
+        String value = env.getOrDefault(variable, "");
+        List<Integer> ports = new ArrayList<>();
+        for (String part : value.split(",")) {
+            if (!part.isBlank()) {
+                try {
+                    ports.add(Integer.parseInt(part.strip()));
+                } catch (NumberFormatException e) {
+                    throw new InvalidConfig(variable, "must be a comma-separated list of ports such as 3100,3200, got '"
+                            + value + "'");
+                }
+            }
+        }
+        return ports;
     }
 
     private static int integer(Map<String, String> env, String variable, int fallback) {

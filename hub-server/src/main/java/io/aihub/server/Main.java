@@ -32,7 +32,8 @@ public final class Main {
             if (hub.adminTokenGenerated()) {
                 LOG.info("HUB_ADMIN_TOKEN was not set; admin token for this run: {}", hub.adminToken());
             }
-            LOG.info("AI Hub listening on port {} (public URL {})", hub.port(), config.publicUrl());
+            LOG.info("AI Hub listening on port {}{} (public URL {})", hub.port(),
+                    config.extraPorts().isEmpty() ? "" : " and " + config.extraPorts(), config.publicUrl());
         } catch (Exception e) {
             LOG.error("AI Hub cannot start: {}", e.getMessage(), e);
             System.exit(1);

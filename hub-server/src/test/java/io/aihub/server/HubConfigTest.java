@@ -19,6 +19,13 @@ class HubConfigTest {
         assertThat(config.database().jdbcUrl()).isEqualTo(HubConfig.DEFAULT_DATABASE_URL);
         assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(config.adminToken()).isEmpty();
+        assertThat(config.extraPorts()).isEmpty();
+    }
+
+    @Test
+    void extraPorts_areACommaSeparatedList() {
+        assertThat(HubConfig.fromEnvironment(Map.of("HUB_EXTRA_PORTS", "3100, 3200")).extraPorts())
+                .containsExactly(3100, 3200);
     }
 
     @ParameterizedTest
@@ -31,7 +38,10 @@ class HubConfigTest {
             "HUB_ADMIN_TOKEN|short",
             "HUB_SIGNING_KEY|too-short",
             "HUB_MAX_BODY_BYTES|12",
-            "HUB_DB_POOL_SIZE|0"})
+            "HUB_DB_POOL_SIZE|0",
+            "HUB_EXTRA_PORTS|3100;3200",
+            "HUB_EXTRA_PORTS|3001",
+            "HUB_EXTRA_PORTS|0"})
     void anInvalidValue_stopsTheHubWithAMessageNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> HubConfig.fromEnvironment(Map.of(variable, value)))
                 .isInstanceOfSatisfying(HubConfig.InvalidConfig.class, e -> {

@@ -56,13 +56,21 @@ public final class Database implements AutoCloseable {
 
     /** Runs work in a read-committed transaction and commits it. */
     public <T> T transaction(Work<T> work) {
-        return run(work, false);
+        return run(work, null);
     }
 
-    /** Runs read-only work on one consistent snapshot. */
+    /** Runs read-only work of several statements on one consistent snapshot. */
     public <T> T read(Work<T> work) {
-        return run(work, true);
+        return run(work, SNAPSHOT_READ);
     }
+
+    /** Runs a single-statement read: no snapshot to set up, one round trip. */
+    public <T> T lookup(Work<T> work) {
+        return run(work, null);
+    }
+
+    /** Transaction-scoped, so nothing has to be reset on the pooled connection afterwards. */
+    private static final String SNAPSHOT_READ = "set transaction isolation level repeatable read, read only";
 
     /** True when a connection can be had and answers. */
     public boolean isReachable() {
@@ -73,24 +81,19 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    private <T> T run(Work<T> work, boolean readOnly) {
+    private <T> T run(Work<T> work, String firstStatement) {
         try (Connection connection = pool.getConnection()) {
-            if (readOnly) {
-                connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
-                connection.setReadOnly(true);
-            }
             try {
-                T result = work.run(new Tx(connection));
+                Tx tx = new Tx(connection);
+                if (firstStatement != null) {
+                    tx.update(firstStatement);
+                }
+                T result = work.run(tx);
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);
                 throw e;
-            } finally {
-                if (readOnly) {
-                    connection.setReadOnly(false);
-                    connection.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                }
             }
         } catch (SQLException e) {
             throw translate(e);

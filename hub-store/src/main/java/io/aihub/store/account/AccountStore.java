@@ -65,7 +65,7 @@ public final class AccountStore {
 
     /** The account of a key that exists and is not revoked. */
     public Optional<String> activeKeyOwner(String keyId) {
-        return database.read(tx -> tx.one(AccountSql.KEY_ACTIVE_OWNER, row -> row.getString("address"), keyId));
+        return database.lookup(tx -> tx.one(AccountSql.KEY_ACTIVE_OWNER, row -> row.getString("address"), keyId));
     }
 
     /** Reads a hub-wide setting, storing {@code candidate} first if it is not set (first node wins). */

@@ -31,7 +31,7 @@ public final class AgentStore {
     }
 
     public Optional<Agent> find(String did) {
-        return database.read(tx -> tx.one(AgentSql.AGENT_FIND, AgentSql.AGENT, did));
+        return database.lookup(tx -> tx.one(AgentSql.AGENT_FIND, AgentSql.AGENT, did));
     }
 
     /** The agent if it exists and {@code owner} owns it; otherwise a 404 that does not tell which. */
