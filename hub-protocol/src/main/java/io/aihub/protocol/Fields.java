@@ -20,6 +20,29 @@ final class Fields {
         }
     }
 
+    /** A string, an array of strings, or absent; at most {@code max} of them. */
+    static void requireStringOrStrings(String field, Object value, int max) {
+        if (value == null || value instanceof String) {
+            return;
+        }
+        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
+            if (list.size() > max) {
+                throw ApiError.invalid(field, "must name at most " + max + " ids, not " + list.size());
+            }
+            return;
+        }
+        throw ApiError.invalid(field, "must be a string or an array of strings");
+    }
+
+    /** The strings of a value checked by {@link #requireStringOrStrings}, without blanks and repeats. */
+    static List<String> strings(Object value) {
+        if (value == null) {
+            return List.of();
+        }
+        List<?> list = value instanceof List<?> many ? many : List.of(value);
+        return list.stream().map(String.class::cast).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+    }
+
     static void requireNonNegative(String field, Long value) {
         if (value != null && value < 0) {
             throw ApiError.invalid(field, "must be an integer of at least 0, not " + value);

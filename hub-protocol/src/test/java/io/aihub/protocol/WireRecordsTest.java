@@ -71,7 +71,7 @@ class WireRecordsTest {
 
     @Test
     void taskUpdated_carriesTheStatusUnderBothNamesTheSdksRead() throws Exception {
-        TaskUpdated event = new TaskUpdated("task-1", "did:nv:1", Status.Completed, "", "out", 3, Instant.EPOCH);
+        TaskUpdated event = new TaskUpdated("task-1", "did:nv:1", Status.Completed, "", "out", 3, Instant.EPOCH, null, null, null);
 
         JsonNode node = json.readTree(json.writeValueAsString(event));
 
