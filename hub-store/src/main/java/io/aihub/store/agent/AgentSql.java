@@ -21,6 +21,11 @@ final class AgentSql {
             select did, owner, name, description, created_at from agents where owner = ? order by created_at, did
             """;
 
+    /** Which of these DIDs the owner's agents have. */
+    static final String AGENT_DIDS_OWNED = """
+            select did from agents where did = any(?) and owner = ?
+            """;
+
     static final RowMapper<Agent> AGENT = row -> new Agent(row.getString("did"), row.getString("owner"),
             row.getString("name"), row.getString("description"), Tx.instant(row, "created_at"));
 }

@@ -5,7 +5,9 @@ import io.aihub.protocol.Ids;
 import io.aihub.store.Database;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /** Registered agents. */
@@ -38,6 +40,15 @@ public final class AgentStore {
     public Agent findOwned(String did, String owner) {
         return find(did).filter(agent -> agent.owner().equals(owner))
                 .orElseThrow(() -> ApiError.notFound("agent", did));
+    }
+
+    /** The DIDs among these that {@code owner} owns. */
+    public Set<String> ownedAmong(String owner, List<String> dids) {
+        if (dids.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(database.lookup(tx -> tx.list(AgentSql.AGENT_DIDS_OWNED, row -> row.getString(1),
+                dids.toArray(String[]::new), owner)));
     }
 
     public List<Agent> listOwned(String owner) {

@@ -9,6 +9,12 @@ final class LogSql {
     private LogSql() {
     }
 
+    static final String LOG_INSERT = """
+            insert into task_logs (tl_id, task_id, step_id, task_status, level, message, created_at)
+            values (?, ?, ?, ?, ?, ?, ?)
+            returning tl_id, task_id, step_id, task_status, level, message, created_at
+            """;
+
     static final String LOG_LIST_BY_TASK = """
             select tl_id, task_id, step_id, task_status, level, message, created_at
             from task_logs where task_id = ? order by created_at, tl_id

@@ -81,6 +81,13 @@ final class StepSql {
             where owner = ? and (?::text is null or step_status = ?) and (?::text[] is null or did = any(?))
             """;
 
+    /** Steps to replay to a worker: the caller's, in one status, of some agents or all, oldest first. */
+    static final String STEP_LIST_TO_REPLAY = "select " + COLUMNS + """
+            from steps
+            where owner = ? and step_status = ? and (?::text[] is null or did = any(?))
+            order by created_at, step_order, step_id limit ?
+            """;
+
     private static final String SEARCH_FILTER = """
             from steps
             where owner = ?

@@ -138,6 +138,13 @@ public final class StepStore {
                         .orElseThrow()));
     }
 
+    /** The caller's steps in {@code status}, of the given agents or (none given) all of them, oldest first. */
+    public List<StepRecord> toReplay(String owner, Status status, List<String> dids) {
+        String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
+        return database.lookup(tx -> tx.list(StepSql.STEP_LIST_TO_REPLAY, StepSql.STEP, owner, status, didFilter,
+                didFilter, Paging.MAX_SIZE));
+    }
+
     public StepPage search(String owner, StepSearch search) {
         Paging paging = search.paging();
         Object[] filter = {owner, search.stepId(), search.stepId(), search.taskId(), search.taskId(), search.did(),

@@ -27,6 +27,20 @@ final class TaskSql {
             from tasks where task_id = ? and did = ? and (owner = ? or user_address = ?)
             """;
 
+    static final String TASK_FIND = "select " + COLUMNS + """
+            from tasks where task_id = ?
+            """;
+
+    /** A task its creator or its agent's owner may read, found by id alone (socket events carry no DID). */
+    static final String TASK_FIND_VISIBLE_BY_ID = "select " + COLUMNS + """
+            from tasks where task_id = ? and (owner = ? or user_address = ?)
+            """;
+
+    /** Which of these tasks the caller created or owns the agent of. */
+    static final String TASK_IDS_VISIBLE = """
+            select task_id from tasks where task_id = any(?) and (owner = ? or user_address = ?)
+            """;
+
     /** Locks a task of the caller's agent: every write to a task's steps starts here, one at a time. */
     static final String TASK_LOCK_OWNED = "select " + COLUMNS + """
             from tasks where task_id = ? and did = ? and owner = ? for update

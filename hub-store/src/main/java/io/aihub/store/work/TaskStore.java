@@ -12,12 +12,17 @@ import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.Status;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.SocketPayloads.NewTaskLog;
+import io.aihub.protocol.TaskLogRecord;
 import io.aihub.protocol.TaskSearch;
+import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.Database;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
 public final class TaskStore {
@@ -63,6 +68,47 @@ public final class TaskStore {
                     tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null),
                     tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId));
         });
+    }
+
+    /**
+     * Stores a log line of a task from its agent's owner or its creator, and announces it as
+     * {@code task-log} (and as {@code task-updated} when it reports a status). A log never changes the
+     * task itself.
+     */
+    public TaskLogRecord appendLog(String caller, NewTaskLog log) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return database.transaction(tx -> {
+            TaskRecord task = tx.one(TaskSql.TASK_FIND_VISIBLE_BY_ID, TaskSql.TASK, log.taskId(), caller, caller)
+                    .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
+            TaskLogRecord stored = tx.one(LogSql.LOG_INSERT, LogSql.LOG, Ids.newLogId(), task.taskId(), log.stepId(),
+                    log.taskStatus(), log.level(), log.message(), now).orElseThrow();
+            EventSql.append(tx, ProtocolEvent.TASK_LOG, task.taskId(), task.did(), task.owner(), stored, now);
+            if (stored.taskStatus() != null) {
+                EventSql.append(tx, ProtocolEvent.TASK_UPDATED, task.taskId(), task.did(), task.owner(),
+                        TaskUpdated.of(task, stored), now);
+            }
+            return stored;
+        });
+    }
+
+    /** Which of these task ids the caller created or owns the agent of. */
+    public Set<String> visible(String caller, List<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(database.lookup(tx -> tx.list(TaskSql.TASK_IDS_VISIBLE, row -> row.getString(1),
+                taskIds.toArray(String[]::new), caller, caller)));
+    }
+
+    /** A task's logs, oldest first, and its current state, for a socket that joins its room. */
+    public History history(String taskId) {
+        return database.read(tx -> new History(
+                tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId),
+                tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId).orElseThrow()));
+    }
+
+    /** What a socket joining a task's room is told first. */
+    public record History(List<TaskLogRecord> logs, TaskRecord task) {
     }
 
     /** Tasks of the caller's agents, newest first, at most {@link Paging#MAX_SIZE}. */
