@@ -1,6 +1,9 @@
 package io.aihub.server;
 
+import io.aihub.server.realtime.SocketProxy;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -9,19 +12,21 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The public HTTP server: the API on the main port and on any extra ports. Its start completes only
- * once every port is bound.
+ * The public HTTP server: the REST API and Socket.IO ({@code /socket.io/}, proxied to the gateway) on
+ * the main port and on any extra ports. Its start completes only once every port is bound.
  */
 final class ApiVerticle extends VerticleBase {
     private final int port;
     private final List<Integer> extraPorts;
     private final Router router;
+    private final Handler<HttpServerRequest> sockets;
     private volatile HttpServer server;
 
-    ApiVerticle(int port, List<Integer> extraPorts, Router router) {
+    ApiVerticle(int port, List<Integer> extraPorts, Router router, Handler<HttpServerRequest> sockets) {
         this.port = port;
         this.extraPorts = extraPorts;
         this.router = router;
+        this.sockets = sockets;
     }
 
     @Override
@@ -34,7 +39,13 @@ final class ApiVerticle extends VerticleBase {
 
     private Future<HttpServer> listen(int onPort) {
         return vertx.createHttpServer(new HttpServerOptions().setPort(onPort).setHost("0.0.0.0"))
-                .requestHandler(router)
+                .requestHandler(request -> {
+                    if (request.path().startsWith(SocketProxy.PATH)) {
+                        sockets.handle(request);
+                    } else {
+                        router.handle(request);
+                    }
+                })
                 .listen();
     }
 

@@ -7,16 +7,22 @@ import io.aihub.server.auth.Tokens;
 import io.aihub.server.http.ApiRouter;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
+import io.aihub.server.realtime.SocketGateway;
+import io.aihub.server.realtime.SocketProxy;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
 import io.aihub.store.Database;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.AgentStore;
+import io.aihub.store.work.EventLog;
 import io.aihub.store.work.StepStore;
 import io.aihub.store.work.TaskStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.Base64;
@@ -26,19 +32,22 @@ import java.util.concurrent.TimeoutException;
 
 /** A running hub: database migrated, stores wired, HTTP listening. */
 public final class Hub implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Hub.class);
     private static final String SIGNING_KEY_SETTING = "signing_key";
 
     private final Vertx vertx;
     private final Database database;
+    private final SocketGateway gateway;
     private final ApiVerticle api;
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final Router router;
 
-    private Hub(Vertx vertx, Database database, ApiVerticle api, Router router, String adminToken,
-                boolean adminTokenGenerated) {
+    private Hub(Vertx vertx, Database database, SocketGateway gateway, ApiVerticle api, Router router,
+                String adminToken, boolean adminTokenGenerated) {
         this.vertx = vertx;
         this.database = database;
+        this.gateway = gateway;
         this.api = api;
         this.router = router;
         this.adminToken = adminToken;
@@ -49,6 +58,7 @@ public final class Hub implements AutoCloseable {
     public static Hub start(HubConfig config, InstantSource clock) throws Exception {
         Database database = Database.open(config.database());
         Vertx vertx = null;
+        SocketGateway gateway = null;
         try {
             AccountStore accounts = new AccountStore(database, clock);
             String signingKey = config.signingKey()
@@ -56,21 +66,33 @@ public final class Hub implements AutoCloseable {
             String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
             Tokens tokens = new Tokens(signingKey, clock);
             Authenticator auth = new Authenticator(tokens, accounts, adminToken);
+            AgentStore agents = new AgentStore(database, clock);
+            TaskStore tasks = new TaskStore(database, clock);
+            StepStore steps = new StepStore(database, clock);
             ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                     new SystemRoutes(database),
                     new AdminRoutes(auth, accounts, tokens),
-                    new AgentRoutes(auth, new AgentStore(database, clock), tokens, config.publicUrl()),
-                    new TaskRoutes(auth, new TaskStore(database, clock)),
-                    new StepRoutes(auth, new StepStore(database, clock)),
+                    new AgentRoutes(auth, agents, tokens, config.publicUrl()),
+                    new TaskRoutes(auth, tasks),
+                    new StepRoutes(auth, steps),
                     new ErrorReplies(config.maxBodyBytes()));
+            gateway = new SocketGateway(new SocketGateway.Wiring(auth, agents, tasks, steps, new EventLog(database),
+                    config.database().jdbcUrl(), config.maxBodyBytes()));
+            gateway.start();
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
             Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
-            ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router);
+            ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router,
+                    SocketProxy.to(vertx, gateway.port()));
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            return new Hub(vertx, database, api, router, adminToken, config.adminToken().isEmpty());
+            Hub hub = new Hub(vertx, database, gateway, api, router, adminToken, config.adminToken().isEmpty());
+            hub.warmUpSockets();
+            return hub;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             if (vertx != null) {
                 vertx.close();
+            }
+            if (gateway != null) {
+                gateway.close();
             }
             database.close();
             throw e;
@@ -94,9 +116,25 @@ public final class Hub implements AutoCloseable {
         return router;
     }
 
+    /**
+     * Opens and closes one WebSocket through the public port, so the first real client does not pay
+     * for class loading and JIT of the proxy and Socket.IO paths (~0.7 s otherwise).
+     */
+    private void warmUpSockets() {
+        URI uri = URI.create("ws://127.0.0.1:" + port() + SocketProxy.PATH + "?EIO=4&transport=websocket");
+        try (HttpClient client = HttpClient.newHttpClient()) {
+            WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { })
+                    .get(10, TimeUnit.SECONDS);
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "warm-up").get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("Socket.IO warm-up failed: {}", e.toString());
+        }
+    }
+
     @Override
     public void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        gateway.close();
         database.close();
     }
 

@@ -25,15 +25,25 @@ public final class Authenticator {
         return verify(bearer(ctx));
     }
 
-    /** Verifies a bearer token (with or without the {@code Bearer } prefix). */
+    /** Verifies a bearer token (with or without the {@code Bearer } prefix): signature, expiry, revocation. */
     public Caller verify(String token) {
-        Caller caller = tokens.verify(strip(token.strip()));
+        Caller caller = signed(token);
+        requireActive(caller);
+        return caller;
+    }
+
+    /** Checks a token's signature and expiry only (no database). */
+    public Caller signed(String token) {
+        return tokens.verify(strip(token.strip()));
+    }
+
+    /** Checks that the key a verified token rests on exists, is not revoked, and is the caller's. */
+    public void requireActive(Caller caller) {
         String owner = accounts.activeKeyOwner(caller.keyId()).orElseThrow(() ->
                 ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
         if (!owner.equals(caller.address())) {
             throw ApiError.unauthorized("the bearer token does not match its API key's account");
         }
-        return caller;
     }
 
     /** An agent builder's call: only an API key will do. */

@@ -1,37 +1,23 @@
 package io.aihub.server.http;
 
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.aihub.protocol.ApiError;
-import io.aihub.protocol.Status;
+import io.aihub.server.JsonInput;
 import io.aihub.store.HubJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
-import java.io.IOException;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Collectors;
 
-/**
- * Reads request bodies into protocol records. Every way a body can be wrong becomes a 4xx
- * {@link ApiError} naming the field and the rule: bad JSON, deep nesting, wrong types, broken rules.
- */
+/** Reads request bodies: JSON only (415 otherwise), an empty body reads as {@code {}}. */
 public final class Bodies {
     private Bodies() {
     }
 
-    /** The body as a record; an empty body reads as {@code {}}. */
+    /** The body as a record. */
     public static <T> T read(RoutingContext ctx, Class<T> type) {
-        return convert(tree(ctx), type, "");
+        return JsonInput.convert(tree(ctx), type, "");
     }
 
-    /** The body as a JSON tree, after the content-type check; an empty body is {@code {}}. */
+    /** The body as a JSON tree. */
     public static JsonNode tree(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
         if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
@@ -42,86 +28,6 @@ public final class Bodies {
         if (body == null || body.length() == 0) {
             return HubJson.MAPPER.createObjectNode();
         }
-        try {
-            return HubJson.MAPPER.readTree(body.getBytes());
-        } catch (IOException e) {
-            throw translate(e, "");
-        }
-    }
-
-    /** Converts one node to a record; {@code where} prefixes field names in errors (e.g. {@code steps[2].}). */
-    public static <T> T convert(JsonNode node, Class<T> type, String where) {
-        if (!node.isObject()) {
-            throw ApiError.badRequest((where.isEmpty() ? "the body" : "`" + stripDot(where) + "`")
-                    + " must be a JSON object");
-        }
-        try {
-            return HubJson.MAPPER.treeToValue(node, type);
-        } catch (IOException | IllegalArgumentException e) {
-            throw translate(e, where);
-        }
-    }
-
-    static ApiError translate(Exception e, String where) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof ApiError error) {
-                return where.isEmpty() ? error : new ApiError(error.kind(), where + error.getMessage(), error);
-            }
-        }
-        if (e instanceof StreamConstraintsException) {
-            return ApiError.badRequest("the body nests JSON deeper than " + HubJson.MAX_NESTING_DEPTH + " levels");
-        }
-        if (e instanceof JsonParseException parse) {
-            String reason = parse.getOriginalMessage().split("\\s\\(|\\n", 2)[0];
-            return ApiError.badRequest("the body is not valid JSON (line " + parse.getLocation().getLineNr()
-                    + ", column " + parse.getLocation().getColumnNr() + "): " + reason);
-        }
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            Class<?> target = switch (mapping) {
-                case MismatchedInputException mismatch -> mismatch.getTargetType();
-                case ValueInstantiationException instantiation -> instantiation.getType().getRawClass();
-                default -> null;
-            };
-            return ApiError.invalid(where + path(mapping), "must be " + describe(target));
-        }
-        if (e instanceof JsonProcessingException processing) {
-            return ApiError.badRequest("the body cannot be read: " + processing.getOriginalMessage());
-        }
-        return ApiError.badRequest("the body cannot be read: " + e.getMessage());
-    }
-
-    private static String path(JsonMappingException e) {
-        return e.getPath().stream()
-                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    private static String describe(Class<?> type) {
-        if (type == null) {
-            return "of another type";
-        }
-        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-            return "an integer";
-        }
-        if (type == Boolean.class || type == boolean.class) {
-            return "true or false";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type == Status.class) {
-            return "one of " + Arrays.stream(Status.values()).map(Status::wire).collect(Collectors.joining(", "));
-        }
-        if (List.class.isAssignableFrom(type) || type.isArray()) {
-            return "a JSON array";
-        }
-        if (Map.class.isAssignableFrom(type) || type.isRecord()) {
-            return "a JSON object";
-        }
-        return "a " + type.getSimpleName();
-    }
-
-    private static String stripDot(String where) {
-        return where.endsWith(".") ? where.substring(0, where.length() - 1) : where;
+        return JsonInput.parse(body.getBytes());
     }
 }

@@ -7,6 +7,7 @@ import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
+import io.aihub.server.JsonInput;
 import io.aihub.server.http.Bodies;
 import io.aihub.server.http.QueryParams;
 import io.aihub.server.http.Replies;
@@ -35,7 +36,7 @@ public final class StepRoutes {
         }
         List<NewStep> requested = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            requested.add(Bodies.convert(list.get(i), NewStep.class, "steps[" + i + "]."));
+            requested.add(JsonInput.convert(list.get(i), NewStep.class, "steps[" + i + "]."));
         }
         Replies.created(ctx, steps.create(caller.address(), ctx.pathParam("did"), ctx.pathParam("taskId"), requested));
     }

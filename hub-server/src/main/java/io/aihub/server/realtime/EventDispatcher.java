@@ -1,0 +1,130 @@
+package io.aihub.server.realtime;
+
+import io.aihub.store.work.EventCursor;
+import io.aihub.store.work.EventLog;
+import io.aihub.store.work.StoredEvent;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers committed events to this node's sockets, in commit order. One connection per node
+ * LISTENs for wake-ups; the rows themselves are read from the events table after a cursor, so a
+ * missed notification (reconnect, database restart) costs only latency: the next read catches up.
+ */
+final class EventDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
+    private static final int BATCH = 500;
+    /** How long to wait for a wake-up before reading anyway. */
+    private static final int IDLE_WAIT_MS = 1000;
+    /** How soon to look again when rows wait behind a transaction still running. */
+    private static final int SETTLE_WAIT_MS = 2;
+    private static final Duration RETENTION = Duration.ofHours(24);
+    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
+
+    private final String jdbcUrl;
+    private final EventLog events;
+    private final Consumer<StoredEvent> sink;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Connection listening;
+    private EventCursor cursor;
+    private Instant nextSweep = Instant.now();
+
+    EventDispatcher(String jdbcUrl, EventLog events, Consumer<StoredEvent> sink) {
+        this.jdbcUrl = jdbcUrl;
+        this.events = events;
+        this.sink = sink;
+        this.thread = Thread.ofPlatform().name("hub-event-dispatcher").daemon().unstarted(this::run);
+    }
+
+    /** Starts after every event committed so far: sockets that connect later get state by replay. */
+    void start() {
+        cursor = events.now();
+        thread.start();
+    }
+
+    private void run() {
+        long backoffMs = 100;
+        while (running) {
+            try (Connection connection = DriverManager.getConnection(jdbcUrl)) {
+                listening = connection;
+                try (Statement listen = connection.createStatement()) {
+                    listen.execute("listen " + EventLog.CHANNEL);
+                }
+                PGConnection notifications = connection.unwrap(PGConnection.class);
+                backoffMs = 100;
+                while (running) {
+                    boolean waiting = drain();
+                    sweepOldEvents();
+                    notifications.getNotifications(waiting ? SETTLE_WAIT_MS : IDLE_WAIT_MS);
+                }
+            } catch (SQLException | RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("event delivery paused ({}); retrying in {} ms", e.getMessage(), backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    /** Delivers every settled event after the cursor; true when more wait on a running transaction. */
+    private boolean drain() {
+        EventLog.Batch batch;
+        do {
+            batch = events.after(cursor, BATCH);
+            for (StoredEvent event : batch.events()) {
+                try {
+                    sink.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.error("delivering event {} failed; skipped", event.eventId(), e);
+                }
+                cursor = EventCursor.after(event);
+            }
+        } while (batch.full() && running);
+        return batch.waiting();
+    }
+
+    private void sweepOldEvents() {
+        Instant now = Instant.now();
+        if (now.isAfter(nextSweep)) {
+            nextSweep = now.plus(SWEEP_EVERY);
+            int deleted = events.deleteBefore(now.minus(RETENTION));
+            if (deleted > 0) {
+                LOG.info("deleted {} events older than {}", deleted, RETENTION);
+            }
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        Connection connection = listening;
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException ignored) {
+                // closing only to wake the thread
+            }
+        }
+        thread.interrupt();
+        thread.join(5_000);
+    }
+}

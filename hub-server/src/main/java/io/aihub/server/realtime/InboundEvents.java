@@ -1,0 +1,97 @@
+package io.aihub.server.realtime;
+
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.SocketPayloads.EmitSteps;
+import io.aihub.protocol.SocketPayloads.JoinRooms;
+import io.aihub.protocol.SocketPayloads.JoinTasks;
+import io.aihub.protocol.SocketPayloads.NewTaskLog;
+import io.aihub.protocol.SocketPayloads.RoomsJoined;
+import io.aihub.protocol.SocketPayloads.TasksJoined;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.TaskLogRecord;
+import io.aihub.protocol.TaskUpdated;
+import io.aihub.server.auth.Caller;
+import io.aihub.store.agent.AgentStore;
+import io.aihub.store.work.StepStore;
+import io.aihub.store.work.TaskStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a socket may ask, each answered to that socket only. Joins are limited to what the caller
+ * owns or created; what it may not join is named in an {@code error} event and never joined.
+ */
+final class InboundEvents {
+    private final AgentStore agents;
+    private final TaskStore tasks;
+    private final StepStore steps;
+
+    InboundEvents(AgentStore agents, TaskStore tasks, StepStore steps) {
+        this.agents = agents;
+        this.tasks = tasks;
+        this.steps = steps;
+    }
+
+    /** {@code _join-rooms}: the account room when asked, and the rooms of the caller's own agents. */
+    void joinRooms(SocketSession session, JoinRooms request) {
+        Caller caller = session.caller();
+        if (request.accountRoom()) {
+            session.client().joinRoom(Rooms.account(caller.address()));
+        }
+        List<String> requested = request.agentDids();
+        Set<String> owned = agents.ownedAmong(caller.address(), requested);
+        List<String> joined = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        for (String did : requested) {
+            if (owned.contains(did)) {
+                session.client().joinRoom(Rooms.agent(did));
+                joined.add(did);
+            } else {
+                refused.add(did);
+            }
+        }
+        if (!refused.isEmpty()) {
+            session.sendError(ProtocolEvent.JOIN_ROOMS, "not joined: these agents do not exist or are not yours: " + refused);
+        }
+        session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(request.accountRoom(), joined));
+    }
+
+    /** {@code _emit-steps}: the caller's steps in a status, oldest first, as {@code step-updated} to this socket. */
+    void emitSteps(SocketSession session, EmitSteps request) {
+        for (StepRecord step : steps.toReplay(session.caller().address(), request.status(), request.agentDids())) {
+            session.send(ProtocolEvent.STEP_UPDATED, step);
+        }
+    }
+
+    /**
+     * {@code _join-tasks}: joins the rooms of tasks the caller created or owns the agent of, answers
+     * {@code _join-tasks_} once, then (unless {@code history} is false) replays each task's logs and
+     * one snapshot of its state, after the answer: clients start listening when they get it.
+     */
+    void joinTasks(SocketSession session, JoinTasks request) {
+        List<String> requested = request.taskIds();
+        Set<String> visible = tasks.visible(session.caller().address(), requested);
+        List<String> joined = requested.stream().filter(visible::contains).toList();
+        joined.forEach(taskId -> session.client().joinRoom(Rooms.task(taskId)));
+        if (joined.size() < requested.size()) {
+            session.sendError(ProtocolEvent.JOIN_TASKS, "not joined: these tasks do not exist or are not yours: "
+                    + requested.stream().filter(id -> !visible.contains(id)).toList());
+        }
+        session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
+        if (request.replayHistory()) {
+            for (String taskId : joined) {
+                TaskStore.History history = tasks.history(taskId);
+                for (TaskLogRecord log : history.logs()) {
+                    session.send(ProtocolEvent.TASK_LOG, log);
+                }
+                session.send(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(history.task()));
+            }
+        }
+    }
+
+    /** {@code _task-log}: stored, then relayed to the task's room by the event dispatcher. */
+    void taskLog(SocketSession session, NewTaskLog log) {
+        tasks.appendLog(session.caller().address(), log);
+    }
+}

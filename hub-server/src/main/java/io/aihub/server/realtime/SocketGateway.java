@@ -1,0 +1,167 @@
+package io.aihub.server.realtime;
+
+import com.corundumstudio.socketio.Configuration;
+import com.corundumstudio.socketio.SocketConfig;
+import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.SocketIOServer;
+import com.corundumstudio.socketio.Transport;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.server.JsonInput;
+import io.aihub.server.auth.Authenticator;
+import io.aihub.store.HubJson;
+import io.aihub.store.agent.AgentStore;
+import io.aihub.store.work.EventLog;
+import io.aihub.store.work.StepStore;
+import io.aihub.store.work.StoredEvent;
+import io.aihub.store.work.TaskStore;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Socket.IO side of the protocol: netty-socketio on a loopback-only port (the public port
+ * reverse-proxies {@code /socket.io/} to it), the handshake, the inbound events, and delivery of
+ * committed events to this node's rooms.
+ */
+public final class SocketGateway implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketGateway.class);
+    private static final Duration AUTH_DEADLINE = Duration.ofSeconds(5);
+
+    private final SocketIOServer server;
+    private final int port;
+    private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hub-socket-timers").daemon().factory());
+    private final Handshake handshake;
+    private final EventDispatcher dispatcher;
+
+    /** The stores and settings the gateway needs. */
+    public record Wiring(Authenticator authenticator, AgentStore agents, TaskStore tasks, StepStore steps,
+                         EventLog events, String jdbcUrl, int maxPayloadBytes) {
+    }
+
+    public SocketGateway(Wiring wiring) {
+        this.port = freeLoopbackPort();
+        Configuration config = new Configuration();
+        config.setHostname("127.0.0.1");
+        config.setPort(port);
+        config.setTransports(Transport.WEBSOCKET);
+        config.setPingInterval(25_000);
+        config.setPingTimeout(20_000);
+        config.setMaxFramePayloadLength(wiring.maxPayloadBytes());
+        config.setMaxHttpContentLength(wiring.maxPayloadBytes());
+        config.setBossThreads(1);
+        config.setWorkerThreads(2);
+        SocketConfig socket = new SocketConfig();
+        socket.setReuseAddress(true);
+        socket.setTcpNoDelay(true);
+        config.setSocketConfig(socket);
+        this.server = new SocketIOServer(config);
+        this.handshake = new Handshake(wiring.authenticator(), work, timers, AUTH_DEADLINE);
+        this.dispatcher = new EventDispatcher(wiring.jdbcUrl(), wiring.events(), this::deliver);
+
+        server.getNamespace("").addAuthTokenListener(handshake);
+        server.addConnectListener(handshake::onConnect);
+        InboundEvents inbound = new InboundEvents(wiring.agents(), wiring.tasks(), wiring.steps());
+        on(ProtocolEvent.JOIN_ROOMS, inbound::joinRooms);
+        on(ProtocolEvent.EMIT_STEPS, inbound::emitSteps);
+        on(ProtocolEvent.JOIN_TASKS, inbound::joinTasks);
+        on(ProtocolEvent.SEND_TASK_LOG, inbound::taskLog);
+    }
+
+    /** Listens on the loopback port and starts delivering events committed from now on. */
+    public void start() {
+        server.start();
+        dispatcher.start();
+    }
+
+    /** The loopback port the public server proxies {@code /socket.io/} to. */
+    public int port() {
+        return port;
+    }
+
+    /**
+     * Registers a handler for an inbound event: its payload (a JSON string or an object) is read into
+     * the event's record on the socket's queue, after the socket's credential is confirmed; a payload
+     * that breaks a rule, or a request the store refuses, is answered with {@code error} and changes
+     * nothing.
+     */
+    @SuppressWarnings("unchecked")
+    private <T extends Record> void on(ProtocolEvent event, BiConsumer<SocketSession, T> handler) {
+        Class<T> type = (Class<T>) event.payloadType();
+        server.addEventListener(event.wireName(), Object.class, (client, data, ack) -> {
+            SocketSession session = SocketSession.of(client, work);
+            session.enqueue(() -> {
+                if (!handshake.admit(session)) {
+                    return;
+                }
+                try {
+                    handler.accept(session, JsonInput.convert(payload(data), type, ""));
+                } catch (ApiError refused) {
+                    session.sendError(event, refused.getMessage());
+                } catch (RuntimeException bug) {
+                    String correlation = UUID.randomUUID().toString();
+                    LOG.error("{} from {} failed [correlation {}]", event.wireName(), client.getSessionId(), correlation, bug);
+                    session.sendError(event, "the hub failed to handle this event; report correlation id " + correlation);
+                }
+            });
+        });
+    }
+
+    private static JsonNode payload(Object data) {
+        if (data == null) {
+            return HubJson.MAPPER.createObjectNode();
+        }
+        if (data instanceof String text) {
+            return JsonInput.parse(text);
+        }
+        return HubJson.MAPPER.valueToTree(data);
+    }
+
+    /** Sends a committed event to this node's sockets in its rooms, once per socket. */
+    private void deliver(StoredEvent event) {
+        Map<UUID, SocketIOClient> targets = new LinkedHashMap<>();
+        if (event.event() == ProtocolEvent.STEP_UPDATED) {
+            collect(targets, Rooms.account(event.owner()));
+            collect(targets, Rooms.agent(event.did()));
+        } else {
+            collect(targets, Rooms.task(event.taskId()));
+        }
+        for (SocketIOClient client : targets.values()) {
+            client.sendEvent(event.event().wireName(), event.payloadJson());
+        }
+    }
+
+    private void collect(Map<UUID, SocketIOClient> targets, String room) {
+        for (SocketIOClient client : server.getRoomOperations(room).getClients()) {
+            targets.putIfAbsent(client.getSessionId(), client);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        dispatcher.close();
+        server.stop();
+        timers.shutdownNow();
+        work.shutdownNow();
+    }
+
+    private static int freeLoopbackPort() {
+        try (ServerSocket probe = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return probe.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException("no free loopback port for the Socket.IO server", e);
+        }
+    }
+}
