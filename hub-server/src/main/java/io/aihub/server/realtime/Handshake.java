@@ -141,7 +141,7 @@ final class Handshake implements AuthTokenListener {
         if (message != null) {
             session.sendError(null, message);
         }
-        timers.schedule(() -> session.client().disconnect(), FLUSH_BEFORE_DISCONNECT.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(session::disconnect, FLUSH_BEFORE_DISCONNECT.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static String tokenFrom(Object authData) {

@@ -1,6 +1,7 @@
 package io.aihub.server.realtime;
 
 import com.corundumstudio.socketio.SocketIOClient;
+import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.SocketPayloads;
 import io.aihub.server.auth.Caller;
@@ -42,6 +43,18 @@ final class SocketSession {
 
     SocketIOClient client() {
         return client;
+    }
+
+    /**
+     * Closes the connection itself. Leaving the namespace alone ({@code client.disconnect()}) would
+     * keep the transport open, and a client could CONNECT again on it.
+     */
+    void disconnect() {
+        if (client instanceof NamespaceClient namespaced) {
+            namespaced.getBaseClient().disconnect();
+        } else {
+            client.disconnect();
+        }
     }
 
     void enqueue(Runnable task) {
