@@ -1,0 +1,248 @@
+package io.aihub.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.aihub.server.HubClient.Account;
+import io.aihub.server.RawSocket.Event;
+import io.aihub.store.DatabaseConfig;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Socket.IO gateway spoken to in raw frames: the handshake holes of netty-socketio are closed,
+ * events reach the right sockets once, and a second hub on the same database delivers too.
+ */
+class RealtimeGatewayTest extends HubTestBase {
+    private static final Duration SHORT = Duration.ofSeconds(3);
+
+    @Test
+    void aConnectWithoutCredential_isAcknowledgedByTheLibraryButCanDoNothing_andIsClosed() throws Exception {
+        Account builder = client.account("builder");
+        client.task(builder.apiKey(), client.agent(builder), "pending work");
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            socket.connect(null);
+            socket.emit("_join-rooms", "{\"joinAccountRoom\":true}");
+            socket.emit("_emit-steps", Map.of("status", "Pending", "dids", List.of()));
+
+            List<String> frames = socket.framesUntilClosed(SHORT);
+
+            assertThat(frames).noneMatch(frame -> frame.contains("_connected") || frame.contains("_join-rooms_")
+                    || frame.contains("step-updated"));
+            assertThat(frames).anyMatch(frame -> frame.contains("no credential"));
+        }
+    }
+
+    @Test
+    void aRefusedCredential_getsConnectError_andItsLaterEventsAreNotHandled() throws Exception {
+        Account builder = client.account("builder");
+        client.task(builder.apiKey(), client.agent(builder), "pending work");
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            socket.connect("Bearer not-a-key");
+            socket.emit("_emit-steps", Map.of("status", "Pending", "dids", List.of()));
+
+            List<String> frames = socket.framesUntilClosed(SHORT);
+
+            assertThat(frames.getFirst()).startsWith("44{").contains("not a well-formed JWT");
+            assertThat(frames).noneMatch(frame -> frame.contains("step-updated") || frame.contains("_connected"));
+        }
+    }
+
+    @Test
+    void aSocketThatNeverAuthenticates_isClosedAtTheDeadline() throws Exception {
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            assertThat(socket.framesUntilClosed(Duration.ofSeconds(9))).noneMatch(frame -> frame.contains("_connected"));
+        }
+    }
+
+    @Test
+    void revokedKeysAndAccessTokens_cannotOpenASocket() throws Exception {
+        Account revoked = client.account("revoked");
+        client.delete("/api/v1/admin/keys/" + revoked.keyId(), ADMIN_TOKEN);
+        Account subscriber = client.account("subscriber");
+        String accessToken = client.accessToken(subscriber, client.agent(client.account("builder")));
+
+        for (String credential : List.of(revoked.apiKey(), accessToken)) {
+            try (RawSocket socket = RawSocket.open(hub.port())) {
+                socket.connect("Bearer " + credential);
+                List<String> frames = socket.framesUntilClosed(SHORT);
+                assertThat(frames).noneMatch(frame -> frame.contains("_connected"));
+                assertThat(String.join("\n", frames)).containsAnyOf("revoked", "not an access token");
+            }
+        }
+    }
+
+    @Test
+    void theConnectAuthPayload_withOrWithoutBearer_andTheUpgradeHeader_eachGiveOneConnectedEvent() throws Exception {
+        Account account = client.account("worker");
+        List<RawSocket> sockets = new ArrayList<>();
+        try {
+            RawSocket bearer = RawSocket.open(hub.port());
+            bearer.connect("Bearer " + account.apiKey());
+            RawSocket bare = RawSocket.open(hub.port());
+            bare.connect(account.apiKey());
+            RawSocket header = RawSocket.open(hub.port(), Map.of("Authorization", "Bearer " + account.apiKey()));
+            header.connect(null);
+            sockets.addAll(List.of(bearer, bare, header));
+
+            for (RawSocket socket : sockets) {
+                List<String> before = new ArrayList<>();
+                JsonNode connected = socket.await("_connected", SHORT, before).payload();
+                assertThat(connected.get("account").asText()).isEqualTo(account.address());
+                socket.emit("_join-rooms", "{\"joinAccountRoom\":false}");
+                List<String> between = new ArrayList<>();
+                socket.await("_join-rooms_", SHORT, between);
+                assertThat(between).noneMatch(frame -> frame.contains("_connected"));
+            }
+        } finally {
+            sockets.forEach(RawSocket::close);
+        }
+    }
+
+    @Test
+    void aWorkerInItsAccountRoomAndAgentRoom_getsEachPendingStepOnce_andAStrangerGetsNothing() throws Exception {
+        Account builder = client.account("builder");
+        Account stranger = client.account("stranger");
+        String did = client.agent(builder);
+        try (RawSocket worker = RawSocket.open(hub.port()); RawSocket spy = RawSocket.open(hub.port())) {
+            worker.connect("Bearer " + builder.apiKey());
+            worker.await("_connected");
+            worker.emit("_join-rooms", Map.of("joinAccountRoom", true, "joinAgentRooms", List.of(did)));
+            assertThat(worker.await("_join-rooms_").payload().get("agents").get(0).asText()).isEqualTo(did);
+            spy.connect("Bearer " + stranger.apiKey());
+            spy.await("_connected");
+            spy.emit("_join-rooms", Map.of("joinAccountRoom", true, "joinAgentRooms", List.of(did)));
+            List<String> refused = new ArrayList<>();
+            assertThat(spy.await("_join-rooms_", SHORT, refused).payload().get("agents")).isEmpty();
+            assertThat(refused).anyMatch(frame -> frame.contains("not yours"));
+
+            String first = client.task(builder.apiKey(), did, "one").at("/steps/0/step_id").asText();
+            String second = client.task(builder.apiKey(), did, "two").at("/steps/0/step_id").asText();
+
+            assertThat(worker.await("step-updated").payload().get("step_id").asText()).isEqualTo(first);
+            List<String> between = new ArrayList<>();
+            JsonNode next = worker.await("step-updated", SHORT, between).payload();
+            assertThat(next.get("step_id").asText()).isEqualTo(second);
+            assertThat(next.get("did").asText()).isEqualTo(did);
+            assertThat(between).noneMatch(frame -> frame.contains("step-updated"));
+            spy.emit("_join-rooms", "{}");
+            List<String> spyFrames = new ArrayList<>();
+            spy.await("_join-rooms_", SHORT, spyFrames);
+            assertThat(spyFrames).noneMatch(frame -> frame.contains("step-updated"));
+        }
+    }
+
+    @Test
+    void joiningATask_answersBeforeReplayingItsLogsAndState_andRelaysNewLogs() throws Exception {
+        Account builder = client.account("builder");
+        Account subscriber = client.account("subscriber");
+        String did = client.agent(builder);
+        String taskId = client.task(client.accessToken(subscriber, did), did, "q").at("/task/task_id").asText();
+        try (RawSocket agent = RawSocket.open(hub.port()); RawSocket user = RawSocket.open(hub.port())) {
+            agent.connect("Bearer " + builder.apiKey());
+            agent.await("_connected");
+            agent.emit("_task-log", "{\"task_id\":\"" + taskId + "\",\"message\":\"started\",\"level\":\"info\"}");
+            agent.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
+            agent.await("_join-tasks_");
+
+            user.connect("Bearer " + subscriber.apiKey());
+            user.await("_connected");
+            user.emit("_join-tasks", Map.of("tasks", List.of(taskId)));
+            assertThat(user.await("_join-tasks_").payload().get("tasks").get(0).asText()).isEqualTo(taskId);
+            assertThat(user.await("task-log").payload().get("message").asText()).isEqualTo("started");
+            JsonNode snapshot = user.await("task-updated").payload();
+            assertThat(snapshot.get("task_status").asText()).isEqualTo("Pending");
+            assertThat(snapshot.get("status").asText()).isEqualTo("Pending");
+
+            agent.emit("_task-log", Map.of("task_id", taskId, "message", "done", "level", "info", "task_status", "Completed"));
+            assertThat(user.await("task-log").payload().get("message").asText()).isEqualTo("done");
+            JsonNode relayed = user.await("task-updated").payload();
+            assertThat(relayed.get("status").asText()).isEqualTo("Completed");
+            assertThat(relayed.get("did").asText()).isEqualTo(did);
+            assertThat(count("select count(*) from task_logs where task_id = ?", taskId)).isEqualTo(2);
+            assertThat(count("select count(*) from tasks where task_id = ? and task_status = 'Pending'", taskId))
+                    .as("a log never changes the task").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void malformedPayloads_getAnErrorEvent_changeNothing_andTheSocketStaysUsable() throws Exception {
+        Account builder = client.account("builder");
+        String did = client.agent(builder);
+        String taskId = client.task(builder.apiKey(), did, "q").at("/task/task_id").asText();
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            socket.connect("Bearer " + builder.apiKey());
+            socket.await("_connected");
+            List<Object[]> bad = List.of(
+                    new Object[]{"_join-rooms", "{nope"},
+                    new Object[]{"_join-rooms", 42},
+                    new Object[]{"_join-rooms", Map.of("joinAgentRooms", Map.of("a", 1))},
+                    new Object[]{"_emit-steps", Map.of("status", "Done")},
+                    new Object[]{"_join-tasks", List.of(1, 2)},
+                    new Object[]{"_task-log", Map.of("task_id", taskId)},
+                    new Object[]{"_task-log", Map.of("task_id", taskId, "message", "x", "task_status", "Finished")},
+                    new Object[]{"_task-log", Map.of("task_id", "task-unknown", "message", "x")});
+            for (Object[] event : bad) {
+                socket.emit((String) event[0], event[1]);
+                JsonNode error = socket.await("error").payload();
+                assertThat(error.get("event").asText()).isEqualTo(event[0]);
+                assertThat(error.get("message").asText()).isNotBlank();
+            }
+            socket.emit("subscribe-agent", "{}");
+            socket.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
+            assertThat(socket.await("_join-tasks_").payload().get("tasks").get(0).asText()).isEqualTo(taskId);
+        }
+        assertThat(count("select count(*) from task_logs where task_id = ?", taskId)).isZero();
+    }
+
+    @Test
+    void anEventCommittedThroughAnotherHub_reachesThisHubsSockets() throws Exception {
+        Account builder = client.account("builder");
+        String did = client.agent(builder);
+        try (Hub other = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl, 4), "http://localhost:3001",
+                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024), InstantSource.system());
+             RawSocket worker = RawSocket.open(hub.port());
+             RawSocket otherWorker = RawSocket.open(other.port())) {
+            HubClient otherClient = new HubClient("http://127.0.0.1:" + other.port(), ADMIN_TOKEN);
+            for (RawSocket socket : List.of(worker, otherWorker)) {
+                socket.connect("Bearer " + builder.apiKey());
+                socket.await("_connected");
+                socket.emit("_join-rooms", Map.of("joinAgentRooms", did));
+                socket.await("_join-rooms_");
+            }
+
+            String viaOther = otherClient.task(builder.apiKey(), did, "via B").at("/steps/0/step_id").asText();
+            String viaThis = client.task(builder.apiKey(), did, "via A").at("/steps/0/step_id").asText();
+
+            for (RawSocket socket : List.of(worker, otherWorker)) {
+                assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(viaOther);
+                assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(viaThis);
+            }
+        }
+    }
+
+    @Test
+    void emitSteps_replaysTheCallersPendingSteps_oldestFirst_toThatSocketOnly() throws Exception {
+        Account builder = client.account("builder");
+        String did = client.agent(builder);
+        String other = client.agent(builder);
+        String first = client.task(builder.apiKey(), did, "1").at("/steps/0/step_id").asText();
+        String second = client.task(builder.apiKey(), other, "2").at("/steps/0/step_id").asText();
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            socket.connect("Bearer " + builder.apiKey());
+            socket.await("_connected");
+
+            socket.emit("_emit-steps", "{\"status\":\"Pending\",\"dids\":[]}");
+            assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(first);
+            assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(second);
+
+            socket.emit("_emit-steps", Map.of("status", "Pending", "dids", List.of(other)));
+            assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(second);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.aihub.store.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.store.Database;
+import io.aihub.store.TestDatabase;
+import io.aihub.store.agent.Agent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class EventLogTest {
+    private static Database database;
+    private static Fixtures fx;
+    private static EventLog log;
+
+    @BeforeAll
+    static void openDatabase() {
+        database = TestDatabase.openFresh();
+        fx = new Fixtures(database);
+        log = new EventLog(database);
+    }
+
+    @AfterAll
+    static void closeDatabase() {
+        database.close();
+    }
+
+    @Test
+    void aReaderStartingNow_seesOnlyEventsCommittedAfterwards_inCommitOrder() {
+        String owner = fx.account();
+        Agent agent = fx.agent(owner);
+        String before = fx.task(agent, owner, "before").task().taskId();
+        EventCursor cursor = log.now();
+
+        String first = fx.task(agent, owner, "first").task().taskId();
+        String second = fx.task(agent, owner, "second").task().taskId();
+        EventLog.Batch batch = log.after(cursor, 100);
+
+        assertThat(batch.events()).extracting(StoredEvent::taskId).containsExactly(first, second).doesNotContain(before);
+        assertThat(batch.events()).allSatisfy(event -> {
+            assertThat(event.event()).isEqualTo(ProtocolEvent.STEP_UPDATED);
+            assertThat(event.owner()).isEqualTo(owner);
+            assertThat(event.payloadJson()).contains("\"step_status\": \"Pending\"");
+        });
+        assertThat(batch.waiting()).isFalse();
+        assertThat(log.after(EventCursor.after(batch.events().getLast()), 100).events()).isEmpty();
+    }
+
+    @Test
+    void anEventBehindARunningTransaction_waits_andNothingIsSkippedWhenThatTransactionCommitsLater()
+            throws SQLException {
+        String owner = fx.account();
+        Agent agent = fx.agent(owner);
+        EventCursor cursor = log.now();
+        try (Connection slow = database.dataSource().getConnection()) {
+            // The slow transaction takes its id first, then commits last.
+            slow.createStatement().execute("select pg_current_xact_id()");
+
+            String quick = fx.task(agent, owner, "quick").task().taskId();
+            EventLog.Batch held = log.after(cursor, 100);
+            assertThat(held.events()).isEmpty();
+            assertThat(held.waiting()).isTrue();
+
+            try (var insert = slow.prepareStatement("""
+                    insert into events (event_name, task_id, did, owner, payload, created_at)
+                    values ('task-log', 'task-slow', ?, ?, '{}'::jsonb, now())
+                    """)) {
+                insert.setString(1, agent.did());
+                insert.setString(2, owner);
+                insert.executeUpdate();
+            }
+            slow.commit();
+
+            List<StoredEvent> released = log.after(cursor, 100).events();
+            assertThat(released).extracting(StoredEvent::taskId).containsExactly("task-slow", quick);
+        }
+    }
+}
