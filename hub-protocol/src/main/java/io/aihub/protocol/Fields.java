@@ -43,15 +43,19 @@ final class Fields {
         return list.stream().map(String.class::cast).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
     }
 
-    static void requireNonNegative(String field, Long value) {
-        if (value != null && value < 0) {
-            throw ApiError.invalid(field, "must be an integer of at least 0, not " + value);
+    /** Costs are credits: whole, not negative, and small enough that any task's sum stays exact. */
+    static final long MAX_COST = 1_000_000_000_000L;
+    static final int MAX_ORDER = 1_000_000;
+
+    static void requireCost(String field, Long value) {
+        if (value != null && (value < 0 || value > MAX_COST)) {
+            throw ApiError.invalid(field, "must be an integer from 0 to " + MAX_COST + ", not " + value);
         }
     }
 
-    static void requirePositive(String field, Integer value) {
-        if (value != null && value < 1) {
-            throw ApiError.invalid(field, "must be an integer of at least 1, not " + value);
+    static void requireOrder(String field, Integer value) {
+        if (value != null && (value < 1 || value > MAX_ORDER)) {
+            throw ApiError.invalid(field, "must be an integer from 1 to " + MAX_ORDER + ", not " + value);
         }
     }
 }

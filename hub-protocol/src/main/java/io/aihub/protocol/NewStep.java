@@ -20,13 +20,13 @@ public record NewStep(
         @JsonProperty("cost") Long cost) {
 
     public NewStep {
-        Fields.requirePositive("order", order);
+        Fields.requireOrder("order", order);
         if (stepStatus != null && stepStatus != Status.Pending && stepStatus != Status.Not_Ready) {
             throw ApiError.invalid("step_status", "of a new step must be Pending or Not_Ready, not " + stepStatus);
         }
         Fields.requireArray("input_params", inputParams);
         Fields.requireObject("input_additional", inputAdditional);
         Fields.requireArray("input_artifacts", inputArtifacts);
-        Fields.requireNonNegative("cost", cost);
+        Fields.requireCost("cost", cost);
     }
 }

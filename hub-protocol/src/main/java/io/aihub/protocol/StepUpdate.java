@@ -25,8 +25,8 @@ public record StepUpdate(
         @JsonProperty("input_artifacts") Object inputArtifacts) {
 
     public StepUpdate {
-        Fields.requireNonNegative("cost", cost);
-        Fields.requirePositive("order", order);
+        Fields.requireCost("cost", cost);
+        Fields.requireOrder("order", order);
         Fields.requireArray("input_params", inputParams);
         Fields.requireObject("input_additional", inputAdditional);
         Fields.requireArray("input_artifacts", inputArtifacts);

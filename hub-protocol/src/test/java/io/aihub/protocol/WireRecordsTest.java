@@ -49,7 +49,7 @@ class WireRecordsTest {
         assertThatThrownBy(() -> json.readValue("{\"step_status\":\"Completed\"}", NewStep.class))
                 .rootCause().hasMessageContaining("`step_status` of a new step must be Pending or Not_Ready");
         assertThatThrownBy(() -> json.readValue("{\"order\":0}", NewStep.class))
-                .rootCause().hasMessageContaining("`order` must be an integer of at least 1");
+                .rootCause().hasMessageContaining("`order` must be an integer from 1 to");
     }
 
     @Test

@@ -1,6 +1,11 @@
 package io.aihub.server;
 
 import io.aihub.server.realtime.SocketProxy;
+import io.aihub.store.HubJson;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
@@ -39,6 +44,7 @@ final class ApiVerticle extends VerticleBase {
 
     private Future<HttpServer> listen(int onPort) {
         return vertx.createHttpServer(new HttpServerOptions().setPort(onPort).setHost("0.0.0.0"))
+                .invalidRequestHandler(ApiVerticle::rejectMalformed)
                 .requestHandler(request -> {
                     if (request.path().startsWith(SocketProxy.PATH)) {
                         sockets.handle(request);
@@ -47,6 +53,26 @@ final class ApiVerticle extends VerticleBase {
                     }
                 })
                 .listen();
+    }
+
+    /**
+     * Requests the HTTP decoder refused before any route saw them (a request line or headers over
+     * the limits, broken framing) still get a JSON error: some SDKs parse every error body.
+     */
+    private static void rejectMalformed(HttpServerRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status = cause instanceof TooLongHttpLineException ? 414
+                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+        String message = switch (status) {
+            case 414 -> "the request line is too long; ids and query strings must be shorter";
+            case 431 -> "the request line or headers are too large; ids and query strings must be shorter";
+            default -> "the request is not valid HTTP";
+        };
+        request.response().setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Connection", "close")
+                .end(HubJson.write(Map.of("statusCode", status, "error", HttpResponseStatus.valueOf(status).reasonPhrase(),
+                        "message", message)));
     }
 
     int actualPort() {

@@ -111,6 +111,11 @@ public final class Hub implements AutoCloseable {
         return adminTokenGenerated;
     }
 
+    /** The hub's database, for tests that take it away. */
+    Database database() {
+        return database;
+    }
+
     /** The served routes, for checking the OpenAPI document against them. */
     public Router router() {
         return router;

@@ -62,11 +62,6 @@ public record HubConfig(
         }
     }
 
-    /** A configuration with defaults for what is not given, for embedding and tests. */
-    public HubConfig(int port, DatabaseConfig database, String publicUrl, Optional<String> adminToken,
-                     Optional<String> signingKey, int maxBodyBytes) {
-        this(port, database, publicUrl, adminToken, signingKey, maxBodyBytes, List.of());
-    }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
         int port = integer(env, "HUB_PORT", DEFAULT_PORT);

@@ -79,12 +79,27 @@ class AuthorizationMatrixTest extends HubTestBase {
                                 As.STRANGER, 404)),
                 new Endpoint("create steps", t -> client.post(task.formatted(did, taskId) + "/steps", t,
                         Map.of("steps", List.of(Map.of("name", "intruder")))),
-                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 404, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
+                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 403, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
                                 As.STRANGER, 404)),
                 new Endpoint("update step", t -> client.put(task.formatted(did, taskId) + "/step/" + stepId, t,
                         Map.of("step_status", "In_Progress", "cost", 1000, "is_last", true)),
-                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 404, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
+                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 403, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
                                 As.STRANGER, 404)),
+                new Endpoint("search tasks", t -> client.post("/api/v1/agents/search/tasks", t, Map.of()),
+                        builderOnly(200)),
+                new Endpoint("search tasks (alias)", t -> client.post("/api/v1/agents/search", t, Map.of()),
+                        builderOnly(200)),
+                new Endpoint("search steps", t -> client.post("/api/v1/agents/search/steps", t, Map.of()),
+                        builderOnly(200)),
+                new Endpoint("steps of my agents", t -> client.get("/api/v1/agents/steps?status=Pending", t),
+                        builderOnly(200)),
+                new Endpoint("tasks of my agents", t -> client.get("/api/v1/agents", t), builderOnly(200)),
+                new Endpoint("admin issue key", t -> client.post("/api/v1/admin/accounts/" + stranger.address() + "/keys", t, Map.of()),
+                        Map.of(As.ADMIN, 201)),
+                new Endpoint("admin list keys", t -> client.get("/api/v1/admin/accounts/" + stranger.address() + "/keys", t),
+                        Map.of(As.ADMIN, 200)),
+                new Endpoint("admin revoke key", t -> client.delete("/api/v1/admin/keys/key-unknown", t),
+                        Map.of(As.ADMIN, 404)),
                 new Endpoint("agent", t -> client.get("/api/v1/agents/" + did, t),
                         Map.of(As.OWNER, 200, As.SUBSCRIBER_KEY, 404, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
                                 As.STRANGER, 404)),
@@ -97,6 +112,12 @@ class AuthorizationMatrixTest extends HubTestBase {
                 new Endpoint("admin accounts", t -> client.get("/api/v1/admin/accounts", t), Map.of(As.ADMIN, 200)),
                 new Endpoint("admin create account", t -> client.post("/api/v1/admin/accounts", t, Map.of("name", "x")),
                         Map.of(As.ADMIN, 201)));
+    }
+
+    /** Any API key may call it (scoped to its own agents); access tokens are refused. */
+    private static Map<As, Integer> builderOnly(int status) {
+        return Map.of(As.OWNER, status, As.SUBSCRIBER_KEY, status, As.STRANGER, status, As.ACCESS_TOKEN, 403,
+                As.OTHER_AGENTS_TOKEN, 403);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,7 +23,7 @@ public abstract class HubTestBase {
     static void startHub() throws Exception {
         databaseUrl = TestDatabase.freshSchemaUrl();
         hub = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl, 8), "http://localhost:3001",
-                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024), InstantSource.system());
+                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()), InstantSource.system());
         client = new HubClient("http://127.0.0.1:" + hub.port(), ADMIN_TOKEN);
     }
 

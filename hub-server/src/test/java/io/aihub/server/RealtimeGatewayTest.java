@@ -205,7 +205,7 @@ class RealtimeGatewayTest extends HubTestBase {
         Account builder = client.account("builder");
         String did = client.agent(builder);
         try (Hub other = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl, 4), "http://localhost:3001",
-                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024), InstantSource.system());
+                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()), InstantSource.system());
              RawSocket worker = RawSocket.open(hub.port());
              RawSocket otherWorker = RawSocket.open(other.port())) {
             HubClient otherClient = new HubClient("http://127.0.0.1:" + other.port(), ADMIN_TOKEN);

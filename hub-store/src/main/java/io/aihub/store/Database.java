@@ -113,6 +113,15 @@ public final class Database implements AutoCloseable {
         if (state.equals("23505")) {
             return ApiError.conflict("already exists: " + detail(e));
         }
+        if (state.equals("22021") || state.equals("22P05")) {
+            return ApiError.badRequest("text cannot contain the NUL character (\\u0000) or invalid UTF-8");
+        }
+        if (state.equals("22003")) {
+            return ApiError.badRequest("a number is out of range: " + e.getMessage());
+        }
+        if (state.startsWith("22")) {
+            return ApiError.badRequest("a value cannot be stored: " + e.getMessage());
+        }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08")
                 || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
             return ApiError.unavailable("the database is unreachable right now; retry shortly", e);

@@ -6,6 +6,7 @@ import io.aihub.server.JsonInput;
 import io.aihub.store.HubJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 
 /** Reads request bodies: JSON only (415 otherwise), an empty body reads as {@code {}}. */
 public final class Bodies {
@@ -20,7 +21,7 @@ public final class Bodies {
     /** The body as a JSON tree. */
     public static JsonNode tree(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
-        if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
+        if (contentType != null && !isJson(contentType)) {
             throw new ApiError(ApiError.Kind.UNSUPPORTED_MEDIA_TYPE,
                     "send the body as JSON with Content-Type: application/json, not " + contentType);
         }
@@ -29,5 +30,11 @@ public final class Bodies {
             return HubJson.MAPPER.createObjectNode();
         }
         return JsonInput.parse(body.getBytes());
+    }
+
+    /** {@code application/json} or a {@code +json} type, with any parameters ({@code ; charset=utf-8}). */
+    static boolean isJson(String contentType) {
+        String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
 }

@@ -26,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Steps as an agent's owner creates, updates, lists and searches them. Every write locks the task
@@ -76,15 +77,17 @@ public final class StepStore {
     /**
      * Applies a partial update to a step and drives its task: Completed with an effective
      * {@code is_last} completes the task, Completed otherwise activates the successors, Failed fails
-     * the task. A step that is already Completed or Failed is returned unchanged and nothing is announced.
+     * the task. A step that is already Completed or Failed, or any step of a finished task, is returned
+     * unchanged and nothing is announced.
      */
-    public StepRecord update(String owner, String did, String taskId, String stepId, StepUpdate update) {
+    public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
+        String stepId = canonical(requestedStepId);
         Instant now = now();
         return database.transaction(tx -> {
             TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
             StepRecord current = tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
                     .orElseThrow(() -> ApiError.notFound("step", stepId));
-            if (current.stepStatus().isTerminal()) {
+            if (current.stepStatus().isTerminal() || task.taskStatus().isTerminal()) {
                 return current;
             }
             String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
@@ -147,7 +150,8 @@ public final class StepStore {
 
     public StepPage search(String owner, StepSearch search) {
         Paging paging = search.paging();
-        Object[] filter = {owner, search.stepId(), search.stepId(), search.taskId(), search.taskId(), search.did(),
+        String stepId = search.stepId() == null ? null : canonical(search.stepId());
+        Object[] filter = {owner, stepId, stepId, search.taskId(), search.taskId(), search.did(),
                 search.did(), search.name(), search.name(), search.stepStatus(), search.stepStatus()};
         return database.read(tx -> new StepPage(
                 tx.list(StepSql.STEP_SEARCH, StepSql.STEP, Params.append(filter, paging.offset(), paging.skip())),
@@ -166,14 +170,29 @@ public final class StepStore {
         return progress(tx, task.taskId(), true, now).orElse(task);
     }
 
-    private static java.util.Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now)
+    private static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now)
             throws SQLException {
         return tx.one(TaskSql.TASK_PROGRESS, TaskSql.TASK, start, now, taskId);
     }
 
+    /**
+     * Locks a task of the caller's agent. Its creator may read it but not work on it: a 403 tells them
+     * so; anyone else learns nothing (404).
+     */
     private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
-        return tx.one(TaskSql.TASK_LOCK_OWNED, TaskSql.TASK, taskId, did, owner)
-                .orElseThrow(() -> ApiError.notFound("task", taskId));
+        Optional<TaskRecord> task = tx.one(TaskSql.TASK_LOCK_OWNED, TaskSql.TASK, taskId, did, owner);
+        if (task.isPresent()) {
+            return task.get();
+        }
+        if (tx.one(TaskSql.TASK_FIND_VISIBLE, TaskSql.TASK, taskId, did, owner, owner).isPresent()) {
+            throw ApiError.forbidden("only the owner of agent " + did + " may add or update steps of its tasks");
+        }
+        throw ApiError.notFound("task", taskId);
+    }
+
+    /** Step ids are stored in canonical form ({@link Ids#canonicalStepId}); look them up the same way. */
+    private static String canonical(String stepId) {
+        return Objects.requireNonNullElse(Ids.canonicalStepId(stepId), stepId);
     }
 
     private static String checkedPredecessor(Tx tx, String taskId, String stepId, String requested)
@@ -181,7 +200,7 @@ public final class StepStore {
         if (requested == null) {
             return null;
         }
-        String predecessor = Objects.requireNonNullElse(Ids.canonicalStepId(requested), requested);
+        String predecessor = canonical(requested);
         if (predecessor.equals(stepId) || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId).isEmpty()) {
             throw ApiError.invalid("predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
         }

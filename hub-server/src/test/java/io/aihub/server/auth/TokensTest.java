@@ -1,0 +1,76 @@
+package io.aihub.server.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.PlainHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import io.aihub.protocol.ApiError;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class TokensTest {
+    private static final String SECRET = "a-signing-secret-of-at-least-32-characters";
+    private static final String ADDRESS = "0x" + "ab".repeat(20);
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+    private final Tokens tokens = new Tokens(SECRET, now::get);
+
+    @Test
+    void apiKeys_carryTheAddressAsSubject_asTheSdksRequire() throws Exception {
+        String key = tokens.apiKey(ADDRESS, "key-1");
+
+        assertThat(SignedJWT.parse(key).getJWTClaimsSet().getSubject()).matches("^0x[a-fA-F0-9]{40}$");
+        Caller caller = tokens.verify(key);
+        assertThat(caller.address()).isEqualTo(ADDRESS);
+        assertThat(caller.keyId()).isEqualTo("key-1");
+        assertThat(caller.hasApiKey()).isTrue();
+    }
+
+    @Test
+    void accessTokens_expireAfterTheirLifetime() {
+        String token = tokens.accessToken(ADDRESS, "key-1", "did:nv:" + "0".repeat(64));
+        assertThat(tokens.verify(token).agentDid()).isEqualTo("did:nv:" + "0".repeat(64));
+
+        now.set(now.get().plus(Tokens.ACCESS_TOKEN_LIFETIME).plusSeconds(1));
+
+        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(ApiError.class).hasMessageContaining("expired");
+    }
+
+    @Test
+    void tokensSignedWithAnotherKey_unsigned_orNotOurs_areRefused() throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("aihub").subject(ADDRESS).jwtID("key-1")
+                .claim("kind", "api-key").issueTime(Date.from(now.get())).build();
+        SignedJWT foreign = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
+        foreign.sign(new MACSigner("another-secret-of-at-least-32-characters!".getBytes(StandardCharsets.UTF_8)));
+        String unsigned = new PlainJWT(new PlainHeader(), claims).serialize();
+        String badSubject = tokens.apiKey("0x" + "ab".repeat(32), "key-1");
+
+        for (String token : new String[]{foreign.serialize(), unsigned, badSubject, "abc.def.ghi", ""}) {
+            assertThatThrownBy(() -> tokens.verify(token)).as(token)
+                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.UNAUTHORIZED));
+        }
+    }
+
+    @Test
+    void addresses_areComparedCaseInsensitively() {
+        Caller caller = tokens.verify(tokens.apiKey("0x" + "AB".repeat(20), "key-1"));
+
+        assertThat(caller.address()).isEqualTo(ADDRESS);
+    }
+
+    @Test
+    void theBearerPrefix_isOptional_inAnyCase() {
+        assertThat(Authenticator.strip("Bearer abc")).isEqualTo("abc");
+        assertThat(Authenticator.strip("bearer  abc")).isEqualTo("abc");
+        assertThat(Authenticator.strip("abc")).isEqualTo("abc");
+    }
+}
