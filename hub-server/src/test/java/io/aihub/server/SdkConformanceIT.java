@@ -20,14 +20,16 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The official TypeScript SDK ({@code @nevermined-io/payments}, installed from npm into
- * {@code sdk-tests/}) driving the built {@code hub.jar} as a separate process: the hub as operators
- * run it, the SDK as builders and users run it.
+ * Real clients driving the built {@code hub.jar} as a separate process, the hub as operators run it:
+ * the official TypeScript SDK ({@code @nevermined-io/payments}) and socket.io-client from npm
+ * ({@code sdk-tests/}), and python-socketio as the Python SDK uses it ({@code sdk-tests/python/}).
  */
 class SdkConformanceIT {
     private static final Path JAR = Path.of("target", "hub.jar");
     private static final Path SDK_TESTS = Path.of("..", "sdk-tests").toAbsolutePath().normalize();
     private static final String ADMIN_TOKEN = "sdk-it-admin-token-0123456789";
+    /** Debian's interpreter: python-socketio comes from apt (PyPI is not reachable here). */
+    private static final String PYTHON = "/usr/bin/python3";
 
     private static Process hub;
     private static String hubUrl;
@@ -62,6 +64,16 @@ class SdkConformanceIT {
     @Test
     void theTypeScriptSdk_drivesTheRestHalfOfTheProtocol() throws Exception {
         assertThat(node("rest.test.mjs")).as("node --test rest.test.mjs exit code (output above)").isZero();
+    }
+
+    @Test
+    void pythonSocketIo_connectsAndReceivesEvents_asThePythonSdkUsesIt() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(PYTHON, "python/socketio_conformance.py").directory(SDK_TESTS.toFile());
+        builder.environment().putAll(Map.of("HUB_URL", hubUrl, "HUB_ADMIN_TOKEN", ADMIN_TOKEN));
+        assertThat(run(builder, "[python] ", 5))
+                .as("socketio_conformance.py exit code (output above; needs Debian's python3-socketio, "
+                        + "python3-websocket and python3-requests, which .ci/run installs)")
+                .isZero();
     }
 
     private static int node(String testFile) throws IOException, InterruptedException {
