@@ -491,4 +491,9 @@ if __name__ == "__main__":
         print("0 passed, 1 failed")
         sys.exit(1)
     HUB = Hub(_url, _token)
-    sys.exit(main())
+    code = main()
+    # python-socketio's client threads (reconnection, ping) can outlive disconnect() and keep the
+    # interpreter alive when output is a pipe: leave at once with the result.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

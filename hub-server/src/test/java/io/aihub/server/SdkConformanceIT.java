@@ -4,16 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aihub.store.TestDatabase;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,39 +20,26 @@ import org.junit.jupiter.api.Test;
  * ({@code sdk-tests/}), and python-socketio as the Python SDK uses it ({@code sdk-tests/python/}).
  */
 class SdkConformanceIT {
-    private static final Path JAR = Path.of("target", "hub.jar");
     private static final Path SDK_TESTS = Path.of("..", "sdk-tests").toAbsolutePath().normalize();
     private static final String ADMIN_TOKEN = "sdk-it-admin-token-0123456789";
     /** Debian's interpreter: python-socketio comes from apt (PyPI is not reachable here). */
     private static final String PYTHON = "/usr/bin/python3";
 
-    private static Process hub;
+    private static HubProcess hub;
     private static String hubUrl;
 
     @BeforeAll
     static void startHubJar() throws Exception {
-        assertThat(JAR).as("the fat jar is built by `package` before integration tests").exists();
-        int port = freePort();
-        hubUrl = "http://localhost:" + port;
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString())
-                .redirectErrorStream(true);
-        builder.environment().putAll(Map.of(
-                "HUB_PORT", Integer.toString(port),
-                "HUB_PUBLIC_URL", hubUrl,
-                "HUB_ADMIN_TOKEN", ADMIN_TOKEN,
-                "HUB_DATABASE_URL", TestDatabase.freshSchemaUrl()));
-        hub = builder.start();
-        CompletableFuture<Void> listening = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("hub-jar-log").start(() -> relayLog(listening));
-        listening.get(90, TimeUnit.SECONDS);
+        assertThat(HubProcess.JAR).as("the fat jar is built by `package` before integration tests").exists();
+        hub = HubProcess.start("hub.jar", TestDatabase.freshSchemaUrl(), ADMIN_TOKEN);
+        hubUrl = hub.url();
         npm(List.of("ci", "--no-audit", "--no-fund"));
     }
 
     @AfterAll
     static void stopHubJar() throws Exception {
         if (hub != null) {
-            hub.destroy();
-            hub.waitFor(20, TimeUnit.SECONDS);
+            hub.close();
         }
     }
 
@@ -102,39 +84,11 @@ class SdkConformanceIT {
         return process.exitValue();
     }
 
+    /** Installs exactly what {@code package-lock.json} names (a few seconds; npm caches the downloads). */
     private static void npm(List<String> arguments) throws IOException, InterruptedException {
-        if (Files.isDirectory(SDK_TESTS.resolve("node_modules/@nevermined-io/payments"))) {
-            return;
-        }
         List<String> command = new java.util.ArrayList<>(List.of("npm"));
         command.addAll(arguments);
         assertThat(run(new ProcessBuilder(command).directory(SDK_TESTS.toFile()), "[npm] ", 5))
                 .as("npm " + arguments + " exit code").isZero();
-    }
-
-    private static void relayLog(CompletableFuture<Void> listening) {
-        try (BufferedReader log = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = log.readLine()) != null) {
-                System.out.println("[hub.jar] " + line);
-                if (line.contains("AI Hub listening on port")) {
-                    listening.complete(null);
-                }
-            }
-            listening.completeExceptionally(new AssertionError("hub.jar exited with " + hub.waitFor()));
-        } catch (IOException | InterruptedException e) {
-            listening.completeExceptionally(e);
-        }
-    }
-
-    private static String javaBinary() {
-        return ProcessHandle.current().info().command()
-                .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
