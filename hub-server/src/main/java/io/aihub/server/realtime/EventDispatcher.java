@@ -60,6 +60,9 @@ final class EventDispatcher implements AutoCloseable {
                     listen.execute("listen " + EventLog.CHANNEL);
                 }
                 PGConnection notifications = connection.unwrap(PGConnection.class);
+                if (backoffMs > 100) {
+                    LOG.info("event delivery resumed; catching up from the events table");
+                }
                 backoffMs = 100;
                 while (running) {
                     boolean waiting = drain();

@@ -1,0 +1,64 @@
+package io.aihub.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aihub.server.HubClient.Account;
+import io.aihub.store.DatabaseConfig;
+import java.net.URI;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The database goes away under a running hub and comes back: REST answers 503 meanwhile, sockets stay
+ * up, and events committed meanwhile (through another node) are delivered afterwards, once each.
+ */
+class DatabaseOutageTest extends HubTestBase {
+
+    @Test
+    void whileTheDatabaseIsUnreachable_restAnswers503_socketsStayUp_andDeliveryResumesWithoutLossOrDuplicates()
+            throws Exception {
+        URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
+        try (TcpProxy proxy = new TcpProxy(direct.getPort());
+             Hub cutOff = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl.replace(
+                     direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()), 4),
+                     "http://localhost:3001", Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()),
+                     InstantSource.system());
+             RawSocket worker = RawSocket.open(cutOff.port())) {
+            HubClient viaCutOff = new HubClient("http://127.0.0.1:" + cutOff.port(), ADMIN_TOKEN);
+            Account builder = client.account("builder");
+            String did = client.agent(builder);
+            worker.connect("Bearer " + builder.apiKey());
+            worker.await("_connected");
+            worker.emit("_join-rooms", Map.of("joinAgentRooms", List.of(did)));
+            worker.await("_join-rooms_");
+
+            proxy.cut();
+            HubClient.Reply refused = viaCutOff.post("/api/v1/agents/" + did + "/tasks", builder.apiKey(), Map.of("query", "x"));
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.message()).contains("database");
+            assertThat(viaCutOff.get("/health", null).status()).isEqualTo(503);
+            List<String> committedMeanwhile = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                committedMeanwhile.add(client.task(builder.apiKey(), did, "meanwhile " + i).at("/steps/0/step_id").asText());
+            }
+
+            proxy.restore();
+
+            List<String> delivered = new ArrayList<>();
+            for (int i = 0; i < committedMeanwhile.size(); i++) {
+                delivered.add(worker.await("step-updated", java.time.Duration.ofSeconds(30), new ArrayList<>())
+                        .payload().get("step_id").asText());
+            }
+            assertThat(delivered).containsExactlyElementsOf(committedMeanwhile);
+            String after = viaCutOff.task(builder.apiKey(), did, "after").at("/steps/0/step_id").asText();
+            List<String> between = new ArrayList<>();
+            assertThat(worker.await("step-updated", java.time.Duration.ofSeconds(10), between).payload()
+                    .get("step_id").asText()).isEqualTo(after);
+            assertThat(between).as("nothing delivered twice").noneMatch(frame -> frame.contains("step-updated"));
+        }
+    }
+}

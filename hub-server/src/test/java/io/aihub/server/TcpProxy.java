@@ -1,0 +1,89 @@
+package io.aihub.server;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP relay to PostgreSQL that a test can cut, as a database restart or network loss would: open
+ * connections drop and new ones are refused until it is restored.
+ */
+final class TcpProxy implements AutoCloseable {
+    private final ServerSocket listener;
+    private final int targetPort;
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private volatile boolean cut;
+
+    TcpProxy(int targetPort) throws IOException {
+        this.targetPort = targetPort;
+        this.listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread.ofPlatform().daemon().name("tcp-proxy").start(this::accept);
+    }
+
+    int port() {
+        return listener.getLocalPort();
+    }
+
+    /** Drops every connection and refuses new ones. */
+    void cut() {
+        cut = true;
+        open.forEach(TcpProxy::closeQuietly);
+    }
+
+    void restore() {
+        cut = false;
+    }
+
+    private void accept() {
+        while (!listener.isClosed()) {
+            try {
+                Socket client = listener.accept();
+                if (cut) {
+                    client.close();
+                    continue;
+                }
+                Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                open.add(client);
+                open.add(server);
+                pipe(client, server);
+                pipe(server, client);
+            } catch (IOException e) {
+                // listener closed, or the database refused: the client sees its connection drop
+            }
+        }
+    }
+
+    private void pipe(Socket from, Socket to) {
+        Thread.ofVirtual().start(() -> {
+            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+                in.transferTo(out);
+            } catch (IOException e) {
+                // one side closed
+            } finally {
+                closeQuietly(from);
+                closeQuietly(to);
+                open.remove(from);
+                open.remove(to);
+            }
+        });
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        listener.close();
+        cut();
+    }
+}
