@@ -30,6 +30,7 @@ public abstract class HubTestBase {
     @AfterAll
     static void stopHub() throws Exception {
         hub.close();
+        TestDatabase.dropSchema(databaseUrl);
     }
 
     /** A single number from the hub's database, to check what a request did or did not change. */

@@ -38,6 +38,15 @@ public final class TestDatabase {
         return base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
+    /** Drops the schema a {@link #freshSchemaUrl()} URL names, with everything in it. */
+    public static void dropSchema(String schemaUrl) {
+        String schema = schemaUrl.substring(schemaUrl.indexOf("currentSchema=") + "currentSchema=".length());
+        if (!schema.matches("t_[0-9]+_[0-9a-f]+")) {
+            throw new IllegalArgumentException("not a test schema URL: " + schemaUrl);
+        }
+        execute(baseUrl(), "drop schema if exists " + schema + " cascade");
+    }
+
     /** Opens (and migrates) a fresh schema. */
     public static Database openFresh() {
         return Database.open(new DatabaseConfig(freshSchemaUrl(), 8));
