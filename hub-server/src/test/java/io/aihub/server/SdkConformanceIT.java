@@ -49,6 +49,12 @@ class SdkConformanceIT {
     }
 
     @Test
+    void theTypeScriptSdk_andSocketIoClient_driveTheRealtimeHalfOfTheProtocol() throws Exception {
+        assertThat(node("realtime.test.mjs", "socketio.test.mjs"))
+                .as("node --test realtime.test.mjs socketio.test.mjs exit code (output above)").isZero();
+    }
+
+    @Test
     void pythonSocketIo_connectsAndReceivesEvents_asThePythonSdkUsesIt() throws Exception {
         ProcessBuilder builder = new ProcessBuilder(PYTHON, "python/socketio_conformance.py").directory(SDK_TESTS.toFile());
         builder.environment().putAll(Map.of("HUB_URL", hubUrl, "HUB_ADMIN_TOKEN", ADMIN_TOKEN));
@@ -58,9 +64,10 @@ class SdkConformanceIT {
                 .isZero();
     }
 
-    private static int node(String testFile) throws IOException, InterruptedException {
-        ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=spec", testFile)
-                .directory(SDK_TESTS.toFile());
+    private static int node(String... testFiles) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(List.of("node", "--test", "--test-reporter=spec"));
+        command.addAll(List.of(testFiles));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(SDK_TESTS.toFile());
         builder.environment().putAll(Map.of("HUB_URL", hubUrl, "HUB_ADMIN_TOKEN", ADMIN_TOKEN));
         return run(builder, "[node] ", 10);
     }
