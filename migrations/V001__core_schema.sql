@@ -102,7 +102,7 @@ create table events (
     task_id    text not null,
     did        text not null,
     owner      text not null,
-    payload    jsonb not null,
+    payload    json not null, -- kept as written (json, not jsonb): delivered as is, never queried
     tx_id      xid8 not null default pg_current_xact_id(),
     created_at timestamptz(3) not null
 );

@@ -78,6 +78,20 @@ class RealtimeGatewayTest extends HubTestBase {
     }
 
     @Test
+    void revokingAKey_closesTheSocketsAlreadyOpenWithIt() throws Exception {
+        Account account = client.account("soon revoked");
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            socket.connect("Bearer " + account.apiKey());
+            socket.await("_connected");
+
+            client.delete("/api/v1/admin/keys/" + account.keyId(), ADMIN_TOKEN);
+
+            List<String> frames = socket.framesUntilClosed(Duration.ofSeconds(15));
+            assertThat(String.join("\n", frames)).contains("was revoked");
+        }
+    }
+
+    @Test
     void theConnectAuthPayload_withOrWithoutBearer_andTheUpgradeHeader_eachGiveOneConnectedEvent() throws Exception {
         Account account = client.account("worker");
         List<RawSocket> sockets = new ArrayList<>();
@@ -185,6 +199,8 @@ class RealtimeGatewayTest extends HubTestBase {
                     new Object[]{"_emit-steps", Map.of("status", "Done")},
                     new Object[]{"_join-tasks", List.of(1, 2)},
                     new Object[]{"_task-log", Map.of("task_id", taskId)},
+                    new Object[]{"_task-log", Map.of("task_id", taskId, "message", 7)},
+                    new Object[]{"_task-log", Map.of("task_id", taskId, "message", "x", "level", true)},
                     new Object[]{"_task-log", Map.of("task_id", taskId, "message", "x", "task_status", "Finished")},
                     new Object[]{"_task-log", Map.of("task_id", "task-unknown", "message", "x")});
             for (Object[] event : bad) {

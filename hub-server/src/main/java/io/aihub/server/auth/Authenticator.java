@@ -5,6 +5,8 @@ import io.aihub.store.account.AccountStore;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Collection;
+import java.util.Set;
 
 /** Resolves the {@code Authorization: Bearer ...} header of a request into a {@link Caller}, or refuses it. */
 public final class Authenticator {
@@ -44,6 +46,11 @@ public final class Authenticator {
         if (!owner.equals(caller.address())) {
             throw ApiError.unauthorized("the bearer token does not match its API key's account");
         }
+    }
+
+    /** Of these callers' keys, the ones still active (one query, for sweeping live sockets). */
+    public Set<String> activeKeys(Collection<String> keyIds) {
+        return accounts.activeAmong(keyIds);
     }
 
     /** An agent builder's call: only an API key will do. */

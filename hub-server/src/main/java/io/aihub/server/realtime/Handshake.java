@@ -133,6 +133,11 @@ final class Handshake implements AuthTokenListener {
         return caller;
     }
 
+    /** Closes an authenticated socket whose key has been revoked since. */
+    void revoke(SocketSession session) {
+        refuse(session, "the API key of this socket was revoked");
+    }
+
     /** Refuses a socket: an {@code error} event if there is a message to give, then a disconnect. */
     private void refuse(SocketSession session, String message) {
         if (!session.refuse()) {

@@ -19,7 +19,12 @@ import io.aihub.store.work.TaskStore;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +42,8 @@ import org.slf4j.LoggerFactory;
 public final class SocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketGateway.class);
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(5);
+    /** How often connected sockets' keys are checked again: a revoked key loses its sockets within this. */
+    static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
 
     private final SocketIOServer server;
     private final int port;
@@ -45,6 +52,7 @@ public final class SocketGateway implements AutoCloseable {
             Thread.ofPlatform().name("hub-socket-timers").daemon().factory());
     private final Handshake handshake;
     private final EventDispatcher dispatcher;
+    private final Authenticator authenticator;
 
     /** The stores and settings the gateway needs. */
     public record Wiring(Authenticator authenticator, AgentStore agents, TaskStore tasks, StepStore steps,
@@ -68,6 +76,7 @@ public final class SocketGateway implements AutoCloseable {
         socket.setTcpNoDelay(true);
         config.setSocketConfig(socket);
         this.server = new SocketIOServer(config);
+        this.authenticator = wiring.authenticator();
         this.handshake = new Handshake(wiring.authenticator(), work, timers, AUTH_DEADLINE);
         this.dispatcher = new EventDispatcher(wiring.jdbcUrl(), wiring.events(), this::deliver);
 
@@ -84,6 +93,32 @@ public final class SocketGateway implements AutoCloseable {
     public void start() {
         server.start();
         dispatcher.start();
+        timers.scheduleWithFixedDelay(() -> work.execute(this::closeSocketsOfRevokedKeys),
+                KEY_CHECK_EVERY.toMillis(), KEY_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Keys are checked at the handshake and then every few seconds: a revoked key's sockets are closed. */
+    private void closeSocketsOfRevokedKeys() {
+        Map<String, List<SocketSession>> byKey = new HashMap<>();
+        for (SocketIOClient client : server.getAllClients()) {
+            SocketSession session = SocketSession.existing(client);
+            if (session != null && session.isAuthenticated()) {
+                byKey.computeIfAbsent(session.caller().keyId(), key -> new ArrayList<>()).add(session);
+            }
+        }
+        if (byKey.isEmpty()) {
+            return;
+        }
+        try {
+            Set<String> active = authenticator.activeKeys(byKey.keySet());
+            byKey.forEach((keyId, sessions) -> {
+                if (!active.contains(keyId)) {
+                    sessions.forEach(session -> handshake.revoke(session));
+                }
+            });
+        } catch (ApiError unavailable) {
+            LOG.warn("could not re-check socket keys: {}", unavailable.getMessage());
+        }
     }
 
     /** The loopback port the public server proxies {@code /socket.io/} to. */

@@ -41,6 +41,11 @@ final class SocketSession {
         }
     }
 
+    /** The session of a socket that has one, else null. */
+    static SocketSession existing(SocketIOClient client) {
+        return client.get(KEY);
+    }
+
     SocketIOClient client() {
         return client;
     }

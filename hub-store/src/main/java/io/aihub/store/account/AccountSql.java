@@ -39,6 +39,10 @@ final class AccountSql {
             select address from api_keys where key_id = ? and revoked_at is null
             """;
 
+    static final String KEY_ACTIVE_AMONG = """
+            select key_id from api_keys where key_id = any(?) and revoked_at is null
+            """;
+
     static final String SETTING_INSERT_IF_ABSENT = """
             insert into hub_settings (name, value) values (?, ?) on conflict (name) do nothing
             """;

@@ -6,7 +6,10 @@ import io.aihub.store.Database;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -66,6 +69,15 @@ public final class AccountStore {
     /** The account of a key that exists and is not revoked. */
     public Optional<String> activeKeyOwner(String keyId) {
         return database.lookup(tx -> tx.one(AccountSql.KEY_ACTIVE_OWNER, row -> row.getString("address"), keyId));
+    }
+
+    /** The ids among these whose keys exist and are not revoked. */
+    public Set<String> activeAmong(Collection<String> keyIds) {
+        if (keyIds.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(database.lookup(tx -> tx.list(AccountSql.KEY_ACTIVE_AMONG, row -> row.getString(1),
+                (Object) keyIds.toArray(String[]::new))));
     }
 
     /** Reads a hub-wide setting, storing {@code candidate} first if it is not set (first node wins). */

@@ -18,7 +18,7 @@ final class EventSql {
     static final String CHANNEL = "hub_events";
 
     static final String EVENT_INSERT = """
-            insert into events (event_name, task_id, did, owner, payload, created_at) values (?, ?, ?, ?, ?::jsonb, ?)
+            insert into events (event_name, task_id, did, owner, payload, created_at) values (?, ?, ?, ?, ?::json, ?)
             """;
 
     /** Delivered at commit, once per transaction (identical notifications in one transaction are folded). */

@@ -45,7 +45,7 @@ class EventLogTest {
         assertThat(batch.events()).allSatisfy(event -> {
             assertThat(event.event()).isEqualTo(ProtocolEvent.STEP_UPDATED);
             assertThat(event.owner()).isEqualTo(owner);
-            assertThat(event.payloadJson()).contains("\"step_status\": \"Pending\"");
+            assertThat(event.payloadJson()).contains("\"step_status\":\"Pending\"");
         });
         assertThat(batch.waiting()).isFalse();
         assertThat(log.after(EventCursor.after(batch.events().getLast()), 100).events()).isEmpty();
@@ -68,7 +68,7 @@ class EventLogTest {
 
             try (var insert = slow.prepareStatement("""
                     insert into events (event_name, task_id, did, owner, payload, created_at)
-                    values ('task-log', 'task-slow', ?, ?, '{}'::jsonb, now())
+                    values ('task-log', 'task-slow', ?, ?, '{}'::json, now())
                     """)) {
                 insert.setString(1, agent.did());
                 insert.setString(2, owner);
