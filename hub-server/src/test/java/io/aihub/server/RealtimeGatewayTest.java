@@ -78,6 +78,33 @@ class RealtimeGatewayTest extends HubTestBase {
     }
 
     @Test
+    void manySocketsAtOnce_allConnectThroughThePublicPort_andAllReceiveTheirEvents() throws Exception {
+        Account builder = client.account("busy builder");
+        String did = client.agent(builder);
+        List<RawSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 150; i++) {
+                RawSocket socket = RawSocket.open(hub.port());
+                socket.connect("Bearer " + builder.apiKey());
+                sockets.add(socket);
+            }
+            for (RawSocket socket : sockets) {
+                socket.await("_connected");
+                socket.emit("_join-rooms", Map.of("joinAgentRooms", List.of(did)));
+                socket.await("_join-rooms_");
+            }
+
+            String stepId = client.task(builder.apiKey(), did, "for everyone").at("/steps/0/step_id").asText();
+
+            for (RawSocket socket : sockets) {
+                assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(stepId);
+            }
+        } finally {
+            sockets.forEach(RawSocket::close);
+        }
+    }
+
+    @Test
     void revokingAKey_closesTheSocketsAlreadyOpenWithIt() throws Exception {
         Account account = client.account("soon revoked");
         try (RawSocket socket = RawSocket.open(hub.port())) {

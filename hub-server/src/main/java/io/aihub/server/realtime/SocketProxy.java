@@ -22,9 +22,16 @@ public final class SocketProxy {
     private SocketProxy() {
     }
 
+    /**
+     * Every proxied WebSocket holds one pooled connection to the gateway for its whole life, so the
+     * pool must be as large as the number of sockets a node serves.
+     */
+    static final int MAX_SOCKETS = 200_000;
+
     public static Handler<HttpServerRequest> to(Vertx vertx, int gatewayPort) {
         HttpProxy proxy = HttpProxy.reverseProxy(new ProxyOptions().setSupportWebSocket(true),
-                        vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true), new PoolOptions().setHttp1MaxSize(64)))
+                        vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true),
+                                new PoolOptions().setHttp1MaxSize(MAX_SOCKETS)))
                 .origin(gatewayPort, "127.0.0.1");
         proxy.addInterceptor(new ProxyInterceptor() {
             @Override
