@@ -64,6 +64,8 @@ import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
+import { expectJson, httpClient } from './lib/http.mjs';
+import { percentile } from './lib/percentile.mjs';
 
 const USAGE = `usage: node bench/realtime-bench.mjs --url URL --admin-token TOKEN
        (--rate R --duration S | --closed C [--duration S] [--lifecycles N])
@@ -169,50 +171,6 @@ function options() {
 // ---------------------------------------------------------------------------------------------------
 // HTTP: node:http with a keep-alive Agent (as bench/rest-bench.mjs; see docs/benchmarks.md for why)
 // ---------------------------------------------------------------------------------------------------
-
-function httpClient(base, sockets, timeoutMs) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, scheduling: 'fifo' });
-  const request = (method, path, token, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers = { Accept: 'application/json' };
-      if (token) headers.Authorization = `Bearer ${token}`;
-      if (payload) {
-        headers['Content-Type'] = 'application/json';
-        headers['Content-Length'] = payload.length;
-      }
-      const req = http.request(
-        { agent, host: base.hostname, port: base.port || 80, method, path, headers },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { request, close: () => agent.destroy() };
-}
-
-async function expectJson(client, what, method, path, token, body, expected) {
-  let res;
-  try {
-    res = await client.request(method, path, token, body);
-  } catch (e) {
-    fail(`setup: ${what}: ${method} ${path} failed: ${e.message}`);
-  }
-  if (res.status !== expected) {
-    fail(`setup: ${what}: ${method} ${path} answered ${res.status} (expected ${expected}): ${res.body.slice(0, 500)}`);
-  }
-  try {
-    return JSON.parse(res.body);
-  } catch {
-    fail(`setup: ${what}: ${method} ${path} answered non-JSON: ${res.body.slice(0, 500)}`);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Sockets
@@ -404,12 +362,6 @@ function round(x, digits = 2) {
   if (x === undefined || x === null || !Number.isFinite(x)) return x;
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length); // nearest-rank
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
 function stats(values) {

@@ -33,6 +33,8 @@
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { expectJson, httpClient } from './lib/http.mjs';
+import { percentile } from './lib/percentile.mjs';
 
 const USAGE = `usage: node bench/rest-bench.mjs --url URL --admin-token TOKEN [--concurrency N] [--requests N]
        [--warmup N] [--client http|fetch] [--timeout-ms MS]
@@ -105,33 +107,6 @@ function options() {
 // Two interchangeable clients. Each returns {status, body} with the whole body read, or throws.
 // ---------------------------------------------------------------------------------------------------
 
-function httpClient(base, sockets, timeoutMs) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets, scheduling: 'fifo' });
-  const request = (method, path, token, body) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const headers = { Accept: 'application/json' };
-      if (token) headers.Authorization = `Bearer ${token}`;
-      if (payload) {
-        headers['Content-Type'] = 'application/json';
-        headers['Content-Length'] = payload.length;
-      }
-      const req = http.request(
-        { agent, host: base.hostname, port: base.port || 80, method, path, headers },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8') }));
-          res.on('error', reject);
-        },
-      );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`timeout after ${timeoutMs} ms`)));
-      req.on('error', reject);
-      req.end(payload);
-    });
-  return { request, close: () => agent.destroy() };
-}
-
 function fetchClient(base, _sockets, timeoutMs) {
   const origin = base.origin;
   const request = async (method, path, token, body) => {
@@ -152,23 +127,6 @@ function fetchClient(base, _sockets, timeoutMs) {
 // ---------------------------------------------------------------------------------------------------
 // Setup
 // ---------------------------------------------------------------------------------------------------
-
-async function expectJson(client, what, method, path, token, body, expected) {
-  let res;
-  try {
-    res = await client.request(method, path, token, body);
-  } catch (e) {
-    fail(`setup: ${what}: ${method} ${path} failed: ${e.message}`);
-  }
-  if (res.status !== expected) {
-    fail(`setup: ${what}: ${method} ${path} answered ${res.status} (expected ${expected}): ${res.body.slice(0, 500)}`);
-  }
-  try {
-    return JSON.parse(res.body);
-  } catch {
-    fail(`setup: ${what}: ${method} ${path} answered non-JSON: ${res.body.slice(0, 500)}`);
-  }
-}
 
 async function setup(client, adminToken) {
   const stamp = Date.now().toString(36);
@@ -226,12 +184,6 @@ async function closedLoop(count, concurrency, op) {
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   return { latencies, wallMs, errors };
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  const rank = Math.ceil((p / 100) * sorted.length); // nearest-rank
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
 }
 
 function summarize(name, requests, run) {
