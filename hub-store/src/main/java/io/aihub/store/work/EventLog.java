@@ -61,7 +61,7 @@ public final class EventLog {
     }
 
     private static Row row(java.sql.ResultSet row) throws java.sql.SQLException {
-        return new Row(new StoredEvent(row.getLong("event_id"), Long.parseLong(row.getString("tx_id")),
+        return new Row(new StoredEvent(row.getLong("event_id"), Long.parseLong(row.getString("tx_text")),
                 ProtocolEvent.ofWireName(row.getString("event_name")), row.getString("task_id"), row.getString("did"),
                 row.getString("owner"), row.getString("payload")), row.getBoolean("settled"));
     }

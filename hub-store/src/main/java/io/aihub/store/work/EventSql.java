@@ -25,15 +25,16 @@ final class EventSql {
     static final String EVENT_NOTIFY = "notify " + CHANNEL;
 
     /**
-     * Rows after a cursor in commit order, each flagged {@code settled} when no running transaction
+     * Rows after a cursor in commit order (ordered by the xid8 column itself: an output column of the
+     * same name would sort as text, putting 10000001 before 9999999), each flagged {@code settled} when no running transaction
      * can still commit a row before it (its transaction is older than the snapshot's xmin).
      */
     static final String EVENT_READ_AFTER = """
-            select event_id, tx_id::text as tx_id, event_name, task_id, did, owner, payload::text as payload,
+            select event_id, tx_id::text as tx_text, event_name, task_id, did, owner, payload::text as payload,
                    tx_id < pg_snapshot_xmin(pg_current_snapshot()) as settled
             from events
             where (tx_id, event_id) > (?::xid8, ?)
-            order by tx_id, event_id
+            order by events.tx_id, events.event_id
             limit ?
             """;
 

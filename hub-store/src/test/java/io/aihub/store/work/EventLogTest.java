@@ -52,6 +52,28 @@ class EventLogTest {
     }
 
     @Test
+    void eventsAreReadInTransactionIdOrder_asNumbers_notAsText() throws SQLException {
+        try (Connection connection = database.dataSource().getConnection()) {
+            for (String txId : new String[]{"100", "99", "1000"}) {
+                try (var insert = connection.prepareStatement("""
+                        insert into events (event_name, task_id, did, owner, payload, created_at, tx_id)
+                        values ('task-log', ?, 'did', 'owner', '{}'::json, now(), ?::xid8)
+                        """)) {
+                    insert.setString(1, "task-tx-" + txId);
+                    insert.setString(2, txId);
+                    insert.executeUpdate();
+                }
+            }
+            connection.commit();
+        }
+
+        List<StoredEvent> events = log.after(new EventCursor(98, -1), 10).events();
+
+        assertThat(events).extracting(StoredEvent::taskId).startsWith("task-tx-99", "task-tx-100", "task-tx-1000");
+        assertThat(events).extracting(StoredEvent::txId).startsWith(99L, 100L, 1000L);
+    }
+
+    @Test
     void anEventBehindARunningTransaction_waits_andNothingIsSkippedWhenThatTransactionCommitsLater()
             throws SQLException {
         String owner = fx.account();
