@@ -18,9 +18,10 @@
 #    accepts) for 60 s, reading the hub's VmRSS from /proc before, with the sockets and after:
 #      public    through the hub's public port (/socket.io/ on the REST port: the issue's measurement)
 #      gateway   straight to the hub's internal Socket.IO gateway port (127.0.0.1, read from the hub's log
-#                "SocketIO server started at port: N"), bypassing the public port's proxy, once as
-#                socket.io-client connects by default (offering permessage-deflate) and once with
-#                --deflate off (a diagnostic: what the per-socket zlib state costs);
+#                "SocketIO server started at port: N"), bypassing the public port's proxy, first with
+#                --deflate off (a diagnostic: sockets that do not offer permessage-deflate), then as
+#                socket.io-client connects by default (offering it: the hub then keeps zlib state per
+#                socket); in this order because the JVM does not hand memory back between runs;
 #    Between idle runs the script waits until the hub's descriptor count is back (at most 120 s).
 # Per run it also prints the hub's VmRSS, its log's WARN/ERROR lines, the hub database's commits and
 # outbox reads, and (from a sampler, twice a second) any transaction in the cluster holding an xid for
@@ -31,7 +32,7 @@
 #   HUB_JAR, JAVA_HOME, HUB_JAVA_OPTS, PGPORT (5432), PGUSER (postgres), KEEP_DBS=1,
 #   RT_WARMUP_S (60), RT_RATE (200), RT_RATE_S (30), RT_CLOSED ("16 64 128"), RT_CLOSED_S (20),
 #   RT_WORKERS (4), RT_SUBMITTERS (4), RT_AGENTS (8), IDLE_SOCKETS (10000), IDLE_ACCOUNTS (100),
-#   IDLE_BATCH (200), IDLE_HOLD_S (60), IDLE_GATEWAY_DEFLATE ("on off"), SKIP_LIFECYCLES=1, SKIP_IDLE=1,
+#   IDLE_BATCH (200), IDLE_HOLD_S (60), IDLE_GATEWAY_DEFLATE ("off on"), SKIP_LIFECYCLES=1, SKIP_IDLE=1,
 #   SKIP_IDLE_GATEWAY=1, NOFILE (65536: wanted ulimit -n).
 # Exit status: 0 when every run was clean (no errors, every idle socket connected and stayed), 1 when
 # any run reported errors, 2 when a step failed.
@@ -56,7 +57,7 @@ IDLE_SOCKETS="${IDLE_SOCKETS:-10000}"
 IDLE_ACCOUNTS="${IDLE_ACCOUNTS:-100}"
 IDLE_BATCH="${IDLE_BATCH:-200}"
 IDLE_HOLD_S="${IDLE_HOLD_S:-60}"
-IDLE_GATEWAY_DEFLATE="${IDLE_GATEWAY_DEFLATE:-on off}"
+IDLE_GATEWAY_DEFLATE="${IDLE_GATEWAY_DEFLATE:-off on}"
 NOFILE="${NOFILE:-65536}"
 HUB_DB="hub_rtbench_$(date +%s)"
 WORK="$(mktemp -d /tmp/aihub-realtime-bench.XXXXXX)"
@@ -334,7 +335,7 @@ say "the dispatcher's outbox read, as the hub sends it, on the events table as i
 # The hub's EventSql.EVENT_READ_AFTER with the cursor at the newest row (the common case: nothing or little
 # new), prepared and run 6 times so that PostgreSQL may switch to its generic plan, then explained.
 psql -d "$HUB_DB" -v ON_ERROR_STOP=0 <<'SQL' 2>&1 | sed 's/^/  /' || true
-select max(tx_id)::text as maxtx, count(*) as events from events \gset
+select coalesce(max(tx_id)::text, '0') as maxtx, count(*) as events from events \gset
 \echo events rows: :events
 prepare outbox_read(text, bigint, int) as
   select event_id, tx_id::text as tx_id, event_name, task_id, did, owner, payload::text as payload,
