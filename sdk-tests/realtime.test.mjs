@@ -92,6 +92,16 @@ async function submit(t, subscriber, did, task) {
 
 const isTask = (taskId, status) => (e) => e?.task_id === taskId && (status === undefined || e.task_status === status);
 
+/** Subscribe options of a worker that listens to its own agent's room only, with no replay. */
+function agentRoomOnly(builder) {
+  return {
+    joinAccountRoom: false,
+    joinAgentRooms: [builder.did],
+    subscribeEventTypes: ['step-updated'],
+    getPendingEventsOnSubscribe: false,
+  };
+}
+
 /** Completes a step through the SDK, asserting the 201. */
 async function complete(builder, step, fields) {
   const body = { step_id: step.step_id, task_id: step.task_id, did: step.did, step_status: S.Completed, ...fields };
@@ -101,12 +111,7 @@ async function complete(builder, step, fields) {
 test('one-step task: the worker gets init, completes it, the submitter gets task-updated Completed', async (t) => {
   const builder = await newBuilder('rt-one');
   const subscriber = await newSubscriber('rt-one-sub');
-  const worker = await startWorker(t, builder, {
-    joinAccountRoom: false,
-    joinAgentRooms: [builder.did],
-    subscribeEventTypes: ['step-updated'],
-    getPendingEventsOnSubscribe: false,
-  }, async (step) => {
+  const worker = await startWorker(t, builder, agentRoomOnly(builder), async (step) => {
     if (step.name !== FIRST_STEP_NAME || step.step_status !== S.Pending) return;
     await complete(builder, step, { is_last: true, output: 'LFG!', cost: 1 });
   });
@@ -146,12 +151,7 @@ test('three-step task: successors arrive in order, the task completes with the s
   const subscriber = await newSubscriber('rt-three-sub');
   const transcribeId = newStepId();
   const summarizeId = newStepId();
-  const worker = await startWorker(t, builder, {
-    joinAccountRoom: false,
-    joinAgentRooms: [builder.did],
-    subscribeEventTypes: ['step-updated'],
-    getPendingEventsOnSubscribe: false,
-  }, async (step) => {
+  const worker = await startWorker(t, builder, agentRoomOnly(builder), async (step) => {
     if (step.step_status !== S.Pending) return;
     if (step.name === FIRST_STEP_NAME) {
       // The usual agent shape: create the follow-up steps, then complete init (not last).
@@ -215,12 +215,7 @@ test('three-step task: successors arrive in order, the task completes with the s
 test('a failed step fails the task: the submitter gets task-updated Failed with the reason as output', async (t) => {
   const builder = await newBuilder('rt-fail');
   const subscriber = await newSubscriber('rt-fail-sub');
-  const worker = await startWorker(t, builder, {
-    joinAccountRoom: false,
-    joinAgentRooms: [builder.did],
-    subscribeEventTypes: ['step-updated'],
-    getPendingEventsOnSubscribe: false,
-  }, async (step) => {
+  const worker = await startWorker(t, builder, agentRoomOnly(builder), async (step) => {
     if (step.name !== FIRST_STEP_NAME || step.step_status !== S.Pending) return;
     const never = newStepId();
     expectStatus(await builder.payments.query.createSteps(builder.did, step.task_id, {
@@ -250,12 +245,7 @@ test('logs: logTask reaches the submitter live (task-log on its socket; task-upd
   const builder = await newBuilder('rt-logs');
   const subscriber = await newSubscriber('rt-logs-sub');
   const q = builder.payments.query;
-  const worker = await startWorker(t, builder, {
-    joinAccountRoom: false,
-    joinAgentRooms: [builder.did],
-    subscribeEventTypes: ['step-updated'],
-    getPendingEventsOnSubscribe: false,
-  });
+  const worker = await startWorker(t, builder, agentRoomOnly(builder));
 
   const { task, steps: [init], updates, raw } = await submit(t, subscriber, builder.did, { query: 'log me' });
   const step = await worker.steps.waitFor('step-updated');
