@@ -1,6 +1,6 @@
 package io.aihub.server;
 
-import io.aihub.server.realtime.SocketProxy;
+import io.aihub.server.realtime.SocketHandover;
 import io.aihub.store.HubJson;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -46,7 +46,7 @@ final class ApiVerticle extends VerticleBase {
         return vertx.createHttpServer(new HttpServerOptions().setPort(onPort).setHost("0.0.0.0"))
                 .invalidRequestHandler(ApiVerticle::rejectMalformed)
                 .requestHandler(request -> {
-                    if (request.path().startsWith(SocketProxy.PATH)) {
+                    if (request.path().startsWith(SocketHandover.PATH)) {
                         sockets.handle(request);
                     } else {
                         router.handle(request);

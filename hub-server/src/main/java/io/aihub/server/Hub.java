@@ -8,7 +8,7 @@ import io.aihub.server.http.ApiRouter;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.realtime.SocketGateway;
-import io.aihub.server.realtime.SocketProxy;
+import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
 import io.aihub.store.Database;
@@ -81,8 +81,7 @@ public final class Hub implements AutoCloseable {
             gateway.start();
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
             Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
-            ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router,
-                    SocketProxy.to(vertx, gateway.port()));
+            ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router, gateway.handover());
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Hub hub = new Hub(vertx, database, gateway, api, router, adminToken, config.adminToken().isEmpty());
             hub.warmUpSockets();
@@ -123,10 +122,10 @@ public final class Hub implements AutoCloseable {
 
     /**
      * Opens and closes one WebSocket through the public port, so the first real client does not pay
-     * for class loading and JIT of the proxy and Socket.IO paths (~0.7 s otherwise).
+     * for class loading and JIT of the handover and Socket.IO paths (~0.7 s otherwise).
      */
     private void warmUpSockets() {
-        URI uri = URI.create("ws://127.0.0.1:" + port() + SocketProxy.PATH + "?EIO=4&transport=websocket");
+        URI uri = URI.create("ws://127.0.0.1:" + port() + SocketHandover.PATH + "?EIO=4&transport=websocket");
         try (HttpClient client = HttpClient.newHttpClient()) {
             WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { })
                     .get(10, TimeUnit.SECONDS);

@@ -61,6 +61,17 @@ class RealtimeGatewayTest extends HubTestBase {
     }
 
     @Test
+    void longPolling_isRefusedWithAJsonErrorNamingTheWebSocketTransport() {
+        for (HubClient.Reply reply : List.of(
+                client.get("/socket.io/?EIO=4&transport=polling", null),
+                client.raw("POST", "/socket.io/?EIO=4&transport=polling&sid=x", null, "text/plain", "40".getBytes()))) {
+            assertThat(reply.status()).isEqualTo(400);
+            assertThat(reply.contentType()).startsWith("application/json");
+            assertThat(reply.message()).contains("WebSocket only");
+        }
+    }
+
+    @Test
     void revokedKeysAndAccessTokens_cannotOpenASocket() throws Exception {
         Account revoked = client.account("revoked");
         client.delete("/api/v1/admin/keys/" + revoked.keyId(), ADMIN_TOKEN);

@@ -16,6 +16,8 @@ import io.aihub.store.work.EventLog;
 import io.aihub.store.work.StepStore;
 import io.aihub.store.work.StoredEvent;
 import io.aihub.store.work.TaskStore;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -35,8 +37,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Socket.IO side of the protocol: netty-socketio on a loopback-only port (the public port
- * reverse-proxies {@code /socket.io/} to it), the handshake, the inbound events, and delivery of
+ * The Socket.IO side of the protocol: netty-socketio serving the public port's {@code /socket.io/}
+ * upgrades (handed over by {@link SocketHandover}), the handshake, the inbound events, and delivery of
  * committed events to this node's rooms.
  */
 public final class SocketGateway implements AutoCloseable {
@@ -46,7 +48,7 @@ public final class SocketGateway implements AutoCloseable {
     static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
 
     private final SocketIOServer server;
-    private final int port;
+    private final GatewayChannels channels = new GatewayChannels();
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hub-socket-timers").daemon().factory());
@@ -60,10 +62,10 @@ public final class SocketGateway implements AutoCloseable {
     }
 
     public SocketGateway(Wiring wiring) {
-        this.port = freeLoopbackPort();
         Configuration config = new Configuration();
+        // netty-socketio also listens itself; on loopback only: public sockets arrive through the handover.
         config.setHostname("127.0.0.1");
-        config.setPort(port);
+        config.setPort(freeLoopbackPort());
         config.setTransports(Transport.WEBSOCKET);
         config.setPingInterval(25_000);
         config.setPingTimeout(20_000);
@@ -72,12 +74,13 @@ public final class SocketGateway implements AutoCloseable {
         // permessage-deflate keeps ~120 KiB of native zlib state per socket (measured); events are small.
         config.setWebsocketCompression(false);
         config.setBossThreads(1);
-        config.setWorkerThreads(2);
+        config.setWorkerThreads(1);
         SocketConfig socket = new SocketConfig();
         socket.setReuseAddress(true);
         socket.setTcpNoDelay(true);
         config.setSocketConfig(socket);
         this.server = new SocketIOServer(config);
+        server.setPipelineFactory(channels);
         this.authenticator = wiring.authenticator();
         this.handshake = new Handshake(wiring.authenticator(), work, timers, AUTH_DEADLINE);
         this.dispatcher = new EventDispatcher(wiring.jdbcUrl(), wiring.events(), this::deliver);
@@ -91,7 +94,7 @@ public final class SocketGateway implements AutoCloseable {
         on(ProtocolEvent.SEND_TASK_LOG, inbound::taskLog);
     }
 
-    /** Listens on the loopback port and starts delivering events committed from now on. */
+    /** Starts netty-socketio and delivering events committed from now on. */
     public void start() {
         server.start();
         dispatcher.start();
@@ -123,9 +126,9 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
-    /** The loopback port the public server proxies {@code /socket.io/} to. */
-    public int port() {
-        return port;
+    /** The public server's handler for {@code /socket.io/} requests. */
+    public Handler<HttpServerRequest> handover() {
+        return new SocketHandover(channels);
     }
 
     /**

@@ -1,0 +1,104 @@
+package io.aihub.server.realtime;
+
+import io.aihub.store.HubJson;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.ssl.SslHandler;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Serves Socket.IO on the public port with no second hop. Vert.x parses the WebSocket upgrade for
+ * {@code /socket.io/}; the connection's Netty channel is then taken out of Vert.x's HTTP handling
+ * and given to netty-socketio, which answers the upgrade and owns the socket from then on. One
+ * connection, one file descriptor, per socket.
+ *
+ * <p>This reaches into Vert.x's internals in two places, both pinned by the Vert.x version and
+ * covered by the realtime tests: the request's connection exposes its Netty channel through
+ * {@code io.vertx.core.http.impl.HttpServerConnection}, and every handler Vert.x put in the channel's
+ * pipeline (other than TLS) is removed before netty-socketio's are added.
+ */
+public final class SocketHandover implements Handler<HttpServerRequest> {
+    public static final String PATH = "/socket.io/";
+    private static final Logger LOG = LoggerFactory.getLogger(SocketHandover.class);
+
+    private final GatewayChannels gateway;
+
+    SocketHandover(GatewayChannels gateway) {
+        this.gateway = gateway;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        Channel channel = isWebSocketUpgrade(request) ? nettyChannel(request) : null;
+        if (channel == null) {
+            refuse(request);
+            return;
+        }
+        FullHttpRequest upgrade = copy(request);
+        // After the current read: Vert.x's decoder may still be handing on the rest of this request.
+        channel.eventLoop().execute(() -> {
+            try {
+                detachFromVertx(channel.pipeline());
+                gateway.adopt(channel, upgrade);
+            } catch (Exception e) {
+                LOG.warn("could not hand a WebSocket upgrade from {} to the Socket.IO gateway: {}",
+                        channel.remoteAddress(), e.toString());
+                upgrade.release();
+                channel.close();
+            }
+        });
+    }
+
+    private static boolean isWebSocketUpgrade(HttpServerRequest request) {
+        return request.version() == HttpVersion.HTTP_1_1
+                && request.method() == io.vertx.core.http.HttpMethod.GET
+                && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
+    }
+
+    private static Channel nettyChannel(HttpServerRequest request) {
+        return request.connection() instanceof io.vertx.core.http.impl.HttpServerConnection connection
+                ? connection.channelHandlerContext().channel()
+                : null;
+    }
+
+    private static FullHttpRequest copy(HttpServerRequest request) {
+        HttpHeaders headers = new DefaultHttpHeaders();
+        request.headers().forEach(header -> headers.add(header.getKey(), header.getValue()));
+        return new DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpMethod.GET,
+                request.uri(), Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** Removes Vert.x's handlers, its connection handler first so nothing more reaches it. */
+    private static void detachFromVertx(ChannelPipeline pipeline) {
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, ChannelHandler> handler : pipeline) {
+            if (!(handler.getValue() instanceof SslHandler)) {
+                names.addFirst(handler.getKey());
+            }
+        }
+        names.forEach(pipeline::remove);
+    }
+
+    /** Socket.IO is served over WebSocket only (long-polling is not offered). */
+    private static void refuse(HttpServerRequest request) {
+        request.response().setStatusCode(400)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(HubJson.write(Map.of("code", 0, "error", "Bad Request",
+                        "message", "Socket.IO is served over WebSocket only: connect with transports: ['websocket']")));
+    }
+}
