@@ -64,9 +64,17 @@ public final class Database implements AutoCloseable {
         return run(work, SNAPSHOT_READ);
     }
 
-    /** Runs a single-statement read: no snapshot to set up, one round trip. */
+    /**
+     * Runs reads in autocommit: one round trip per statement, no transaction to begin or commit. Each
+     * statement sees its own snapshot, so use it for single statements or reads that need no common one.
+     */
     public <T> T lookup(Work<T> work) {
-        return run(work, null);
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(true); // the pool restores its default when the connection returns
+            return work.run(new Tx(connection));
+        } catch (SQLException e) {
+            throw translate(e);
+        }
     }
 
     /** Transaction-scoped, so nothing has to be reset on the pooled connection afterwards. */

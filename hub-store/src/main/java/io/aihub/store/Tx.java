@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.postgresql.PGStatement;
 
 /**
  * One open transaction: runs named SQL with positional parameters, never concatenated values.
@@ -31,7 +32,26 @@ public final class Tx {
     }
 
     public <T> List<T> list(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
-        try (PreparedStatement statement = prepare(sql, params); ResultSet rows = statement.executeQuery()) {
+        try (PreparedStatement statement = prepare(sql, params)) {
+            return rows(statement, mapper);
+        }
+    }
+
+    /**
+     * Like {@link #list}, but planned anew on every run, for the parameters given and the table as it is
+     * now. PostgreSQL otherwise caches a statement's plan after its fifth run on a connection; for a
+     * query whose best plan changes as its table grows from empty (a sorted range read with a limit:
+     * a sequential scan and sort on a few rows, an index scan on many), a plan cached early stays wrong.
+     */
+    public <T> List<T> listPlannedPerRun(String sql, RowMapper<T> mapper, Object... params) throws SQLException {
+        try (PreparedStatement statement = prepare(sql, params)) {
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+            return rows(statement, mapper);
+        }
+    }
+
+    private static <T> List<T> rows(PreparedStatement statement, RowMapper<T> mapper) throws SQLException {
+        try (ResultSet rows = statement.executeQuery()) {
             List<T> result = new ArrayList<>();
             while (rows.next()) {
                 result.add(mapper.map(rows));

@@ -33,7 +33,7 @@ public final class EventLog {
         return database.lookup(tx -> {
             List<StoredEvent> settled = new ArrayList<>();
             boolean waiting = false;
-            for (Row row : tx.list(EventSql.EVENT_READ_AFTER, EventLog::row,
+            for (Row row : tx.listPlannedPerRun(EventSql.EVENT_READ_AFTER, EventLog::row,
                     Long.toString(cursor.txId()), cursor.eventId(), limit)) {
                 if (!row.settled()) {
                     waiting = true;

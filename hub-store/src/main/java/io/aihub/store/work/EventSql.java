@@ -1,14 +1,9 @@
 package io.aihub.store.work;
 
-import io.aihub.protocol.ProtocolEvent;
-import io.aihub.store.HubJson;
-import io.aihub.store.Tx;
-import java.sql.SQLException;
-import java.time.Instant;
-
 /**
  * SQL of the {@code events} outbox. Every change the protocol announces is appended here in the
- * transaction that makes it, so it is delivered if and only if the change commits.
+ * transaction that makes it (see {@link Announcements}), so it is delivered if and only if the change
+ * commits.
  */
 final class EventSql {
     private EventSql() {
@@ -17,12 +12,19 @@ final class EventSql {
     /** The channel every hub node LISTENs on; a notification is only a wake-up, the rows are the news. */
     static final String CHANNEL = "hub_events";
 
-    static final String EVENT_INSERT = """
-            insert into events (event_name, task_id, did, owner, payload, created_at) values (?, ?, ?, ?, ?::json, ?)
-            """;
-
-    /** Delivered at commit, once per transaction (identical notifications in one transaction are folded). */
-    static final String EVENT_NOTIFY = "notify " + CHANNEL;
+    /**
+     * Appends a transaction's events in the order given and wakes every node at commit (notifications
+     * are folded to one per transaction). Answers one row.
+     */
+    static final String EVENT_APPEND_AND_NOTIFY = """
+            with appended as (
+                insert into events (event_name, task_id, did, owner, payload, created_at)
+                select u.event_name, ?, ?, ?, u.payload::json, ?
+                from unnest(?::text[], ?::text[]) with ordinality as u(event_name, payload, position)
+                order by u.position
+                returning event_id)
+            select pg_notify('%s', '') from (select 1 from appended limit 1) as announced
+            """.formatted(CHANNEL);
 
     /**
      * Rows after a cursor in commit order (ordered by the xid8 column itself: an output column of the
@@ -42,14 +44,4 @@ final class EventSql {
     static final String EVENT_CURSOR_NOW = "select pg_snapshot_xmin(pg_current_snapshot())::text";
 
     static final String EVENT_DELETE_BEFORE = "delete from events where created_at < ?";
-
-    static void append(Tx tx, ProtocolEvent event, String taskId, String did, String owner, Record payload,
-                       Instant at) throws SQLException {
-        if (!event.payloadType().isInstance(payload)) {
-            throw new IllegalArgumentException(event.wireName() + " carries " + event.payloadType().getSimpleName()
-                    + ", not " + payload.getClass().getSimpleName());
-        }
-        tx.update(EVENT_INSERT, event.wireName(), taskId, did, owner, HubJson.write(payload), at);
-        tx.update(EVENT_NOTIFY);
-    }
 }

@@ -63,11 +63,13 @@ public final class StepStore {
                 rows.add(chain.add(steps.get(i), "steps[" + i + "]"));
             }
             List<StepRecord> created = StepRows.insert(tx, task, rows, now);
+            Announcements announced = new Announcements(taskId, did, owner, now);
             for (StepRecord step : created) {
                 if (step.stepStatus() == Status.Pending) {
-                    EventSql.append(tx, ProtocolEvent.STEP_UPDATED, taskId, did, owner, step, now);
+                    announced.add(ProtocolEvent.STEP_UPDATED, step);
                 }
             }
+            announced.append(tx);
             return new CreatedSteps(taskId, created);
         });
     }
@@ -100,21 +102,23 @@ public final class StepStore {
                             update.inputQuery(), inputParams, inputAdditional, JsonShapes.json(update.inputArtifacts()),
                             now, stepId, taskId)
                     .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
+            Announcements announced = new Announcements(taskId, did, owner, now);
             if (step.stepStatus() == Status.Pending && current.stepStatus() != Status.Pending) {
-                EventSql.append(tx, ProtocolEvent.STEP_UPDATED, taskId, did, owner, step, now);
+                announced.add(ProtocolEvent.STEP_UPDATED, step);
             }
             TaskRecord after = switch (step.stepStatus()) {
                 case Completed -> step.isLast()
                         ? tx.one(TaskSql.TASK_COMPLETE, TaskSql.TASK, step.output(), step.outputAdditional(),
                                 step.outputArtifacts(), now, taskId).orElse(task)
-                        : activateSuccessors(tx, task, step, now);
+                        : activateSuccessors(tx, task, step, now, announced);
                 case Failed -> tx.one(TaskSql.TASK_FAIL, TaskSql.TASK, step.output(), now, taskId).orElse(task);
                 case In_Progress -> progress(tx, taskId, true, now).orElse(task);
                 case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
             };
             if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
-                EventSql.append(tx, ProtocolEvent.TASK_UPDATED, taskId, did, owner, TaskUpdated.of(after), now);
+                announced.add(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(after));
             }
+            announced.append(tx);
             return step;
         });
     }
@@ -122,7 +126,8 @@ public final class StepStore {
     /** Steps of one task by order, for its agent's owner or its creator. */
     public StepList listForTask(String caller, String did, String taskId, Status status) {
         return database.read(tx -> {
-            tx.one(TaskSql.TASK_FIND_VISIBLE, TaskSql.TASK, taskId, did, caller, caller)
+            tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId)
+                    .filter(found -> TaskAccess.of(found).canRead(did, caller))
                     .orElseThrow(() -> ApiError.notFound("task", taskId));
             List<StepRecord> steps = tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, status, status);
             return new StepList(steps, steps.size());
@@ -157,13 +162,13 @@ public final class StepStore {
                 paging.page(), paging.offset()));
     }
 
-    private TaskRecord activateSuccessors(Tx tx, TaskRecord task, StepRecord completed, Instant now)
-            throws SQLException {
+    private TaskRecord activateSuccessors(Tx tx, TaskRecord task, StepRecord completed, Instant now,
+                                          Announcements announced) throws SQLException {
         List<StepRecord> activated = new ArrayList<>(tx.list(StepSql.STEP_ACTIVATE_SUCCESSORS, StepSql.STEP,
                 completed.output(), completed.outputArtifacts(), now, task.taskId(), completed.stepId()));
         activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
         for (StepRecord step : activated) {
-            EventSql.append(tx, ProtocolEvent.STEP_UPDATED, task.taskId(), task.did(), task.owner(), step, now);
+            announced.add(ProtocolEvent.STEP_UPDATED, step);
         }
         return progress(tx, task.taskId(), true, now).orElse(task);
     }
@@ -178,11 +183,13 @@ public final class StepStore {
      * so; anyone else learns nothing (404).
      */
     private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
-        Optional<TaskRecord> task = tx.one(TaskSql.TASK_LOCK_OWNED, TaskSql.TASK, taskId, did, owner);
-        if (task.isPresent()) {
-            return task.get();
+        TaskRecord task = tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
+                .orElseThrow(() -> ApiError.notFound("task", taskId));
+        TaskAccess.Audience audience = TaskAccess.of(task);
+        if (audience.canWork(did, owner)) {
+            return task;
         }
-        if (tx.one(TaskSql.TASK_FIND_VISIBLE, TaskSql.TASK, taskId, did, owner, owner).isPresent()) {
+        if (audience.canRead(did, owner)) {
             throw ApiError.forbidden("only the owner of agent " + did + " may add or update steps of its tasks");
         }
         throw ApiError.notFound("task", taskId);

@@ -22,28 +22,25 @@ final class TaskSql {
             from agents where did = ?
             returning\s""" + COLUMNS;
 
-    /** A task its creator or its agent's owner may read. */
-    static final String TASK_FIND_VISIBLE = "select " + COLUMNS + """
-            from tasks where task_id = ? and did = ? and (owner = ? or user_address = ?)
-            """;
+    /*
+     * Tasks are looked up by id alone, and who may see or change them is checked in Java (TaskAccess).
+     * With the caller's columns in the WHERE clause too, a plan cached while the table was nearly empty
+     * (a fresh database, no ANALYZE yet) could look the task up through the agent's or owner's index,
+     * reading every task of that agent or owner, and keep doing so as the table grew.
+     */
 
     static final String TASK_FIND = "select " + COLUMNS + """
             from tasks where task_id = ?
             """;
 
-    /** A task its creator or its agent's owner may read, found by id alone (socket events carry no DID). */
-    static final String TASK_FIND_VISIBLE_BY_ID = "select " + COLUMNS + """
-            from tasks where task_id = ? and (owner = ? or user_address = ?)
+    /** Every write to a task's steps starts here: the row lock makes them apply one at a time. */
+    static final String TASK_LOCK = "select " + COLUMNS + """
+            from tasks where task_id = ? for update
             """;
 
-    /** Which of these tasks the caller created or owns the agent of. */
-    static final String TASK_IDS_VISIBLE = """
-            select task_id from tasks where task_id = any(?) and (owner = ? or user_address = ?)
-            """;
-
-    /** Locks a task of the caller's agent: every write to a task's steps starts here, one at a time. */
-    static final String TASK_LOCK_OWNED = "select " + COLUMNS + """
-            from tasks where task_id = ? and did = ? and owner = ? for update
+    /** Who created each of these tasks and who owns its agent. */
+    static final String TASK_AUDIENCE_AMONG = """
+            select task_id, did, owner, user_address from tasks where task_id = any(?)
             """;
 
     private static final String STEP_COST_SUM = "(select coalesce(sum(cost), 0) from steps where steps.task_id = tasks.task_id)";
@@ -114,4 +111,7 @@ final class TaskSql {
             Tx.instant(row, "updated_at"));
 
     static final RowMapper<Long> COUNT = row -> row.getLong(1);
+
+    static final RowMapper<TaskAccess.Audience> AUDIENCE = row -> new TaskAccess.Audience(
+            row.getString("task_id"), row.getString("did"), row.getString("owner"), row.getString("user_address"));
 }

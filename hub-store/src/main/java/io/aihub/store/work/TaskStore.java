@@ -54,7 +54,9 @@ public final class TaskStore {
             StepRecord init = StepRows.insert(tx, task, List.of(new StepRows.Row(
                     Ids.newStepId(), Status.Pending, FIRST_STEP_NAME, 1, null, false,
                     task.inputQuery(), params, additional, artifacts, 0L)), now).getFirst();
-            EventSql.append(tx, ProtocolEvent.STEP_UPDATED, task.taskId(), did, task.owner(), init, now);
+            Announcements announced = new Announcements(task.taskId(), did, task.owner(), now);
+            announced.add(ProtocolEvent.STEP_UPDATED, init);
+            announced.append(tx);
             return new CreatedTask(task, List.of(init));
         });
     }
@@ -62,7 +64,8 @@ public final class TaskStore {
     /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */
     public TaskWithSteps withSteps(String did, String taskId, String caller) {
         return database.read(tx -> {
-            TaskRecord task = tx.one(TaskSql.TASK_FIND_VISIBLE, TaskSql.TASK, taskId, did, caller, caller)
+            TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId)
+                    .filter(found -> TaskAccess.of(found).canRead(did, caller))
                     .orElseThrow(() -> ApiError.notFound("task", taskId));
             return new TaskWithSteps(task,
                     tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null),
@@ -78,15 +81,17 @@ public final class TaskStore {
     public TaskLogRecord appendLog(String caller, NewTaskLog log) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return database.transaction(tx -> {
-            TaskRecord task = tx.one(TaskSql.TASK_FIND_VISIBLE_BY_ID, TaskSql.TASK, log.taskId(), caller, caller)
+            TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, log.taskId())
+                    .filter(found -> TaskAccess.of(found).canRead(found.did(), caller))
                     .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
             TaskLogRecord stored = tx.one(LogSql.LOG_INSERT, LogSql.LOG, Ids.newLogId(), task.taskId(), log.stepId(),
                     log.taskStatus(), log.level(), log.message(), now).orElseThrow();
-            EventSql.append(tx, ProtocolEvent.TASK_LOG, task.taskId(), task.did(), task.owner(), stored, now);
+            Announcements announced = new Announcements(task.taskId(), task.did(), task.owner(), now);
+            announced.add(ProtocolEvent.TASK_LOG, stored);
             if (stored.taskStatus() != null) {
-                EventSql.append(tx, ProtocolEvent.TASK_UPDATED, task.taskId(), task.did(), task.owner(),
-                        TaskUpdated.of(task, stored), now);
+                announced.add(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(task, stored));
             }
+            announced.append(tx);
             return stored;
         });
     }
@@ -96,13 +101,22 @@ public final class TaskStore {
         if (taskIds.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(database.lookup(tx -> tx.list(TaskSql.TASK_IDS_VISIBLE, row -> row.getString(1),
-                taskIds.toArray(String[]::new), caller, caller)));
+        Set<String> visible = new HashSet<>();
+        for (TaskAccess.Audience task : database.lookup(tx -> tx.list(TaskSql.TASK_AUDIENCE_AMONG, TaskSql.AUDIENCE,
+                (Object) taskIds.toArray(String[]::new)))) {
+            if (task.canRead(task.did(), caller)) {
+                visible.add(task.taskId());
+            }
+        }
+        return visible;
     }
 
-    /** A task's logs, oldest first, and its current state, for a socket that joins its room. */
+    /**
+     * A task's logs, oldest first, and its current state, for a socket that has joined its room. The two
+     * reads need no common snapshot: whatever commits between or after them reaches the room live.
+     */
     public History history(String taskId) {
-        return database.read(tx -> new History(
+        return database.lookup(tx -> new History(
                 tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId),
                 tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId).orElseThrow()));
     }
