@@ -83,6 +83,29 @@ class ClusterIT {
         }
     }
 
+    @Test
+    void aKeyRevokedThroughOneNode_isRefusedThereAtOnce_andByTheOtherWithinASecond() throws Exception {
+        String database = TestDatabase.freshSchemaUrl();
+        try (HubProcess a = HubProcess.start("hub-a", database, ADMIN_TOKEN);
+             HubProcess b = HubProcess.start("hub-b", database, ADMIN_TOKEN)) {
+            HubClient viaA = new HubClient(a.url(), ADMIN_TOKEN);
+            HubClient viaB = new HubClient(b.url(), ADMIN_TOKEN);
+            Account builder = viaA.account("builder");
+            assertThat(viaB.get("/api/v1/agents", builder.apiKey()).status()).isEqualTo(200);
+
+            long revokedAt = System.nanoTime();
+            assertThat(viaA.delete("/api/v1/admin/keys/" + builder.keyId(), ADMIN_TOKEN).status()).isEqualTo(200);
+
+            assertThat(viaA.get("/api/v1/agents", builder.apiKey()).status()).isEqualTo(401);
+            int onB;
+            do {
+                onB = viaB.get("/api/v1/agents", builder.apiKey()).status();
+            } while (onB == 200 && System.nanoTime() - revokedAt < Duration.ofSeconds(3).toNanos());
+            assertThat(onB).isEqualTo(401);
+            assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofMillis(1500));
+        }
+    }
+
     private static RawSocket worker(HubProcess hub, Account builder, String did) throws Exception {
         RawSocket socket = RawSocket.open(hub.port());
         socket.connect("Bearer " + builder.apiKey());

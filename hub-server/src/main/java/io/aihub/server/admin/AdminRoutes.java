@@ -51,10 +51,13 @@ public final class AdminRoutes {
         Replies.ok(ctx, new KeyList(accounts.keys(ctx.pathParam("address"))));
     }
 
-    /** {@code DELETE /api/v1/admin/keys/:keyId} → 200 the revoked key; it is refused from then on. */
+    /**
+     * {@code DELETE /api/v1/admin/keys/:keyId} → 200 the revoked key; it is refused from then on (by
+     * other nodes within a second), and its open sockets are closed within {@code KEY_CHECK_EVERY}.
+     */
     public void revokeKey(RoutingContext ctx) {
         auth.admin(ctx);
-        Replies.ok(ctx, accounts.revokeKey(ctx.pathParam("keyId")));
+        Replies.ok(ctx, auth.revoke(ctx.pathParam("keyId")));
     }
 
     record NewAccount(@JsonProperty("name") String name) {

@@ -2,6 +2,7 @@ package io.aihub.server.auth;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.store.account.AccountStore;
+import io.aihub.store.account.ApiKey;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,11 +15,13 @@ public final class Authenticator {
 
     private final Tokens tokens;
     private final AccountStore accounts;
+    private final ActiveKeys activeKeys;
     private final byte[] adminToken;
 
     public Authenticator(Tokens tokens, AccountStore accounts, String adminToken) {
         this.tokens = tokens;
         this.accounts = accounts;
+        this.activeKeys = new ActiveKeys(accounts::activeKeyOwner, System::nanoTime);
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
     }
 
@@ -39,13 +42,23 @@ public final class Authenticator {
         return tokens.verify(strip(token.strip()));
     }
 
-    /** Checks that the key a verified token rests on exists, is not revoked, and is the caller's. */
+    /**
+     * Checks that the key a verified token rests on exists, is not revoked, and is the caller's. The
+     * answer is remembered for up to a second (see {@link ActiveKeys}).
+     */
     public void requireActive(Caller caller) {
-        String owner = accounts.activeKeyOwner(caller.keyId()).orElseThrow(() ->
+        String owner = activeKeys.owner(caller.keyId()).orElseThrow(() ->
                 ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
         if (!owner.equals(caller.address())) {
             throw ApiError.unauthorized("the bearer token does not match its API key's account");
         }
+    }
+
+    /** Revokes a key: refused by this node at once, and by every node within a second. */
+    public ApiKey revoke(String keyId) {
+        ApiKey revoked = accounts.revokeKey(keyId);
+        activeKeys.forget(revoked.keyId());
+        return revoked;
     }
 
     /** Of these callers' keys, the ones still active (one query, for sweeping live sockets). */
