@@ -20,11 +20,11 @@
 //
 // When --give-up-batches batches in a row (default 2) connect no socket at all, no more are opened: the
 // run is reported with what did connect (bounded time when the hub stops accepting sockets).
-// --socket-url sends the sockets somewhere else than --url (which serves the admin API), e.g. straight
-// to the hub's internal Socket.IO gateway port, to measure the gateway without the public port's proxy.
+// --socket-url sends the sockets somewhere else than --url (which serves the admin API), e.g. to
+// another hub node on the same database.
 //
 // --deflate off makes the client not offer the WebSocket permessage-deflate extension (socket.io-client
-// offers it by default, so the hub then keeps a zlib deflater and inflater per socket): a diagnostic.
+// offers it by default; the hub declines it, as zlib state would cost ~120 KiB per socket).
 //
 // Then all sockets are held idle for --hold-s seconds (Engine.IO pings keep running: the hub pings every
 // socket, the client answers), counted again, and closed. With --hub-pid the hub's VmRSS / VmHWM /
@@ -178,10 +178,15 @@ function jvmHeap(jcmd, pid) {
   if (!jcmd || !pid) return undefined;
   try {
     const text = execFileSync(jcmd, [String(pid), 'GC.heap_info'], { encoding: 'utf8', timeout: 15000 });
-    const m = text.match(/committed (\d+)K, used (\d+)K/);
-    if (!m) return { error: text.slice(0, 200) };
-    const mib = (k) => Math.round((Number(k) / 1024) * 10) / 10;
-    return { heap_committed_mib: mib(m[1]), heap_used_mib: mib(m[2]) };
+    const mib = (k) => Math.round((k / 1024) * 10) / 10;
+    // G1: "garbage-first heap   total reserved ..K, committed ..K, used ..K"; SerialGC and ParallelGC list
+    // each generation as "<name> total ..K, used ..K" (their sum is the heap; Metaspace is not heap).
+    const g1 = text.match(/committed (\d+)K, used (\d+)K/);
+    if (g1) return { heap_committed_mib: mib(Number(g1[1])), heap_used_mib: mib(Number(g1[2])) };
+    const generations = [...text.matchAll(/^\s*(?!Metaspace|class space)\S[^\n]*?total (\d+)K, used (\d+)K/gm)];
+    if (!generations.length) return { error: text.slice(0, 200) };
+    const sum = (i) => generations.reduce((total, g) => total + Number(g[i]), 0);
+    return { heap_committed_mib: mib(sum(1)), heap_used_mib: mib(sum(2)) };
   } catch (e) {
     return { error: String(e.message).slice(0, 200) };
   }

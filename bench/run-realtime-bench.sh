@@ -14,15 +14,9 @@
 #      open loop --rate 200 --duration 30         (the issue's latency target)
 #      closed    --closed C --duration 20 for C in 16 64 128 (the peak)
 #      open loop --rate 200 --duration 30 again   (the same on a warmer JVM; RT_RATE_AGAIN=0 skips it)
-# 4. runs bench/idle-sockets.mjs twice, holding 10,000 idle authenticated sockets (or as many as the hub
-#    accepts) for 60 s, reading the hub's VmRSS from /proc before, with the sockets and after:
-#      public    through the hub's public port (/socket.io/ on the REST port: the issue's measurement)
-#      gateway   straight to the hub's internal Socket.IO gateway port (127.0.0.1, read from the hub's log
-#                "SocketIO server started at port: N"), bypassing the public port's proxy, first with
-#                --deflate off (a diagnostic: sockets that do not offer permessage-deflate), then as
-#                socket.io-client connects by default (offering it: the hub then keeps zlib state per
-#                socket); in this order because the JVM does not hand memory back between runs;
-#    Between idle runs the script waits until the hub's descriptor count is back (at most 120 s).
+# 4. runs bench/idle-sockets.mjs: 10,000 idle authenticated sockets (or as many as the hub accepts)
+#    through the hub's public port, held for 60 s, reading the hub's VmRSS from /proc before, with the
+#    sockets and after.
 # Per run it also prints the hub's VmRSS, its log's WARN/ERROR lines, the hub database's commits and
 # outbox reads, and (from a sampler, twice a second) any transaction in the cluster holding an xid for
 # more than 100 ms: the hub delivers no event committed after such a transaction until it ends.
@@ -32,8 +26,8 @@
 #   HUB_JAR, JAVA_HOME, HUB_JAVA_OPTS, PGPORT (5432), PGUSER (postgres), KEEP_DBS=1,
 #   RT_WARMUP_S (60), RT_RATE (200), RT_RATE_S (30), RT_CLOSED ("16 64 128"), RT_CLOSED_S (20),
 #   RT_WORKERS (4), RT_SUBMITTERS (4), RT_AGENTS (8), IDLE_SOCKETS (10000), IDLE_ACCOUNTS (100),
-#   IDLE_BATCH (200), IDLE_HOLD_S (60), IDLE_GATEWAY_DEFLATE ("off on"), SKIP_LIFECYCLES=1, SKIP_IDLE=1,
-#   SKIP_IDLE_GATEWAY=1, NOFILE (65536: wanted ulimit -n).
+#   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n).
+# HUB_JAVA_OPTS defaults to the JVM flags the README recommends (bench/lib/hub.sh).
 # Exit status: 0 when every run was clean (no errors, every idle socket connected and stayed), 1 when
 # any run reported errors, 2 when a step failed.
 set -euo pipefail
@@ -57,12 +51,10 @@ IDLE_SOCKETS="${IDLE_SOCKETS:-10000}"
 IDLE_ACCOUNTS="${IDLE_ACCOUNTS:-100}"
 IDLE_BATCH="${IDLE_BATCH:-200}"
 IDLE_HOLD_S="${IDLE_HOLD_S:-60}"
-IDLE_GATEWAY_DEFLATE="${IDLE_GATEWAY_DEFLATE:-off on}"
 NOFILE="${NOFILE:-65536}"
 HUB_DB="hub_rtbench_$(date +%s)"
 WORK="$(mktemp -d /tmp/aihub-realtime-bench.XXXXXX)"
 HUB_LOG="$WORK/hub.log"
-HUB_PID=""
 OVERALL_RC=0
 
 say() { printf '\n== %s\n' "$*"; }
@@ -70,16 +62,10 @@ show() { printf '+ %s\n' "$*"; }   # prints a command as it is about to run (the
 die() { printf 'run-realtime-bench: %s\n' "$*" >&2; exit 2; }
 
 # --- tools ------------------------------------------------------------------------------------------
-if [[ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  export JAVA_HOME
-  JAVA="$JAVA_HOME/bin/java"
-else
-  JAVA="$(command -v java)" || die "no JDK: set JAVA_HOME"
-fi
-[[ -x "$JAVA" ]] || die "not executable: $JAVA"
+BENCH_NAME=run-realtime-bench
+# shellcheck source=bench/lib/hub.sh
+source "$ROOT/bench/lib/hub.sh"
+find_java_and_jar
 JCMD="$(dirname "$JAVA")/jcmd"
 [[ -x "$JCMD" ]] || JCMD=""
 NODE="$(command -v node)" || die "node (20+) is required"
@@ -87,13 +73,6 @@ for tool in psql dropdb; do
   command -v "$tool" >/dev/null || die "$tool (PostgreSQL client) is required"
 done
 
-HUB_JAR="${HUB_JAR:-$ROOT/hub-server/target/hub.jar}"
-if [[ ! -f "$HUB_JAR" ]]; then
-  say "hub jar missing at $HUB_JAR: building it"
-  show "./mvnw -q -B -DskipTests package"
-  ./mvnw -q -B -DskipTests package
-  [[ -f "$HUB_JAR" ]] || die "the build did not produce $HUB_JAR"
-fi
 if [[ ! -f "$ROOT/bench/node_modules/socket.io-client/package.json" ]]; then
   say "installing the bench's npm dependencies"
   show "(cd bench && npm ci --no-audit --no-fund)"
@@ -102,8 +81,7 @@ fi
 
 psql -d postgres -Atqc 'select 1' >/dev/null || die "PostgreSQL is not reachable at $PGHOST:$PGPORT as $PGUSER"
 
-# Open files: the idle-socket client holds one descriptor per socket, the hub up to three (the public
-# port's connection, the proxy's connection to the gateway and the gateway's end of it).
+# Open files: the idle-socket client and the hub each hold one descriptor per socket.
 HARD_NOFILE="$(ulimit -Hn)"
 if [[ "$HARD_NOFILE" != unlimited && "$HARD_NOFILE" -lt "$NOFILE" ]]; then
   ulimit -Hn "$NOFILE" 2>/dev/null || true   # only with CAP_SYS_RESOURCE
@@ -116,22 +94,6 @@ else
 fi
 
 # --- cleanup: stop our hub, drop our database -------------------------------------------------------
-stop_hub() {
-  [[ -n "$HUB_PID" ]] || return 0
-  if kill -0 "$HUB_PID" 2>/dev/null; then
-    kill -TERM "$HUB_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-      kill -0 "$HUB_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    if kill -0 "$HUB_PID" 2>/dev/null; then
-      echo "run-realtime-bench: hub (pid $HUB_PID) did not stop within 30 s; killing it" >&2
-      kill -KILL "$HUB_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$HUB_PID" 2>/dev/null || true
-  HUB_PID=""
-}
 
 cleanup() {
   local rc=$?
@@ -169,29 +131,8 @@ echo "hub jar:    $HUB_JAR"
 say "starting the hub (database $HUB_DB)"
 ADMIN_TOKEN="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 DB_URL="jdbc:postgresql://127.0.0.1:$PGPORT/$HUB_DB?user=$PGUSER"
-# shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of JVM flags
-show "HUB_PORT=0 HUB_ADMIN_TOKEN=<generated> HUB_DATABASE_URL=$DB_URL $JAVA ${HUB_JAVA_OPTS:-} -jar $HUB_JAR > $HUB_LOG 2>&1 &"
-HUB_PORT=0 HUB_ADMIN_TOKEN="$ADMIN_TOKEN" HUB_DATABASE_URL="$DB_URL" \
-  "$JAVA" ${HUB_JAVA_OPTS:-} -jar "$HUB_JAR" >"$HUB_LOG" 2>&1 &
-HUB_PID=$!
-
-HUB_PORT=""
-for _ in $(seq 1 120); do   # at most 60 s
-  if ! kill -0 "$HUB_PID" 2>/dev/null; then
-    tail -n 40 "$HUB_LOG" >&2
-    die "the hub exited during start-up (log above, $HUB_LOG)"
-  fi
-  HUB_PORT="$(sed -n 's/.*AI Hub listening on port \([0-9][0-9]*\).*/\1/p' "$HUB_LOG" | head -1)"
-  [[ -n "$HUB_PORT" ]] && break
-  sleep 0.5
-done
-if [[ -z "$HUB_PORT" ]]; then
-  tail -n 40 "$HUB_LOG" >&2
-  die "the hub did not log 'AI Hub listening' within 60 s ($HUB_LOG)"
-fi
-HUB_URL="http://127.0.0.1:$HUB_PORT"
-GATEWAY_PORT="$(sed -n 's/.*SocketIO server started at port: \([0-9][0-9]*\).*/\1/p' "$HUB_LOG" | head -1)"
-echo "hub pid $HUB_PID listening at $HUB_URL (internal Socket.IO gateway port: ${GATEWAY_PORT:-not found in the log})"
+start_hub "$DB_URL" "$ADMIN_TOKEN"
+echo "hub pid $HUB_PID listening at $HUB_URL"
 echo "hub open-files limit: $(awk '/Max open files/ {print $4 " (hard " $5 ")"}' "/proc/$HUB_PID/limits")"
 
 # --- xid holders: event delivery waits for every transaction older than an event's (cluster-wide) ------
@@ -311,24 +252,9 @@ if [[ "${SKIP_IDLE:-0}" != 1 ]]; then
   [[ -n "$JCMD" ]] && IDLE+=(--jcmd "$JCMD")
   IDLE_SHOWN="$NODE --max-old-space-size=4096 bench/idle-sockets.mjs --url $HUB_URL --admin-token <generated> --sockets $IDLE_SOCKETS --accounts $IDLE_ACCOUNTS --batch $IDLE_BATCH --hold-s $IDLE_HOLD_S --hub-pid $HUB_PID${JCMD:+ --jcmd $JCMD}"
 
-  FDS_BEFORE_IDLE="$(hub_fds)"
-  settle() {   # until the hub holds no more descriptors than before the idle runs (abandoned upgrades drained), at most 120 s
-    local waited=0
-    while (( $(hub_fds) > FDS_BEFORE_IDLE + 5 && waited < 120 )); do sleep 1; waited=$((waited + 1)); done
-    echo "settled after $waited s: hub holds $(hub_fds) descriptors (before the idle runs: $FDS_BEFORE_IDLE); waiting 10 s more"
-    sleep 10
-  }
   show "$IDLE_SHOWN"
   run_phase "idle sockets, public port $HUB_PORT" idle "$WORK/idle-public.txt" -- "${IDLE[@]}"
 
-  if [[ "${SKIP_IDLE_GATEWAY:-0}" != 1 && -n "$GATEWAY_PORT" ]]; then
-    for deflate in $IDLE_GATEWAY_DEFLATE; do
-      settle
-      show "$IDLE_SHOWN --socket-url http://127.0.0.1:$GATEWAY_PORT --deflate $deflate"
-      run_phase "idle sockets, gateway port (no proxy), deflate $deflate" idle "$WORK/idle-gateway-deflate-$deflate.txt" -- \
-        "${IDLE[@]}" --socket-url "http://127.0.0.1:$GATEWAY_PORT" --deflate "$deflate"
-    done
-  fi
 fi
 RSS_END="$(rss)"
 say "the dispatcher's outbox read, as the hub sends it, on the events table as it is now"

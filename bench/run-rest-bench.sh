@@ -34,23 +34,16 @@ PGBENCH_DB="${PGBENCH_DB:-pgbench_aihub}"
 HUB_DB="hub_bench_$(date +%s)"
 WORK="$(mktemp -d /tmp/aihub-rest-bench.XXXXXX)"
 HUB_LOG="$WORK/hub.log"
-HUB_PID=""
 
 say() { printf '\n== %s\n' "$*"; }
 show() { printf '+ %s\n' "$*"; }   # prints a command exactly as it is about to run
 die() { printf 'run-rest-bench: %s\n' "$*" >&2; exit 2; }
 
 # --- tools ------------------------------------------------------------------------------------------
-if [[ -d /usr/lib/jvm/temurin-25-jdk-amd64 ]]; then
-  JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64
-fi
-if [[ -n "${JAVA_HOME:-}" ]]; then
-  export JAVA_HOME
-  JAVA="$JAVA_HOME/bin/java"
-else
-  JAVA="$(command -v java)" || die "no JDK: set JAVA_HOME"
-fi
-[[ -x "$JAVA" ]] || die "not executable: $JAVA"
+BENCH_NAME=run-rest-bench
+# shellcheck source=bench/lib/hub.sh
+source "$ROOT/bench/lib/hub.sh"
+find_java_and_jar
 NODE="$(command -v node)" || die "node (20+) is required"
 PGBENCH="$(command -v pgbench || true)"
 if [[ -z "$PGBENCH" ]]; then
@@ -62,33 +55,10 @@ for tool in psql createdb dropdb; do
   command -v "$tool" >/dev/null || die "$tool (PostgreSQL client) is required"
 done
 
-HUB_JAR="${HUB_JAR:-$ROOT/hub-server/target/hub.jar}"
-if [[ ! -f "$HUB_JAR" ]]; then
-  say "hub jar missing at $HUB_JAR: building it"
-  show "./mvnw -q -B -DskipTests package"
-  ./mvnw -q -B -DskipTests package
-  [[ -f "$HUB_JAR" ]] || die "the build did not produce $HUB_JAR"
-fi
 
 psql -d postgres -Atqc 'select 1' >/dev/null || die "PostgreSQL is not reachable at $PGHOST:$PGPORT as $PGUSER"
 
 # --- cleanup: stop our hub, drop our databases ------------------------------------------------------
-stop_hub() {
-  [[ -n "$HUB_PID" ]] || return 0
-  if kill -0 "$HUB_PID" 2>/dev/null; then
-    kill -TERM "$HUB_PID" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-      kill -0 "$HUB_PID" 2>/dev/null || break
-      sleep 0.5
-    done
-    if kill -0 "$HUB_PID" 2>/dev/null; then
-      echo "run-rest-bench: hub (pid $HUB_PID) did not stop within 30 s; killing it" >&2
-      kill -KILL "$HUB_PID" 2>/dev/null || true
-    fi
-  fi
-  wait "$HUB_PID" 2>/dev/null || true
-  HUB_PID=""
-}
 
 cleanup() {
   local rc=$?
@@ -123,27 +93,7 @@ echo "hub jar:    $HUB_JAR"
 say "starting the hub (database $HUB_DB)"
 ADMIN_TOKEN="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 DB_URL="jdbc:postgresql://127.0.0.1:$PGPORT/$HUB_DB?user=$PGUSER"
-# shellcheck disable=SC2086 # HUB_JAVA_OPTS is a list of JVM flags
-show "HUB_PORT=0 HUB_ADMIN_TOKEN=<generated> HUB_DATABASE_URL=$DB_URL $JAVA ${HUB_JAVA_OPTS:-} -jar $HUB_JAR > $HUB_LOG 2>&1 &"
-HUB_PORT=0 HUB_ADMIN_TOKEN="$ADMIN_TOKEN" HUB_DATABASE_URL="$DB_URL" \
-  "$JAVA" ${HUB_JAVA_OPTS:-} -jar "$HUB_JAR" >"$HUB_LOG" 2>&1 &
-HUB_PID=$!
-
-HUB_PORT=""
-for _ in $(seq 1 120); do   # at most 60 s
-  if ! kill -0 "$HUB_PID" 2>/dev/null; then
-    tail -n 40 "$HUB_LOG" >&2
-    die "the hub exited during start-up (log above, $HUB_LOG)"
-  fi
-  HUB_PORT="$(sed -n 's/.*AI Hub listening on port \([0-9][0-9]*\).*/\1/p' "$HUB_LOG" | head -1)"
-  [[ -n "$HUB_PORT" ]] && break
-  sleep 0.5
-done
-if [[ -z "$HUB_PORT" ]]; then
-  tail -n 40 "$HUB_LOG" >&2
-  die "the hub did not log 'AI Hub listening' within 60 s ($HUB_LOG)"
-fi
-HUB_URL="http://127.0.0.1:$HUB_PORT"
+start_hub "$DB_URL" "$ADMIN_TOKEN"
 echo "hub pid $HUB_PID listening at $HUB_URL"
 
 # --- pgbench ----------------------------------------------------------------------------------------
