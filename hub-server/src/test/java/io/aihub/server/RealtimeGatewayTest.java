@@ -72,6 +72,39 @@ class RealtimeGatewayTest extends HubTestBase {
     }
 
     @Test
+    void anUpgradeWithARequestPipelinedBehindIt_isClosedUnanswered_andTheNextSocketStillConnects() throws Exception {
+        String upgradeThenPost = """
+                GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                Sec-WebSocket-Version: 13\r
+                \r
+                POST /api/v1/agents HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Content-Type: application/json\r
+                Content-Length: 13\r
+                \r
+                {"name":"x"}
+                """;
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", hub.port())) {
+            raw.setSoTimeout(5_000);
+            raw.getOutputStream().write(upgradeThenPost.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            raw.getOutputStream().flush();
+
+            byte[] answer = raw.getInputStream().readAllBytes();
+
+            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII)).doesNotContain("101");
+        }
+        Account builder = client.account("builder");
+        try (RawSocket socket = RawSocket.open(hub.port())) {
+            socket.connect("Bearer " + builder.apiKey());
+            socket.await("_connected");
+        }
+    }
+
+    @Test
     void revokedKeysAndAccessTokens_cannotOpenASocket() throws Exception {
         Account revoked = client.account("revoked");
         client.delete("/api/v1/admin/keys/" + revoked.keyId(), ADMIN_TOKEN);

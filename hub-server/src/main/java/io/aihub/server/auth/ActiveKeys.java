@@ -3,6 +3,7 @@ package io.aihub.server.auth;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
@@ -23,6 +24,8 @@ final class ActiveKeys {
     private final Function<String, Optional<String>> activeKeyOwner;
     private final LongSupplier nanoTime;
     private final ConcurrentHashMap<String, Checked> recent = new ConcurrentHashMap<>();
+    /** Bumped by every {@link #forget}: a lookup that a revocation overtook is not remembered. */
+    private final AtomicLong forgets = new AtomicLong();
 
     /**
      * @param activeKeyOwner the account of a key that exists and is not revoked (the database's answer)
@@ -39,19 +42,24 @@ final class ActiveKeys {
         if (checked != null && now - checked.atNanos() < FRESH_FOR.toNanos()) {
             return Optional.of(checked.owner());
         }
+        long forgetsBefore = forgets.get();
         Optional<String> owner = activeKeyOwner.apply(keyId);
-        if (owner.isPresent()) {
-            if (recent.size() >= PRUNE_ABOVE) {
-                recent.values().removeIf(entry -> now - entry.atNanos() >= FRESH_FOR.toNanos());
-            }
-            recent.put(keyId, new Checked(owner.get(), now));
-        } else {
+        if (owner.isEmpty()) {
             recent.remove(keyId);
+            return owner;
+        }
+        if (recent.size() >= PRUNE_ABOVE) {
+            recent.values().removeIf(entry -> now - entry.atNanos() >= FRESH_FOR.toNanos());
+        }
+        recent.put(keyId, new Checked(owner.get(), now));
+        if (forgets.get() != forgetsBefore) {
+            recent.remove(keyId); // a revocation overtook this lookup: its answer may be stale
         }
         return owner;
     }
 
     void forget(String keyId) {
+        forgets.incrementAndGet();
         recent.remove(keyId);
     }
 }

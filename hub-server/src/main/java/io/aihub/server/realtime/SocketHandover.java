@@ -4,6 +4,8 @@ import io.aihub.store.HubJson;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
@@ -11,7 +13,9 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
@@ -44,16 +48,32 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        Channel channel = isWebSocketUpgrade(request) ? nettyChannel(request) : null;
-        if (channel == null) {
+        if (!isWebSocketUpgrade(request)) {
             refuse(request);
             return;
         }
+        ChannelHandlerContext vertx = vertxHandler(request);
+        if (vertx == null) {
+            LOG.error("a WebSocket upgrade's connection does not expose its Netty channel: this Vert.x version "
+                    + "changed an internal API SocketHandover relies on; Socket.IO cannot be served");
+            fail(request);
+            return;
+        }
+        Channel channel = vertx.channel();
         FullHttpRequest upgrade = copy(request);
-        // After the current read: Vert.x's decoder may still be handing on the rest of this request.
+        // Until the handover runs (after the current read), whatever else Vert.x decodes on this
+        // connection goes to a stand-in rather than into Vert.x's queues, which nobody would drain.
+        HeldForHandover held = new HeldForHandover();
+        channel.pipeline().addBefore(vertx.name(), HeldForHandover.NAME, held);
+        channel.config().setAutoRead(false);
         channel.eventLoop().execute(() -> {
             try {
                 detachFromVertx(channel.pipeline());
+                if (held.receivedMore) {
+                    upgrade.release();
+                    channel.close();
+                    return;
+                }
                 gateway.adopt(channel, upgrade);
             } catch (Exception e) {
                 LOG.warn("could not hand a WebSocket upgrade from {} to the Socket.IO gateway: {}",
@@ -64,15 +84,34 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
         });
     }
 
+    /**
+     * Takes Vert.x's place between the upgrade request and the handover. The request's empty end is
+     * dropped; anything more (a body, a pipelined request: a WebSocket client sends nothing before the
+     * 101) is released and gets the connection closed instead of handed over.
+     */
+    private static final class HeldForHandover extends ChannelInboundHandlerAdapter {
+        static final String NAME = "aihub-held-for-handover";
+        boolean receivedMore;
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object message) {
+            if (!(message instanceof LastHttpContent end) || end.content().isReadable()) {
+                receivedMore = true;
+            }
+            ReferenceCountUtil.release(message);
+        }
+    }
+
     private static boolean isWebSocketUpgrade(HttpServerRequest request) {
         return request.version() == HttpVersion.HTTP_1_1
                 && request.method() == io.vertx.core.http.HttpMethod.GET
                 && "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
     }
 
-    private static Channel nettyChannel(HttpServerRequest request) {
+    /** The pipeline context of Vert.x's connection handler, or null if Vert.x does not expose it. */
+    private static ChannelHandlerContext vertxHandler(HttpServerRequest request) {
         return request.connection() instanceof io.vertx.core.http.impl.HttpServerConnection connection
-                ? connection.channelHandlerContext().channel()
+                ? connection.channelHandlerContext()
                 : null;
     }
 
@@ -92,6 +131,13 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
             }
         }
         names.forEach(pipeline::remove);
+    }
+
+    private static void fail(HttpServerRequest request) {
+        request.response().setStatusCode(500)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(HubJson.write(Map.of("error", "Internal Server Error",
+                        "message", "this hub cannot serve Socket.IO with its Vert.x version; see the hub's log")));
     }
 
     /** Socket.IO is served over WebSocket only (long-polling is not offered). */

@@ -51,6 +51,22 @@ class ActiveKeysTest {
     }
 
     @Test
+    void aLookupOvertakenByARevocation_isNotRemembered() {
+        ActiveKeys[] racing = new ActiveKeys[1];
+        racing[0] = new ActiveKeys(keyId -> {
+            lookups.incrementAndGet();
+            Optional<String> answer = Optional.ofNullable(database.get(keyId));
+            database.remove(keyId);          // the key is revoked while the lookup's answer is on its way
+            racing[0].forget(keyId);
+            return answer;
+        }, clock::get);
+
+        assertThat(racing[0].owner("key-1")).contains("0xowner");
+        assertThat(racing[0].owner("key-1")).isEmpty();
+        assertThat(lookups).hasValue(2);
+    }
+
+    @Test
     void unknownOrRevokedKeys_areNeverRemembered() {
         assertThat(keys.owner("key-2")).isEmpty();
         database.put("key-2", "0xother");

@@ -180,7 +180,8 @@ public final class StepStore {
 
     /**
      * Locks a task of the caller's agent. Its creator may read it but not work on it: a 403 tells them
-     * so; anyone else learns nothing (404).
+     * so; anyone else learns nothing (404). The row is locked by id before access is checked (see
+     * TaskSql); a caller refused here holds that lock only until the refusal rolls the transaction back.
      */
     private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
         TaskRecord task = tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
