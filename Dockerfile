@@ -80,7 +80,7 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 \
 #   -XX:+UseSerialGC -Xms32m    the smallest footprint: the heap starts small and
 #                               grows only as live data needs; measured with
 #                               bench/run-realtime-bench.sh, 10,000 idle sockets
-#                               cost ~250 MiB RSS this way and ~400 MiB with the
+#                               cost ~260 MiB RSS this way and ~400 MiB with the
 #                               JVM's defaults (G1, initial heap 1/64 of RAM), at
 #                               the same lifecycle throughput.
 #   -XX:MaxRAMPercentage=75.0   size the heap from the container's memory
