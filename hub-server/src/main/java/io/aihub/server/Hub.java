@@ -110,6 +110,11 @@ public final class Hub implements AutoCloseable {
         return adminTokenGenerated;
     }
 
+    /** Sockets open on this node, for tests that check none is left behind. */
+    int openSockets() {
+        return gateway.openSockets();
+    }
+
     /** The hub's database, for tests that take it away. */
     Database database() {
         return database;

@@ -20,6 +20,16 @@ import org.junit.jupiter.api.Test;
  */
 class RealtimeGatewayTest extends HubTestBase {
     private static final Duration SHORT = Duration.ofSeconds(3);
+    /** A WebSocket upgrade to Socket.IO, as raw HTTP/1.1. */
+    private static final String UPGRADE = """
+            GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
+            Host: 127.0.0.1\r
+            Upgrade: websocket\r
+            Connection: Upgrade\r
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+            Sec-WebSocket-Version: 13\r
+            \r
+            """;
 
     @Test
     void aConnectWithoutCredential_isAcknowledgedByTheLibraryButCanDoNothing_andIsClosed() throws Exception {
@@ -73,14 +83,7 @@ class RealtimeGatewayTest extends HubTestBase {
 
     @Test
     void anUpgradeWithARequestPipelinedBehindIt_isClosedUnanswered_andTheNextSocketStillConnects() throws Exception {
-        String upgradeThenPost = """
-                GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
-                Host: 127.0.0.1\r
-                Upgrade: websocket\r
-                Connection: Upgrade\r
-                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
-                Sec-WebSocket-Version: 13\r
-                \r
+        String upgradeThenPost = UPGRADE + """
                 POST /api/v1/agents HTTP/1.1\r
                 Host: 127.0.0.1\r
                 Content-Type: application/json\r
@@ -102,6 +105,23 @@ class RealtimeGatewayTest extends HubTestBase {
             socket.connect("Bearer " + builder.apiKey());
             socket.await("_connected");
         }
+    }
+
+    @Test
+    void upgradesWhoseClientsLeaveAtOnce_leaveNoSocketBehind() throws Exception {
+        int before = hub.openSockets();
+        for (int i = 0; i < 30; i++) {
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", hub.port())) {
+                raw.getOutputStream().write(UPGRADE.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                raw.shutdownOutput();
+            }
+        }
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        while (hub.openSockets() > before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(hub.openSockets()).isEqualTo(before);
     }
 
     @Test

@@ -126,6 +126,11 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
+    /** Sockets netty-socketio holds on this node, authenticated or not. */
+    public int openSockets() {
+        return server.getAllClients().size();
+    }
+
     /** The public server's handler for {@code /socket.io/} requests. */
     public Handler<HttpServerRequest> handover() {
         return new SocketHandover(channels);

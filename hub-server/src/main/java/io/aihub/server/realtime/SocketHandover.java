@@ -69,7 +69,9 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
         channel.eventLoop().execute(() -> {
             try {
                 detachFromVertx(channel.pipeline());
-                if (held.receivedMore) {
+                // Closed meanwhile (the client's FIN can be read before this task runs): netty-socketio
+                // would register a client for it that no close event would ever remove.
+                if (held.receivedMore || !channel.isActive()) {
                     upgrade.release();
                     channel.close();
                     return;
