@@ -6,13 +6,14 @@ import io.aihub.protocol.TaskRecord;
 import io.aihub.store.Tx;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-/** New step rows, fully defaulted, inserted in one statement. */
+/** New step rows, fully defaulted, inserted in one statement (of one task, or of several created together). */
 final class StepRows {
     private StepRows() {
     }
@@ -22,11 +23,18 @@ final class StepRows {
                String inputQuery, String inputParams, String inputAdditional, String inputArtifacts, long cost) {
     }
 
-    /** Inserts the rows and returns the stored steps in the order given. */
+    /** Inserts steps of one task and returns the stored steps in the order given. */
     static List<StepRecord> insert(Tx tx, TaskRecord task, List<Row> rows, Instant now) throws SQLException {
-        List<StepRecord> stored = tx.list(StepSql.STEP_INSERT_MANY, StepSql.STEP,
-                task.taskId(), task.did(), task.owner(), now, now,
+        return insert(tx, Collections.nCopies(rows.size(), task), rows, now);
+    }
+
+    /** Inserts {@code rows.get(i)} as a step of {@code tasks.get(i)}; returns the stored steps in the order given. */
+    static List<StepRecord> insert(Tx tx, List<TaskRecord> tasks, List<Row> rows, Instant now) throws SQLException {
+        List<StepRecord> stored = tx.list(StepSql.STEP_INSERT_MANY, StepSql.STEP, now, now,
                 column(rows, Row::stepId),
+                tasks.stream().map(TaskRecord::taskId).toArray(String[]::new),
+                tasks.stream().map(TaskRecord::did).toArray(String[]::new),
+                tasks.stream().map(TaskRecord::owner).toArray(String[]::new),
                 column(rows, row -> row.status().wire()),
                 column(rows, Row::name),
                 rows.stream().map(Row::order).toArray(Integer[]::new),

@@ -15,16 +15,17 @@ final class StepSql {
             created_at, updated_at
             """;
 
-    /** Inserts many steps of one task in one statement, from parallel arrays (one element per step). */
+    /** Inserts many steps, of one task or several, in one statement, from parallel arrays (one element per step). */
     static final String STEP_INSERT_MANY = """
-            insert into steps (step_id, task_id, did, owner, step_status, name, step_order, predecessor, is_last,
-                               input_query, input_params, input_additional, input_artifacts, cost, created_at, updated_at)
-            select u.step_id, ?, ?, ?, u.step_status, u.name, u.step_order, u.predecessor, u.is_last,
-                   u.input_query, u.input_params::jsonb, u.input_additional::jsonb, u.input_artifacts::jsonb, u.cost, ?, ?
-            from unnest(?::text[], ?::text[], ?::text[], ?::int4[], ?::text[], ?::bool[], ?::text[], ?::text[],
-                        ?::text[], ?::text[], ?::int8[])
-                 as u(step_id, step_status, name, step_order, predecessor, is_last, input_query, input_params,
-                      input_additional, input_artifacts, cost)
+            insert into steps (created_at, updated_at, step_id, task_id, did, owner, step_status, name, step_order,
+                               predecessor, is_last, input_query, input_params, input_additional, input_artifacts, cost)
+            select ?, ?, u.step_id, u.task_id, u.did, u.owner, u.step_status, u.name, u.step_order, u.predecessor,
+                   u.is_last, u.input_query, u.input_params::jsonb, u.input_additional::jsonb, u.input_artifacts::jsonb,
+                   u.cost
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[],
+                        ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[])
+                 as u(step_id, task_id, did, owner, step_status, name, step_order, predecessor, is_last, input_query,
+                      input_params, input_additional, input_artifacts, cost)
             returning\s""" + COLUMNS;
 
     static final String STEP_FIND_IN_TASK = "select " + COLUMNS + """

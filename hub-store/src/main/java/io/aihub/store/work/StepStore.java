@@ -63,10 +63,10 @@ public final class StepStore {
                 rows.add(chain.add(steps.get(i), "steps[" + i + "]"));
             }
             List<StepRecord> created = StepRows.insert(tx, task, rows, now);
-            Announcements announced = new Announcements(taskId, did, owner, now);
+            Announcements announced = new Announcements(now);
             for (StepRecord step : created) {
                 if (step.stepStatus() == Status.Pending) {
-                    announced.add(ProtocolEvent.STEP_UPDATED, step);
+                    announced.add(ProtocolEvent.STEP_UPDATED, task, step);
                 }
             }
             announced.append(tx);
@@ -102,9 +102,9 @@ public final class StepStore {
                             update.inputQuery(), inputParams, inputAdditional, JsonShapes.json(update.inputArtifacts()),
                             now, stepId, taskId)
                     .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
-            Announcements announced = new Announcements(taskId, did, owner, now);
+            Announcements announced = new Announcements(now);
             if (step.stepStatus() == Status.Pending && current.stepStatus() != Status.Pending) {
-                announced.add(ProtocolEvent.STEP_UPDATED, step);
+                announced.add(ProtocolEvent.STEP_UPDATED, task, step);
             }
             TaskRecord after = switch (step.stepStatus()) {
                 case Completed -> step.isLast()
@@ -116,7 +116,7 @@ public final class StepStore {
                 case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
             };
             if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
-                announced.add(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(after));
+                announced.add(ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
             }
             announced.append(tx);
             return step;
@@ -168,7 +168,7 @@ public final class StepStore {
                 completed.output(), completed.outputArtifacts(), now, task.taskId(), completed.stepId()));
         activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
         for (StepRecord step : activated) {
-            announced.add(ProtocolEvent.STEP_UPDATED, step);
+            announced.add(ProtocolEvent.STEP_UPDATED, task, step);
         }
         return progress(tx, task.taskId(), true, now).orElse(task);
     }

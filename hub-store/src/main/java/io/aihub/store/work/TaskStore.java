@@ -54,8 +54,8 @@ public final class TaskStore {
             StepRecord init = StepRows.insert(tx, task, List.of(new StepRows.Row(
                     Ids.newStepId(), Status.Pending, FIRST_STEP_NAME, 1, null, false,
                     task.inputQuery(), params, additional, artifacts, 0L)), now).getFirst();
-            Announcements announced = new Announcements(task.taskId(), did, task.owner(), now);
-            announced.add(ProtocolEvent.STEP_UPDATED, init);
+            Announcements announced = new Announcements(now);
+            announced.add(ProtocolEvent.STEP_UPDATED, task, init);
             announced.append(tx);
             return new CreatedTask(task, List.of(init));
         });
@@ -86,10 +86,10 @@ public final class TaskStore {
                     .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
             TaskLogRecord stored = tx.one(LogSql.LOG_INSERT, LogSql.LOG, Ids.newLogId(), task.taskId(), log.stepId(),
                     log.taskStatus(), log.level(), log.message(), now).orElseThrow();
-            Announcements announced = new Announcements(task.taskId(), task.did(), task.owner(), now);
-            announced.add(ProtocolEvent.TASK_LOG, stored);
+            Announcements announced = new Announcements(now);
+            announced.add(ProtocolEvent.TASK_LOG, task, stored);
             if (stored.taskStatus() != null) {
-                announced.add(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(task, stored));
+                announced.add(ProtocolEvent.TASK_UPDATED, task, TaskUpdated.of(task, stored));
             }
             announced.append(tx);
             return stored;
