@@ -14,12 +14,20 @@ final class TaskSql {
             input_artifacts, output, output_additional, output_artifacts, cost, created_at, updated_at
             """;
 
-    /** Inserts a Pending task for an existing agent, taking the owner from the agent; no row if the DID is unknown. */
-    static final String TASK_INSERT = """
-            insert into tasks (task_id, did, owner, user_address, task_status, name, input_query, input_params,
-                               input_additional, input_artifacts, created_at, updated_at)
-            select ?, did, owner, ?, 'Pending', ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?
-            from agents where did = ?
+    /**
+     * Inserts Pending tasks, one per element of the parallel arrays, each for an existing agent whose
+     * owner it takes; an element whose DID names no agent inserts nothing.
+     */
+    static final String TASK_INSERT_MANY = """
+            insert into tasks (created_at, updated_at, task_id, did, owner, user_address, task_status, name,
+                               input_query, input_params, input_additional, input_artifacts)
+            select ?, ?, u.task_id, a.did, a.owner, u.user_address, 'Pending', u.name, u.input_query,
+                   u.input_params::jsonb, u.input_additional::jsonb, u.input_artifacts::jsonb
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 with ordinality as u(task_id, did, user_address, name, input_query, input_params, input_additional,
+                                      input_artifacts, position)
+                 join agents a on a.did = u.did
+            order by u.position
             returning\s""" + COLUMNS;
 
     /*

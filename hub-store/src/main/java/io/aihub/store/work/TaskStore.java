@@ -25,40 +25,30 @@ import java.util.List;
 import java.util.Set;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
-public final class TaskStore {
+public final class TaskStore implements AutoCloseable {
     static final String FIRST_STEP_NAME = "init";
 
     private final Database database;
     private final InstantSource clock;
+    private final TaskIntake intake;
 
     public TaskStore(Database database, InstantSource clock) {
         this.database = database;
         this.clock = clock;
+        this.intake = new TaskIntake(database, clock);
     }
 
     /**
      * Creates a Pending task and its Pending {@code init} step carrying the query, and announces the
-     * step, in one transaction.
+     * step, in one transaction (shared with the other creations that arrive meanwhile: {@link TaskIntake}).
      */
     public CreatedTask create(String did, String user, NewTask request) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String params = request.additionalParams() != null
                 ? JsonShapes.json(request.additionalParams()) : JsonShapes.entryArray(request.inputAdditional());
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional()) : JsonShapes.mergedObject(request.additionalParams());
-        String artifacts = JsonShapes.array(request.artifacts());
-        return database.transaction(tx -> {
-            TaskRecord task = tx.one(TaskSql.TASK_INSERT, TaskSql.TASK, Ids.newTaskId(), user,
-                            request.name(), request.query(), params, additional, artifacts, now, now, did)
-                    .orElseThrow(() -> ApiError.notFound("agent", did));
-            StepRecord init = StepRows.insert(tx, task, List.of(new StepRows.Row(
-                    Ids.newStepId(), Status.Pending, FIRST_STEP_NAME, 1, null, false,
-                    task.inputQuery(), params, additional, artifacts, 0L)), now).getFirst();
-            Announcements announced = new Announcements(now);
-            announced.add(ProtocolEvent.STEP_UPDATED, task, init);
-            announced.append(tx);
-            return new CreatedTask(task, List.of(init));
-        });
+        return intake.create(did, user, request.name(), request.query(), params, additional,
+                JsonShapes.array(request.artifacts()));
     }
 
     /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */
@@ -140,5 +130,11 @@ public final class TaskStore {
                 tx.list(TaskSql.TASK_SEARCH, TaskSql.TASK, Params.append(filter, paging.offset(), paging.skip())),
                 tx.one(TaskSql.TASK_SEARCH_COUNT, TaskSql.COUNT, filter).orElseThrow(),
                 paging.page(), paging.offset()));
+    }
+
+    /** Stops creating tasks; creations still waiting are refused with 503. */
+    @Override
+    public void close() {
+        intake.close();
     }
 }

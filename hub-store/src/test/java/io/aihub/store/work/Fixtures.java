@@ -3,6 +3,7 @@ package io.aihub.store.work;
 import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.NewTask;
 import io.aihub.store.Database;
+import io.aihub.store.TestDatabase;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.Agent;
 import io.aihub.store.agent.AgentStore;
@@ -21,12 +22,24 @@ final class Fixtures {
     final TaskStore tasks;
     final StepStore steps;
 
+    /** Fixtures over a fresh schema of the test database. */
+    static Fixtures onFreshDatabase() {
+        return new Fixtures(TestDatabase.openFresh());
+    }
+
     Fixtures(Database database) {
         this.database = database;
         this.accounts = new AccountStore(database, clock);
         this.agents = new AgentStore(database, clock);
         this.tasks = new TaskStore(database, clock);
         this.steps = new StepStore(database, clock);
+    }
+
+    /** Stops the stores' writer threads and closes the database. */
+    void close() {
+        tasks.close();
+        steps.close();
+        database.close();
     }
 
     String account() {

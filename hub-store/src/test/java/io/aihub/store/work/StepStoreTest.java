@@ -10,8 +10,6 @@ import io.aihub.protocol.NewStep;
 import io.aihub.protocol.Status;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.StepUpdate;
-import io.aihub.store.Database;
-import io.aihub.store.TestDatabase;
 import io.aihub.store.agent.Agent;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,29 +20,13 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class StepStoreTest {
-    private static Database database;
-    private static Fixtures fx;
-
+class StepStoreTest extends WithFixtures {
     private String owner;
     private String subscriber;
     private Agent agent;
-
-    @BeforeAll
-    static void openDatabase() {
-        database = TestDatabase.openFresh();
-        fx = new Fixtures(database);
-    }
-
-    @AfterAll
-    static void closeDatabase() {
-        database.close();
-    }
 
     @BeforeEach
     void accounts() {

@@ -1,0 +1,98 @@
+package io.aihub.store;
+
+import io.aihub.protocol.ApiError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Consumer;
+
+/**
+ * Writer threads that take waiting requests off a queue in batches (all that are waiting, up to a
+ * limit) and hand each batch to a writer, which answers every request in it. A caller waits for its
+ * own answer. A lone request is a batch of one and waits for nothing but the batch in progress.
+ *
+ * @param <R> a request, which carries the future its answer goes to
+ */
+public final class Batches<R extends Batches.Request<?>> implements AutoCloseable {
+    /** A request to write, answered through {@link #answer()}. */
+    public interface Request<A> {
+        CompletableFuture<A> answer();
+    }
+
+    private final BlockingQueue<R> waiting = new LinkedBlockingQueue<>();
+    private final List<Thread> writers = new ArrayList<>();
+    private final int maxBatch;
+    private final Consumer<List<R>> write;
+    private volatile boolean closed;
+
+    /**
+     * @param name     the writer threads' name prefix
+     * @param threads  how many batches may be written at once (each holds a connection meanwhile)
+     * @param maxBatch the most requests one batch takes
+     * @param write    writes a batch and completes every request's answer
+     */
+    public Batches(String name, int threads, int maxBatch, Consumer<List<R>> write) {
+        this.maxBatch = maxBatch;
+        this.write = write;
+        for (int i = 1; i <= threads; i++) {
+            writers.add(Thread.ofPlatform().name(name + "-" + i).daemon().start(this::writeBatches));
+        }
+    }
+
+    /** Queues the request and waits for its answer; a refusal is thrown as it was given. */
+    public <A> A submit(R request, CompletableFuture<A> answer) {
+        waiting.add(request);
+        if (closed && waiting.remove(request)) { // closed meanwhile: no writer will take it
+            throw ApiError.unavailable("the hub is shutting down", null);
+        }
+        try {
+            return answer.get();
+        } catch (ExecutionException failed) {
+            if (failed.getCause() instanceof RuntimeException refusal) {
+                throw refusal;
+            }
+            throw new IllegalStateException(failed.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiError.unavailable("interrupted while waiting for the database", e);
+        }
+    }
+
+    private void writeBatches() {
+        while (!closed) {
+            List<R> batch = new ArrayList<>();
+            try {
+                batch.add(waiting.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            waiting.drainTo(batch, maxBatch - 1);
+            try {
+                write.accept(batch);
+            } catch (RuntimeException | Error bug) { // never leave a caller waiting
+                batch.forEach(request -> request.answer().completeExceptionally(bug));
+            }
+        }
+    }
+
+    /** Stops taking requests; those still waiting are refused with 503. */
+    @Override
+    public void close() {
+        closed = true;
+        writers.forEach(Thread::interrupt);
+        for (Thread writer : writers) {
+            try {
+                writer.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (R left; (left = waiting.poll()) != null; ) {
+            left.answer().completeExceptionally(ApiError.unavailable("the hub is shutting down", null));
+        }
+    }
+}
