@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -51,14 +52,25 @@ public final class Batches<R extends Batches.Request<?>> implements AutoCloseabl
         try {
             return answer.get();
         } catch (ExecutionException failed) {
-            if (failed.getCause() instanceof RuntimeException refusal) {
-                throw refusal;
-            }
-            throw new IllegalStateException(failed.getCause());
+            throw refusal(failed.getCause());
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw ApiError.unavailable("interrupted while waiting for the database", e);
+            if (waiting.remove(request)) {
+                Thread.currentThread().interrupt();
+                throw ApiError.unavailable("interrupted while waiting for the database", e);
+            }
+            // A writer has it already: answer with what it did, never with a refusal for work that happened.
+            try {
+                return answer.join();
+            } catch (CompletionException failed) {
+                throw refusal(failed.getCause());
+            } finally {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    private static RuntimeException refusal(Throwable cause) {
+        return cause instanceof RuntimeException refusal ? refusal : new IllegalStateException(cause);
     }
 
     private void writeBatches() {

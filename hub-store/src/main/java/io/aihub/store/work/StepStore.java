@@ -15,7 +15,6 @@ import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.Database;
-import io.aihub.store.GroupCommit;
 import io.aihub.store.Tx;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -31,22 +30,16 @@ import java.util.Optional;
  * Steps as an agent's owner creates, updates, lists and searches them. Every write locks the task
  * row first, so writes to one task apply one at a time and its events are appended in order.
  */
-public final class StepStore implements AutoCloseable {
+public final class StepStore {
     /** The most steps one create request may carry. */
     public static final int MAX_STEPS_PER_REQUEST = 1000;
 
-    /** Update transactions written at once, and the most updates one of them takes. */
-    private static final int UPDATE_WRITERS = 2;
-    private static final int MAX_UPDATES_PER_TRANSACTION = 64;
-
     private final Database database;
     private final InstantSource clock;
-    private final GroupCommit updates;
 
     public StepStore(Database database, InstantSource clock) {
         this.database = database;
         this.clock = clock;
-        this.updates = new GroupCommit(database, "hub-step-updates", UPDATE_WRITERS, MAX_UPDATES_PER_TRANSACTION);
     }
 
     /**
@@ -85,13 +78,16 @@ public final class StepStore implements AutoCloseable {
      * Applies a partial update to a step and drives its task: Completed with an effective
      * {@code is_last} completes the task, Completed otherwise activates the successors, Failed fails
      * the task. A step that is already Completed or Failed, or any step of a finished task, is returned
-     * unchanged and nothing is announced. Updates that arrive together share one transaction
-     * ({@link GroupCommit}); each is answered once that transaction has committed.
+     * unchanged and nothing is announced.
+     *
+     * <p>Each update is its own transaction, unlike task creations ({@link TaskIntake}): events are
+     * delivered in transaction-id order, and a transaction gets its id when it locks its first task, so
+     * only a transaction that locks one task, first, keeps that task's events in the order they happened.
      */
     public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
         String stepId = canonical(requestedStepId);
         Instant now = now();
-        return updates.run(taskId, tx -> {
+        return database.transaction(tx -> {
             TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
             StepRecord current = tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
                     .orElseThrow(() -> ApiError.notFound("step", stepId));
@@ -223,11 +219,5 @@ public final class StepStore implements AutoCloseable {
 
     private Instant now() {
         return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Stops updating steps; updates still waiting are refused with 503. */
-    @Override
-    public void close() {
-        updates.close();
     }
 }

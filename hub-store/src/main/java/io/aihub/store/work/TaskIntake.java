@@ -24,8 +24,11 @@ import java.util.function.Function;
  * Creates tasks in batches (group commit). Requests that arrive while a batch is being written go
  * together into the next one: one transaction of three statements (the tasks, their init steps, their
  * events with the wake-up) however many they are, so PostgreSQL's cost per task falls as load rises.
- * A lone request is a batch of one and waits for nothing. A batch the database refuses as a whole (a
- * value it cannot store) is written again one request at a time, so each caller gets its own answer.
+ * A lone request is a batch of one and waits at most for the batch in progress. A batch the database
+ * refuses as a whole (a value it cannot store) is written again one request at a time, so each caller
+ * gets its own answer. Every task a batch writes is new, so no other transaction can write to one of
+ * them before the batch commits: each task's events stay in the order they happened (see
+ * {@link StepStore#update}).
  */
 final class TaskIntake implements AutoCloseable {
     /** Batches written at once: each holds one connection while it is written. */

@@ -43,12 +43,26 @@ public final class TaskStore implements AutoCloseable {
      * step, in one transaction (shared with the other creations that arrive meanwhile: {@link TaskIntake}).
      */
     public CreatedTask create(String did, String user, NewTask request) {
+        refuseNul(request.name(), request.query());
         String params = request.additionalParams() != null
                 ? JsonShapes.json(request.additionalParams()) : JsonShapes.entryArray(request.inputAdditional());
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional()) : JsonShapes.mergedObject(request.additionalParams());
         return intake.create(did, user, request.name(), request.query(), params, additional,
                 JsonShapes.array(request.artifacts()));
+    }
+
+    /**
+     * PostgreSQL cannot store the NUL character. Refused here for the task's own texts, one request
+     * alone, rather than by the database, which would refuse the whole batch the request came in (a NUL
+     * inside JSON parameters still is, and the batch is then written again one request at a time).
+     */
+    private static void refuseNul(String... texts) {
+        for (String text : texts) {
+            if (text != null && text.indexOf('\u0000') >= 0) {
+                throw ApiError.badRequest("text cannot contain the NUL character (\\u0000) or invalid UTF-8");
+            }
+        }
     }
 
     /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */

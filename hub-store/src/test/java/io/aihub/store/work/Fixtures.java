@@ -35,10 +35,9 @@ final class Fixtures {
         this.steps = new StepStore(database, clock);
     }
 
-    /** Stops the stores' writer threads and closes the database. */
+    /** Stops the task store's writer threads and closes the database. */
     void close() {
         tasks.close();
-        steps.close();
         database.close();
     }
 
