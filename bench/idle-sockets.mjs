@@ -41,6 +41,7 @@ import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
+import { hubTarget } from './lib/target.mjs';
 
 const USAGE = `usage: node bench/idle-sockets.mjs --url URL --admin-token TOKEN [--sockets K] [--accounts A]
        [--batch B] [--hold-s S] [--connect-timeout-ms MS] [--join none|account] [--hub-pid PID]
@@ -88,20 +89,7 @@ function options() {
     if (!Number.isInteger(value) || value < min || value > max) fail(`--${name} must be an integer in [${min}, ${max}], got '${raw}'`);
     return value;
   };
-  const url = (parsed.url ?? env.HUB_URL ?? '').replace(/\/+$/, '');
-  const adminToken = parsed['admin-token'] ?? env.HUB_ADMIN_TOKEN ?? '';
-  if (!url) fail(`--url (or HUB_URL) is required\n${USAGE}`);
-  if (!adminToken) fail(`--admin-token (or HUB_ADMIN_TOKEN) is required\n${USAGE}`);
-  let base;
-  try {
-    base = new URL(url);
-  } catch {
-    fail(`--url is not a URL: ${url}`);
-  }
-  if (base.protocol !== 'http:') fail(`--url must be http://, got ${url}`);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname)) {
-    fail(`--url must point at this machine (127.0.0.1), got ${base.hostname}`);
-  }
+  const { url, adminToken, base } = hubTarget(parsed, env, USAGE, fail);
   const socketUrl = (parsed['socket-url'] ?? env.IDLE_SOCKET_URL ?? url).replace(/\/+$/, '');
   let socketBase;
   try {

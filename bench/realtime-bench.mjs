@@ -66,6 +66,7 @@ import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { expectJson, httpClient } from './lib/http.mjs';
 import { percentile } from './lib/percentile.mjs';
+import { hubTarget } from './lib/target.mjs';
 
 const USAGE = `usage: node bench/realtime-bench.mjs --url URL --admin-token TOKEN
        (--rate R --duration S | --closed C [--duration S] [--lifecycles N])
@@ -120,20 +121,7 @@ function options() {
     }
     return value;
   };
-  const url = (parsed.url ?? env.HUB_URL ?? '').replace(/\/+$/, '');
-  const adminToken = parsed['admin-token'] ?? env.HUB_ADMIN_TOKEN ?? '';
-  if (!url) fail(`--url (or HUB_URL) is required\n${USAGE}`);
-  if (!adminToken) fail(`--admin-token (or HUB_ADMIN_TOKEN) is required\n${USAGE}`);
-  let base;
-  try {
-    base = new URL(url);
-  } catch {
-    fail(`--url is not a URL: ${url}`);
-  }
-  if (base.protocol !== 'http:') fail(`--url must be http://, got ${url}`);
-  if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname)) {
-    fail(`--url must point at this machine (127.0.0.1), got ${base.hostname}`);
-  }
+  const { url, adminToken, base } = hubTarget(parsed, env, USAGE, fail);
   const rate = num('rate', parsed.rate, 'BENCH_RATE', undefined, 0.1, 100000, false);
   const closed = num('closed', parsed.closed, 'BENCH_CLOSED', undefined, 1, 10000);
   if ((rate === undefined) === (closed === undefined)) fail(`give exactly one of --rate and --closed\n${USAGE}`);

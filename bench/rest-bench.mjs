@@ -35,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { expectJson, httpClient } from './lib/http.mjs';
 import { percentile } from './lib/percentile.mjs';
+import { hubTarget } from './lib/target.mjs';
 
 const USAGE = `usage: node bench/rest-bench.mjs --url URL --admin-token TOKEN [--concurrency N] [--requests N]
        [--warmup N] [--client http|fetch] [--timeout-ms MS]
@@ -78,17 +79,7 @@ function options() {
     if (!Number.isInteger(value) || value < min) fail(`--${name} must be an integer >= ${min}, got '${raw}'`);
     return value;
   };
-  const url = (parsed.url ?? env.HUB_URL ?? '').replace(/\/+$/, '');
-  const adminToken = parsed['admin-token'] ?? env.HUB_ADMIN_TOKEN ?? '';
-  if (!url) fail(`--url (or HUB_URL) is required\n${USAGE}`);
-  if (!adminToken) fail(`--admin-token (or HUB_ADMIN_TOKEN) is required\n${USAGE}`);
-  let base;
-  try {
-    base = new URL(url);
-  } catch {
-    fail(`--url is not a URL: ${url}`);
-  }
-  if (base.protocol !== 'http:') fail(`--url must be http:// (the bench speaks plain HTTP/1.1), got ${url}`);
+  const { url, adminToken, base } = hubTarget(parsed, env, USAGE, fail, { localOnly: false });
   const client = parsed.client ?? env.BENCH_CLIENT ?? 'http';
   if (client !== 'http' && client !== 'fetch') fail(`--client must be http or fetch, got '${client}'`);
   return {

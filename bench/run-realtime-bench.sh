@@ -114,10 +114,7 @@ trap 'exit 130' INT TERM
 
 # --- machine ----------------------------------------------------------------------------------------
 say "machine"
-echo "date:       $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "nproc:      $(nproc)"
-echo "cpu:        $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
-free -h | sed 's/^/free:       /'
+print_machine
 echo "loadavg:    $(cat /proc/loadavg) (before the hub starts)"
 echo "others:     $(ps -eo comm= | grep -c '^java$' || true) java and $(ps -eo comm= | grep -c '^node$' || true) node processes already running (other people's; they share the cores)"
 echo "postgresql: $(psql -d postgres -Atc 'select version()')"

@@ -79,10 +79,7 @@ trap 'exit 130' INT TERM
 
 # --- machine ----------------------------------------------------------------------------------------
 say "machine"
-echo "date:       $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "nproc:      $(nproc)"
-echo "cpu:        $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
-free -h | sed 's/^/free:       /'
+print_machine
 echo "postgresql: $(psql -d postgres -Atc 'select version()')"
 echo "pg config:  $(psql -d postgres -Atc "select string_agg(name || '=' || setting, ' ' order by name) from pg_settings where name in ('fsync','synchronous_commit','wal_sync_method','shared_buffers','max_connections','commit_delay')")"
 echo "java:       $("$JAVA" -version 2>&1 | head -1) ($JAVA)"

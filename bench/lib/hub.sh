@@ -1,4 +1,5 @@
-# Shared by bench/run-*.sh: find a JDK and the hub jar, start a hub on a free port, stop it.
+# Shared by bench/run-*.sh: describe the machine, find a JDK and the hub jar, start a hub on a free
+# port, stop it.
 # Source it after defining say, show and die, and with ROOT, HUB_LOG and BENCH_NAME set.
 #
 # HUB_JAVA_OPTS defaults to the JVM flags the README recommends for running the hub (HUB_JVM_FLAGS);
@@ -74,4 +75,12 @@ stop_hub() {
   fi
   wait "$HUB_PID" 2>/dev/null || true
   HUB_PID=""
+}
+
+# Prints the machine's date, cores, CPU model and memory: the first lines of every benchmark's report.
+print_machine() {
+  echo "date:       $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+  echo "nproc:      $(nproc)"
+  echo "cpu:        $(grep -m1 'model name' /proc/cpuinfo 2>/dev/null | cut -d: -f2- | sed 's/^ *//')"
+  free -h | sed 's/^/free:       /'
 }
