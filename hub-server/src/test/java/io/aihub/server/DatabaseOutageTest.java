@@ -1,10 +1,14 @@
 package io.aihub.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.aihub.protocol.ApiError;
 import io.aihub.server.HubClient.Account;
+import io.aihub.store.Database;
 import io.aihub.store.DatabaseConfig;
 import java.net.URI;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The database goes away under a running hub and comes back: REST answers 503 meanwhile, sockets stay
- * up, and events committed meanwhile (through another node) are delivered afterwards, once each.
+ * up, and events committed meanwhile (through another node) are delivered afterwards, once each. A
+ * connection that stops answering without closing fails its statement instead of hanging.
  */
 class DatabaseOutageTest extends HubTestBase {
 
@@ -59,6 +64,28 @@ class DatabaseOutageTest extends HubTestBase {
             assertThat(worker.await("step-updated", java.time.Duration.ofSeconds(10), between).payload()
                     .get("step_id").asText()).isEqualTo(after);
             assertThat(between).as("nothing delivered twice").noneMatch(frame -> frame.contains("step-updated"));
+        }
+    }
+
+    @Test
+    void aConnectionThatStopsAnswering_failsItsStatementWith503AfterTheSocketTimeout_andThePoolRecovers()
+            throws Exception {
+        URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
+        try (TcpProxy proxy = new TcpProxy(direct.getPort());
+             Database database = Database.open(new DatabaseConfig(databaseUrl.replace(
+                     direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()) + "&socketTimeout=1", 2))) {
+            long started = System.nanoTime();
+            ApiError refused = catchThrowableOfType(ApiError.class, () -> database.transaction(tx -> {
+                tx.one("select 1", row -> row.getInt(1));
+                proxy.freeze(); // half-open: the next statement goes out and no answer comes back
+                return tx.one("select 2", row -> row.getInt(1));
+            }));
+
+            assertThat(refused.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE);
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
+            proxy.restore();
+            int answered = database.lookup(tx -> tx.one("select 3", row -> row.getInt(1)).orElseThrow());
+            assertThat(answered).isEqualTo(3);
         }
     }
 }

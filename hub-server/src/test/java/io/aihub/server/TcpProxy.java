@@ -10,14 +10,16 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay to PostgreSQL that a test can cut, as a database restart or network loss would: open
- * connections drop and new ones are refused until it is restored.
+ * A TCP relay to PostgreSQL that a test can cut, as a database restart or network loss would (open
+ * connections drop and new ones are refused until it is restored), or freeze, as a half-open
+ * connection would (nothing is relayed, nothing is closed, until it is restored).
  */
 final class TcpProxy implements AutoCloseable {
     private final ServerSocket listener;
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean frozen;
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -35,8 +37,14 @@ final class TcpProxy implements AutoCloseable {
         open.forEach(TcpProxy::closeQuietly);
     }
 
+    /** Stops relaying bytes either way, keeping every connection open. */
+    void freeze() {
+        frozen = true;
+    }
+
     void restore() {
         cut = false;
+        frozen = false;
     }
 
     private void accept() {
@@ -61,8 +69,14 @@ final class TcpProxy implements AutoCloseable {
     private void pipe(Socket from, Socket to) {
         Thread.ofVirtual().start(() -> {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                in.transferTo(out);
-            } catch (IOException e) {
+                byte[] buffer = new byte[16 * 1024];
+                for (int read; (read = in.read(buffer)) >= 0; ) {
+                    while (frozen) {
+                        Thread.sleep(10);
+                    }
+                    out.write(buffer, 0, read);
+                }
+            } catch (IOException | InterruptedException e) {
                 // one side closed
             } finally {
                 closeQuietly(from);

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    private static final int SOCKET_TIMEOUT_SECONDS = 60;
+
     private final HikariDataSource pool;
 
     private Database(HikariDataSource pool) {
@@ -40,6 +42,10 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("hub-db");
         hikari.setAutoCommit(false);
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        // A connection that stops answering (a half-open TCP connection) fails its statement after this
+        // long instead of holding its thread, and the batches queued behind it, forever. Every statement
+        // of the hub takes milliseconds; a socketTimeout in the URL overrides it.
+        hikari.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         HikariDataSource pool = new HikariDataSource(hikari);
         try {
             Migrations.apply(pool);

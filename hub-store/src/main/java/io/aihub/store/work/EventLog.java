@@ -15,6 +15,8 @@ public final class EventLog {
     /** The channel writers NOTIFY at commit and every node LISTENs on. */
     public static final String CHANNEL = EventSql.CHANNEL;
 
+    private static final int DELETE_CHUNK = 20_000;
+
     private final Database database;
 
     public EventLog(Database database) {
@@ -47,7 +49,13 @@ public final class EventLog {
 
     /** Drops events older than {@code before}: late readers get state by replay, not from old events. */
     public int deleteBefore(Instant before) {
-        return database.transaction(tx -> tx.update(EventSql.EVENT_DELETE_BEFORE, before));
+        int deleted = 0;
+        int chunk;
+        do { // in chunks, each a short transaction: a day of events at full speed is millions of rows
+            chunk = database.transaction(tx -> tx.update(EventSql.EVENT_DELETE_OLDEST_BEFORE, before, DELETE_CHUNK));
+            deleted += chunk;
+        } while (chunk == DELETE_CHUNK);
+        return deleted;
     }
 
     /**

@@ -44,5 +44,12 @@ final class EventSql {
     /** Everything older than the oldest running transaction has been committed already. */
     static final String EVENT_CURSOR_NOW = "select pg_snapshot_xmin(pg_current_snapshot())::text";
 
-    static final String EVENT_DELETE_BEFORE = "delete from events where created_at < ?";
+    /**
+     * Deletes up to a limit of the oldest events created before a time: old rows come first in the
+     * primary key's order, so each call reads little more than it deletes, however large the table.
+     */
+    static final String EVENT_DELETE_OLDEST_BEFORE = """
+            delete from events where event_id in (
+                select event_id from events where created_at < ? order by event_id limit ?)
+            """;
 }

@@ -52,6 +52,29 @@ class EventLogTest {
     }
 
     @Test
+    void deleteBefore_dropsEveryOlderEvent_inChunks_andKeepsTheNewerOnes() {
+        java.time.Instant cutoff = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        database.transaction(tx -> tx.update("""
+                insert into events (event_name, task_id, did, owner, payload, created_at)
+                select 'task-log', 'task-old-' || i, 'did', 'owner', '{}'::json, ?::timestamptz - make_interval(secs => i)
+                from generate_series(1, 45000) as i
+                """, cutoff));
+        database.transaction(tx -> tx.update("""
+                insert into events (event_name, task_id, did, owner, payload, created_at)
+                select 'task-log', 'task-new-' || i, 'did', 'owner', '{}'::json, ?::timestamptz + make_interval(secs => i)
+                from generate_series(0, 9) as i
+                """, cutoff));
+
+        assertThat(log.deleteBefore(cutoff)).isEqualTo(45000);
+        long older = database.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-old-%'",
+                TaskSql.COUNT).orElseThrow());
+        long newer = database.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-new-%'",
+                TaskSql.COUNT).orElseThrow());
+        assertThat(older).isZero();
+        assertThat(newer).isEqualTo(10);
+    }
+
+    @Test
     void eventsAreReadInTransactionIdOrder_asNumbers_notAsText() throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
             for (String txId : new String[]{"100", "99", "1000"}) {
