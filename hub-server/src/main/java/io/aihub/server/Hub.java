@@ -39,17 +39,19 @@ public final class Hub implements AutoCloseable {
     private final Database database;
     private final SocketGateway gateway;
     private final TaskStore tasks;
+    private final StepStore steps;
     private final ApiVerticle api;
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final Router router;
 
-    private Hub(Vertx vertx, Database database, SocketGateway gateway, TaskStore tasks, ApiVerticle api,
-                Router router, String adminToken, boolean adminTokenGenerated) {
+    private Hub(Vertx vertx, Database database, SocketGateway gateway, TaskStore tasks, StepStore steps,
+                ApiVerticle api, Router router, String adminToken, boolean adminTokenGenerated) {
         this.vertx = vertx;
         this.database = database;
         this.gateway = gateway;
         this.tasks = tasks;
+        this.steps = steps;
         this.api = api;
         this.router = router;
         this.adminToken = adminToken;
@@ -62,6 +64,7 @@ public final class Hub implements AutoCloseable {
         Vertx vertx = null;
         SocketGateway gateway = null;
         TaskStore tasks = null;
+        StepStore steps = null;
         try {
             AccountStore accounts = new AccountStore(database, clock);
             String signingKey = config.signingKey()
@@ -71,7 +74,7 @@ public final class Hub implements AutoCloseable {
             Authenticator auth = new Authenticator(tokens, accounts, adminToken);
             AgentStore agents = new AgentStore(database, clock);
             tasks = new TaskStore(database, clock);
-            StepStore steps = new StepStore(database, clock);
+            steps = new StepStore(database, clock);
             ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                     new SystemRoutes(database),
                     new AdminRoutes(auth, accounts, tokens),
@@ -86,7 +89,8 @@ public final class Hub implements AutoCloseable {
             Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
             ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router, gateway.handover());
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            Hub hub = new Hub(vertx, database, gateway, tasks, api, router, adminToken, config.adminToken().isEmpty());
+            Hub hub = new Hub(vertx, database, gateway, tasks, steps, api, router, adminToken,
+                    config.adminToken().isEmpty());
             hub.warmUpSockets();
             return hub;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -98,6 +102,9 @@ public final class Hub implements AutoCloseable {
             }
             if (tasks != null) {
                 tasks.close();
+            }
+            if (steps != null) {
+                steps.close();
             }
             database.close();
             throw e;
@@ -151,6 +158,7 @@ public final class Hub implements AutoCloseable {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         gateway.close();
         tasks.close();
+        steps.close();
         database.close();
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +23,9 @@ public final class Batches<R extends Batches.Request<?>> implements AutoCloseabl
     public interface Request<A> {
         CompletableFuture<A> answer();
     }
+
+    /** How often an idle writer looks whether it should stop. */
+    private static final long IDLE_CHECK_MS = 100;
 
     private final BlockingQueue<R> waiting = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
@@ -69,6 +73,11 @@ public final class Batches<R extends Batches.Request<?>> implements AutoCloseabl
         }
     }
 
+    /** Requests waiting for a writer, for tests. */
+    int queued() {
+        return waiting.size();
+    }
+
     private static RuntimeException refusal(Throwable cause) {
         return cause instanceof RuntimeException refusal ? refusal : new IllegalStateException(cause);
     }
@@ -77,7 +86,11 @@ public final class Batches<R extends Batches.Request<?>> implements AutoCloseabl
         while (!closed) {
             List<R> batch = new ArrayList<>();
             try {
-                batch.add(waiting.take());
+                R first = waiting.poll(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 break;
             }
@@ -90,14 +103,16 @@ public final class Batches<R extends Batches.Request<?>> implements AutoCloseabl
         }
     }
 
-    /** Stops taking requests; those still waiting are refused with 503. */
+    /**
+     * Stops taking requests: a batch being written is finished (its callers get their real answers,
+     * nothing is interrupted), those still waiting are refused with 503.
+     */
     @Override
     public void close() {
         closed = true;
-        writers.forEach(Thread::interrupt);
         for (Thread writer : writers) {
             try {
-                writer.join(5_000);
+                writer.join(30_000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

@@ -77,7 +77,7 @@ public final class Database implements AutoCloseable {
     public <T> T lookup(Work<T> work) {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(true); // the pool restores its default when the connection returns
-            return work.run(new Tx(connection));
+            return work.run(new Tx(connection, false));
         } catch (SQLException e) {
             throw translate(e);
         }
@@ -98,11 +98,12 @@ public final class Database implements AutoCloseable {
     private <T> T run(Work<T> work, String firstStatement) {
         try (Connection connection = pool.getConnection()) {
             try {
-                Tx tx = new Tx(connection);
+                Tx tx = new Tx(connection, true);
                 if (firstStatement != null) {
                     tx.update(firstStatement);
                 }
                 T result = work.run(tx);
+                tx.finish();
                 connection.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {

@@ -10,8 +10,11 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.postgresql.PGStatement;
 
 /**
@@ -20,9 +23,37 @@ import org.postgresql.PGStatement;
  */
 public final class Tx {
     private final Connection connection;
+    private final boolean transactional;
+    private final Map<Class<?>, Finish> finishing = new LinkedHashMap<>();
 
-    Tx(Connection connection) {
+    /** @param transactional false in autocommit, where there is no commit to finish before */
+    Tx(Connection connection, boolean transactional) {
         this.connection = connection;
+        this.transactional = transactional;
+    }
+
+    /** Work a transaction keeps for its end: written just before it commits, dropped if it rolls back. */
+    public interface Finish {
+        void finish(Tx tx) throws SQLException;
+    }
+
+    /**
+     * This transaction's {@code type} of finishing work, created on first use: everything the units of a
+     * transaction add to it is written by one {@link Finish#finish} just before commit.
+     */
+    public <F extends Finish> F finishing(Class<F> type, Supplier<F> create) {
+        if (!transactional) {
+            throw new IllegalStateException("finishing work needs a transaction, not autocommit lookups");
+        }
+        return type.cast(finishing.computeIfAbsent(type, unused -> create.get()));
+    }
+
+    /** Runs the finishing work, in the order it was first asked for. */
+    void finish() throws SQLException {
+        for (Finish work : finishing.values()) {
+            work.finish(this);
+        }
+        finishing.clear();
     }
 
     public int update(String sql, Object... params) throws SQLException {

@@ -80,8 +80,7 @@ final class InboundEvents {
         }
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {
-            for (String taskId : joined) {
-                TaskStore.History history = tasks.history(taskId);
+            for (TaskStore.History history : tasks.history(joined)) {
                 for (TaskLogRecord log : history.logs()) {
                     session.send(ProtocolEvent.TASK_LOG, log);
                 }

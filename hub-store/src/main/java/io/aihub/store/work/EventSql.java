@@ -19,9 +19,9 @@ final class EventSql {
     static final String EVENT_APPEND_AND_NOTIFY = """
             with appended as (
                 insert into events (created_at, event_name, task_id, did, owner, payload)
-                select ?, u.event_name, u.task_id, u.did, u.owner, u.payload::json
-                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                     with ordinality as u(event_name, task_id, did, owner, payload, position)
+                select u.created_at::timestamptz, u.event_name, u.task_id, u.did, u.owner, u.payload::json
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                     with ordinality as u(created_at, event_name, task_id, did, owner, payload, position)
                 order by u.position
                 returning event_id)
             select pg_notify('%s', '') from (select 1 from appended limit 1) as announced

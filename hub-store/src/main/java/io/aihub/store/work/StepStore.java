@@ -15,6 +15,7 @@ import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.Database;
+import io.aihub.store.GroupCommit;
 import io.aihub.store.Tx;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -27,19 +28,26 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Steps as an agent's owner creates, updates, lists and searches them. Every write locks the task
- * row first, so writes to one task apply one at a time and its events are appended in order.
+ * Steps as an agent's owner creates, updates, lists and searches them. Every write enters the task's
+ * gate ({@link TaskGates}) and locks its row first, so writes to one task apply one at a time and its
+ * events are appended and delivered in order.
  */
-public final class StepStore {
+public final class StepStore implements AutoCloseable {
     /** The most steps one create request may carry. */
     public static final int MAX_STEPS_PER_REQUEST = 1000;
+    /** Transactions of step updates written at once, and the most updates one of them takes. */
+    private static final int UPDATE_WRITERS = 2;
+    private static final int UPDATES_PER_TRANSACTION = 64;
 
     private final Database database;
     private final InstantSource clock;
+    private final GroupCommit updates;
 
     public StepStore(Database database, InstantSource clock) {
         this.database = database;
         this.clock = clock;
+        this.updates = new GroupCommit(database, "hub-step-updates", UPDATE_WRITERS, UPDATES_PER_TRANSACTION,
+                TaskGates::enter);
     }
 
     /**
@@ -53,6 +61,7 @@ public final class StepStore {
         }
         Instant now = now();
         return database.transaction(tx -> {
+            TaskGates.enter(tx, List.of(taskId));
             TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
             if (task.taskStatus().isTerminal()) {
                 throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus() + " and takes no new steps");
@@ -63,13 +72,12 @@ public final class StepStore {
                 rows.add(chain.add(steps.get(i), "steps[" + i + "]"));
             }
             List<StepRecord> created = StepRows.insert(tx, task, rows, now);
-            Announcements announced = new Announcements(now);
+            Announcements announced = Announcements.in(tx);
             for (StepRecord step : created) {
                 if (step.stepStatus() == Status.Pending) {
-                    announced.add(ProtocolEvent.STEP_UPDATED, task, step);
+                    announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
                 }
             }
-            announced.append(tx);
             return new CreatedSteps(taskId, created);
         });
     }
@@ -78,21 +86,23 @@ public final class StepStore {
      * Applies a partial update to a step and drives its task: Completed with an effective
      * {@code is_last} completes the task, Completed otherwise activates the successors, Failed fails
      * the task. A step that is already Completed or Failed, or any step of a finished task, is returned
-     * unchanged and nothing is announced.
-     *
-     * <p>Each update is its own transaction, unlike task creations ({@link TaskIntake}): events are
-     * delivered in transaction-id order, and a transaction gets its id when it locks its first task, so
-     * only a transaction that locks one task, first, keeps that task's events in the order they happened.
+     * unchanged and nothing is announced. Updates that arrive together share one transaction
+     * ({@link GroupCommit}), which enters all their tasks' gates first; each is answered once it has
+     * committed.
      */
     public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
         String stepId = canonical(requestedStepId);
         Instant now = now();
-        return database.transaction(tx -> {
-            TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
-            StepRecord current = tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
-                    .orElseThrow(() -> ApiError.notFound("step", stepId));
-            if (current.stepStatus().isTerminal() || task.taskStatus().isTerminal()) {
-                return current;
+        return updates.run(taskId, tx -> {
+            TaskSql.LockedForStep locked = tx.one(TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP,
+                    stepId, taskId).orElseThrow(() -> ApiError.notFound("task", taskId));
+            TaskRecord task = workable(locked.task(), owner, did);
+            Status before = locked.stepStatus();
+            if (before == null) {
+                throw ApiError.notFound("step", stepId);
+            }
+            if (before.isTerminal() || task.taskStatus().isTerminal()) {
+                return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId).orElseThrow();
             }
             String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
             String inputParams = update.inputParams() != null ? JsonShapes.json(update.inputParams())
@@ -106,9 +116,9 @@ public final class StepStore {
                             update.inputQuery(), inputParams, inputAdditional, JsonShapes.json(update.inputArtifacts()),
                             now, stepId, taskId)
                     .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
-            Announcements announced = new Announcements(now);
-            if (step.stepStatus() == Status.Pending && current.stepStatus() != Status.Pending) {
-                announced.add(ProtocolEvent.STEP_UPDATED, task, step);
+            Announcements announced = Announcements.in(tx);
+            if (step.stepStatus() == Status.Pending && before != Status.Pending) {
+                announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
             }
             TaskRecord after = switch (step.stepStatus()) {
                 case Completed -> step.isLast()
@@ -120,9 +130,8 @@ public final class StepStore {
                 case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
             };
             if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
-                announced.add(ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
+                announced.add(now, ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
             }
-            announced.append(tx);
             return step;
         });
     }
@@ -172,7 +181,7 @@ public final class StepStore {
                 completed.output(), completed.outputArtifacts(), now, task.taskId(), completed.stepId()));
         activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
         for (StepRecord step : activated) {
-            announced.add(ProtocolEvent.STEP_UPDATED, task, step);
+            announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
         }
         return progress(tx, task.taskId(), true, now).orElse(task);
     }
@@ -188,8 +197,12 @@ public final class StepStore {
      * TaskSql); a caller refused here holds that lock only until the refusal rolls the transaction back.
      */
     private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
-        TaskRecord task = tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
-                .orElseThrow(() -> ApiError.notFound("task", taskId));
+        return workable(tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
+                .orElseThrow(() -> ApiError.notFound("task", taskId)), owner, did);
+    }
+
+    /** The task, if the caller owns its agent {@code did}; else a 403 for its creator, a 404 for anyone else. */
+    private static TaskRecord workable(TaskRecord task, String owner, String did) {
         TaskAccess.Audience audience = TaskAccess.of(task);
         if (audience.canWork(did, owner)) {
             return task;
@@ -197,7 +210,7 @@ public final class StepStore {
         if (audience.canRead(did, owner)) {
             throw ApiError.forbidden("only the owner of agent " + did + " may add or update steps of its tasks");
         }
-        throw ApiError.notFound("task", taskId);
+        throw ApiError.notFound("task", task.taskId());
     }
 
     /** Step ids are stored in canonical form ({@link Ids#canonicalStepId}); look them up the same way. */
@@ -215,6 +228,12 @@ public final class StepStore {
             throw ApiError.invalid("predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
         }
         return predecessor;
+    }
+
+    /** Stops taking step updates; those still waiting are refused with 503. */
+    @Override
+    public void close() {
+        updates.close();
     }
 
     private Instant now() {

@@ -4,7 +4,9 @@ import io.aihub.protocol.TaskRecord;
 
 /**
  * Who may see a task and who may work on it: its creator (the subscriber who submitted it) may read
- * it, and so may its agent's owner, who alone may add and update its steps.
+ * it, and so may its agent's owner, who alone may add and update its steps. A task's audience is fixed
+ * at its creation ({@link TaskAudiences} remembers it on every node): anything that ever changed an
+ * agent's owner would have to forget it on every node too.
  */
 final class TaskAccess {
     private TaskAccess() {

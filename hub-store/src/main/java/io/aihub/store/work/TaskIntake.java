@@ -27,8 +27,8 @@ import java.util.function.Function;
  * A lone request is a batch of one and waits at most for the batch in progress. A batch the database
  * refuses as a whole (a value it cannot store) is written again one request at a time, so each caller
  * gets its own answer. Every task a batch writes is new, so no other transaction can write to one of
- * them before the batch commits: each task's events stay in the order they happened (see
- * {@link StepStore#update}).
+ * them before the batch commits, and the batch needs no gate ({@link TaskGates}) to keep each task's
+ * events in order.
  */
 final class TaskIntake implements AutoCloseable {
     /** Batches written at once: each holds one connection while it is written. */
@@ -97,13 +97,12 @@ final class TaskIntake implements AutoCloseable {
                     task.inputQuery(), request.params(), request.additional(), request.artifacts(), 0L);
         }).toList();
         List<StepRecord> steps = tasks.isEmpty() ? List.of() : StepRows.insert(tx, tasks, inits, now);
-        Announcements announced = new Announcements(now);
+        Announcements announced = Announcements.in(tx);
         Map<String, CreatedTask> created = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
-            announced.add(ProtocolEvent.STEP_UPDATED, tasks.get(i), steps.get(i));
+            announced.add(now, ProtocolEvent.STEP_UPDATED, tasks.get(i), steps.get(i));
             created.put(tasks.get(i).taskId(), new CreatedTask(tasks.get(i), List.of(steps.get(i))));
         }
-        announced.append(tx);
         return created;
     }
 

@@ -1,5 +1,6 @@
 package io.aihub.store.work;
 
+import io.aihub.protocol.Status;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.store.RowMapper;
 import io.aihub.store.Tx;
@@ -41,9 +42,35 @@ final class TaskSql {
             from tasks where task_id = ?
             """;
 
-    /** Every write to a task's steps starts here: the row lock makes them apply one at a time. */
+    /**
+     * Enters the gates of tasks ({@link TaskGates}): an advisory lock per key, in the order given (unnest
+     * reads an array in order), in a namespace of the hub's own (the first key, 'task' in ASCII).
+     */
+    static final String TASK_GATES_ENTER = """
+            select count(pg_advisory_xact_lock(1952543595, key)) from unnest(?::int4[]) as key
+            """;
+
+    /** Every write to a task's steps starts here (after its gate): the row lock makes them apply one at a time. */
     static final String TASK_LOCK = "select " + COLUMNS + """
             from tasks where task_id = ? for update
+            """;
+
+    /**
+     * {@link #TASK_LOCK} for a step update, which also needs the status of the step it updates (null when
+     * the task has no such step): one round trip instead of two. The step is read on the statement's
+     * snapshot, taken before the row lock; that is its current status only because the caller holds the
+     * task's gate ({@link TaskGates}), so the lock never waits for another writer of the task.
+     */
+    static final String TASK_LOCK_WITH_STEP_STATUS = "select " + COLUMNS + """
+            , (select step_status from steps where steps.step_id = ? and steps.task_id = tasks.task_id) as step_status
+            from tasks where task_id = ? for update
+            """;
+
+    /** Tasks, each with its logs oldest first as parallel arrays ({@link LogSql#LOGS_OF_TASK}). */
+    static final String TASK_WITH_LOGS = "select " + COLUMNS + ", logs.*\n" + """
+            from tasks left join lateral (\s""" + LogSql.LOGS_OF_TASK + """
+            ) as logs on true
+            where tasks.task_id = any(?)
             """;
 
     /** Who created each of these tasks and who owns its agent. */
@@ -117,6 +144,16 @@ final class TaskSql {
             row.getLong("cost"),
             Tx.instant(row, "created_at"),
             Tx.instant(row, "updated_at"));
+
+    static final RowMapper<LockedForStep> LOCKED_FOR_STEP = row -> new LockedForStep(TASK.map(row),
+            Tx.status(row, "step_status"));
+
+    /** A task locked for a step update, and that step's status (null: the task has no such step). */
+    record LockedForStep(TaskRecord task, Status stepStatus) {
+    }
+
+    static final RowMapper<TaskStore.History> TASK_AND_LOGS = row -> new TaskStore.History(LogSql.LOGS.map(row),
+            TASK.map(row));
 
     static final RowMapper<Long> COUNT = row -> row.getLong(1);
 

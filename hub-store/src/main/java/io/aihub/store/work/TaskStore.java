@@ -20,17 +20,24 @@ import io.aihub.store.Database;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
 public final class TaskStore implements AutoCloseable {
     static final String FIRST_STEP_NAME = "init";
+    /** Audiences remembered: about 400 bytes each, some 6 MiB when full. */
+    private static final int AUDIENCES_REMEMBERED = 16_384;
 
     private final Database database;
     private final InstantSource clock;
     private final TaskIntake intake;
+    private final TaskAudiences audiences = new TaskAudiences(AUDIENCES_REMEMBERED);
 
     public TaskStore(Database database, InstantSource clock) {
         this.database = database;
@@ -48,8 +55,10 @@ public final class TaskStore implements AutoCloseable {
                 ? JsonShapes.json(request.additionalParams()) : JsonShapes.entryArray(request.inputAdditional());
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional()) : JsonShapes.mergedObject(request.additionalParams());
-        return intake.create(did, user, request.name(), request.query(), params, additional,
+        CreatedTask created = intake.create(did, user, request.name(), request.query(), params, additional,
                 JsonShapes.array(request.artifacts()));
+        audiences.remember(TaskAccess.of(created.task()));
+        return created;
     }
 
     /**
@@ -80,34 +89,42 @@ public final class TaskStore implements AutoCloseable {
     /**
      * Stores a log line of a task from its agent's owner or its creator, and announces it as
      * {@code task-log} (and as {@code task-updated} when it reports a status). A log never changes the
-     * task itself.
+     * task itself, but enters its gate ({@link TaskGates}) so its events keep their place among the task's.
      */
     public TaskLogRecord appendLog(String caller, NewTaskLog log) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return database.transaction(tx -> {
+            TaskGates.enter(tx, List.of(log.taskId()));
             TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, log.taskId())
                     .filter(found -> TaskAccess.of(found).canRead(found.did(), caller))
                     .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
             TaskLogRecord stored = tx.one(LogSql.LOG_INSERT, LogSql.LOG, Ids.newLogId(), task.taskId(), log.stepId(),
                     log.taskStatus(), log.level(), log.message(), now).orElseThrow();
-            Announcements announced = new Announcements(now);
-            announced.add(ProtocolEvent.TASK_LOG, task, stored);
+            Announcements announced = Announcements.in(tx);
+            announced.add(now, ProtocolEvent.TASK_LOG, task, stored);
             if (stored.taskStatus() != null) {
-                announced.add(ProtocolEvent.TASK_UPDATED, task, TaskUpdated.of(task, stored));
+                announced.add(now, ProtocolEvent.TASK_UPDATED, task, TaskUpdated.of(task, stored));
             }
-            announced.append(tx);
             return stored;
         });
     }
 
     /** Which of these task ids the caller created or owns the agent of. */
     public Set<String> visible(String caller, List<String> taskIds) {
-        if (taskIds.isEmpty()) {
-            return Set.of();
+        List<TaskAccess.Audience> known = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String taskId : taskIds) {
+            audiences.of(taskId).ifPresentOrElse(known::add, () -> unknown.add(taskId));
+        }
+        if (!unknown.isEmpty()) {
+            for (TaskAccess.Audience audience : database.lookup(tx -> tx.list(TaskSql.TASK_AUDIENCE_AMONG,
+                    TaskSql.AUDIENCE, (Object) unknown.toArray(String[]::new)))) {
+                audiences.remember(audience);
+                known.add(audience);
+            }
         }
         Set<String> visible = new HashSet<>();
-        for (TaskAccess.Audience task : database.lookup(tx -> tx.list(TaskSql.TASK_AUDIENCE_AMONG, TaskSql.AUDIENCE,
-                (Object) taskIds.toArray(String[]::new)))) {
+        for (TaskAccess.Audience task : known) {
             if (task.canRead(task.did(), caller)) {
                 visible.add(task.taskId());
             }
@@ -116,13 +133,19 @@ public final class TaskStore implements AutoCloseable {
     }
 
     /**
-     * A task's logs, oldest first, and its current state, for a socket that has joined its room. The two
-     * reads need no common snapshot: whatever commits between or after them reaches the room live.
+     * Each task's logs, oldest first, and its current state, in the order asked, for a socket that has
+     * joined the tasks' rooms: whatever commits after this read reaches the rooms live.
      */
-    public History history(String taskId) {
-        return database.lookup(tx -> new History(
-                tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId),
-                tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId).orElseThrow()));
+    public List<History> history(List<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return List.of();
+        }
+        Map<String, History> byTask = new HashMap<>();
+        for (History history : database.lookup(tx -> tx.list(TaskSql.TASK_WITH_LOGS, TaskSql.TASK_AND_LOGS,
+                (Object) taskIds.toArray(String[]::new)))) {
+            byTask.put(history.task().taskId(), history);
+        }
+        return taskIds.stream().map(byTask::get).filter(Objects::nonNull).toList();
     }
 
     /** What a socket joining a task's room is told first. */

@@ -1,5 +1,6 @@
 package io.aihub.store.work;
 
+import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.NewTask;
 import io.aihub.store.Database;
@@ -9,7 +10,13 @@ import io.aihub.store.agent.Agent;
 import io.aihub.store.agent.AgentStore;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** A small factory of accounts, agents and tasks with defaults, over one test schema. */
 final class Fixtures {
@@ -35,9 +42,10 @@ final class Fixtures {
         this.steps = new StepStore(database, clock);
     }
 
-    /** Stops the task store's writer threads and closes the database. */
+    /** Stops the stores' writer threads and closes the database. */
     void close() {
         tasks.close();
+        steps.close();
         database.close();
     }
 
@@ -64,5 +72,29 @@ final class Fixtures {
                          else event_name || ':' || (payload->>'task_status') end
                 from events where task_id = ? order by event_id
                 """, row -> row.getString(1), taskId));
+    }
+
+    /** Runs the calls at the same moment, each on its own thread; each answer is its result or the ApiError it threw. */
+    static List<Object> atOnce(List<Callable<Object>> calls) throws Exception {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<Object>> futures = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(calls.size())) {
+            for (Callable<Object> call : calls) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    try {
+                        return call.call();
+                    } catch (ApiError refusal) {
+                        return refusal;
+                    }
+                }));
+            }
+            start.countDown();
+            List<Object> answers = new ArrayList<>();
+            for (Future<Object> future : futures) {
+                answers.add(future.get());
+            }
+            return answers;
+        }
     }
 }

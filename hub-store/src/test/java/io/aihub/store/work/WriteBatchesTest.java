@@ -6,20 +6,19 @@ import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.NewTask;
 import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.StepUpdate;
 import io.aihub.store.agent.Agent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /**
- * Task creations written in batches ({@link TaskIntake}): creations that arrive together share a
- * transaction, and each caller still gets its own answer, its task or its own refusal.
+ * Task creations ({@link TaskIntake}) and step updates ({@link io.aihub.store.GroupCommit}) written in
+ * batches: writes that arrive together share a transaction, and each caller still gets its own answer,
+ * its result or its own refusal.
  */
 class WriteBatchesTest extends WithFixtures {
     @Test
@@ -69,7 +68,7 @@ class WriteBatchesTest extends WithFixtures {
             queries.add(query);
             calls.add(() -> fx.tasks.create(did, user, new NewTask(query, null, params, null, null)));
         }
-        List<Object> answers = atOnce(calls);
+        List<Object> answers = Fixtures.atOnce(calls);
 
         int created = 0;
         for (int i = 0; i < callers; i++) {
@@ -104,27 +103,83 @@ class WriteBatchesTest extends WithFixtures {
         return new Burst(created, transactions);
     }
 
-    /** Runs the calls at the same moment; each answer is its result or the ApiError it threw. */
-    private static List<Object> atOnce(List<Callable<Object>> calls) throws Exception {
-        CountDownLatch start = new CountDownLatch(1);
-        List<Future<Object>> futures = new ArrayList<>();
-        try (ExecutorService pool = Executors.newFixedThreadPool(calls.size())) {
-            for (Callable<Object> call : calls) {
-                futures.add(pool.submit(() -> {
-                    start.await();
-                    try {
-                        return call.call();
-                    } catch (ApiError refusal) {
-                        return refusal;
-                    }
-                }));
+    private static StepUpdate finish(String output) {
+        return new StepUpdate(Status.Completed, output, null, null, 1L, true, null, null, null, null, null, null, null);
+    }
+
+    @Test
+    void completionsArrivingTogether_areCommittedTogether_andEachTaskCompletesOnce() throws Exception {
+        Agent agent = fx.agent(fx.account());
+        String user = fx.account();
+        List<CreatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tasks.add(fx.task(agent, user, "q" + i));
+        }
+
+        List<Object> answers = Fixtures.atOnce(tasks.stream().<Callable<Object>>map(task -> () -> fx.steps.update(
+                agent.owner(), agent.did(), task.task().taskId(), task.steps().getFirst().stepId(),
+                finish("out " + task.task().taskId()))).toList());
+
+        for (int i = 0; i < tasks.size(); i++) {
+            String taskId = tasks.get(i).task().taskId();
+            assertThat(answers.get(i)).isInstanceOfSatisfying(StepRecord.class, step -> {
+                assertThat(step.taskId()).isEqualTo(taskId);
+                assertThat(step.stepStatus()).isEqualTo(Status.Completed);
+            });
+            assertThat(fx.tasks.withSteps(agent.did(), taskId, user).task().output()).isEqualTo("out " + taskId);
+            assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending", "task-updated:Completed");
+        }
+        long transactions = fx.database.lookup(tx -> tx.one("""
+                select count(distinct tx_id) from events where event_name = 'task-updated' and task_id = any(?)
+                """, TaskSql.COUNT, (Object) tasks.stream().map(task -> task.task().taskId()).toArray(String[]::new)))
+                .orElseThrow();
+        assertThat(transactions).as("completions committed together").isLessThan(tasks.size());
+    }
+
+    @Test
+    void refusedUpdatesAmongOthers_getTheirOwnRefusal_andTheOthersStillApply() throws Exception {
+        Agent agent = fx.agent(fx.account());
+        Agent strangers = fx.agent(fx.account());
+        String user = fx.account();
+        List<CreatedTask> tasks = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tasks.add(fx.task(agent, user, "q" + i));
+        }
+        List<Callable<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            CreatedTask task = tasks.get(i);
+            String taskId = task.task().taskId();
+            String stepId = task.steps().getFirst().stepId();
+            String missingStep = "step-missing-" + i;
+            calls.add(switch (i % 4) {
+                case 0 -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, missingStep, finish("x"));
+                case 1 -> () -> fx.steps.update(strangers.owner(), agent.did(), taskId, stepId, finish("x"));
+                // refused by the database (text cannot hold a NUL), for that update alone
+                case 2 -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("nul \u0000"));
+                default -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("done"));
+            });
+        }
+
+        List<Object> answers = Fixtures.atOnce(calls);
+
+        for (int i = 0; i < tasks.size(); i++) {
+            String taskId = tasks.get(i).task().taskId();
+            Status status = fx.tasks.withSteps(agent.did(), taskId, user).task().taskStatus();
+            ApiError.Kind refusal = switch (i % 4) {
+                case 0, 1 -> ApiError.Kind.NOT_FOUND;
+                case 2 -> ApiError.Kind.BAD_REQUEST;
+                default -> null;
+            };
+            if (refusal == null) {
+                assertThat(answers.get(i)).isInstanceOf(StepRecord.class);
+                assertThat(status).isEqualTo(Status.Completed);
+                assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending", "task-updated:Completed");
+            } else {
+                assertThat(answers.get(i)).isInstanceOfSatisfying(ApiError.class,
+                        refused -> assertThat(refused.kind()).isEqualTo(refusal));
+                assertThat(status).isEqualTo(Status.Pending);
+                assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending");
             }
-            start.countDown();
-            List<Object> answers = new ArrayList<>();
-            for (Future<Object> future : futures) {
-                answers.add(future.get());
-            }
-            return answers;
         }
     }
 }
