@@ -139,20 +139,18 @@ echo "hub open-files limit: $(awk '/Max open files/ {print $4 " (hard " $5 ")"}'
 # databases' clients, the hub's own slow transactions), so a stall in the figures can be explained.
 XID_LOG="$WORK/xid-holders.txt"
 XID_SAMPLER_PID=""
-xid_sampler() {
-  local end=$((SECONDS + 3600))   # bounded: at most one hour
-  while ((SECONDS < end)); do
-    psql -d postgres -AtF ' | ' -c "select to_char(clock_timestamp(), 'HH24:MI:SS.MS'), coalesce(datname, '-'),
-        backend_type, pid, round(extract(epoch from clock_timestamp() - xact_start) * 1000) || ' ms', state,
-        left(regexp_replace(query, '\s+', ' ', 'g'), 90)
-      from pg_stat_activity
-      where backend_xid is not null and pid <> pg_backend_pid()
-        and xact_start < clock_timestamp() - interval '100 ms'" >>"$XID_LOG" 2>/dev/null || true
-    sleep 0.5
-  done
-}
 : >"$XID_LOG"
-xid_sampler &
+# one psql and one connection for the whole run (\watch), not a new process and backend per sample;
+# timeout bounds it to an hour and passes the cleanup's kill on to psql
+timeout 3600 psql -d postgres -AtF ' | ' >>"$XID_LOG" 2>/dev/null <<'SQL' &
+select to_char(clock_timestamp(), 'HH24:MI:SS.MS'), coalesce(datname, '-'),
+    backend_type, pid, round(extract(epoch from clock_timestamp() - xact_start) * 1000) || ' ms', state,
+    left(regexp_replace(query, '\s+', ' ', 'g'), 90)
+  from pg_stat_activity
+  where backend_xid is not null and pid <> pg_backend_pid()
+    and xact_start < clock_timestamp() - interval '100 ms'
+\watch 0.5
+SQL
 XID_SAMPLER_PID=$!
 
 # --- helpers ----------------------------------------------------------------------------------------
