@@ -33,9 +33,13 @@ public final class Tokens {
     static final String KEY = "key";
     public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(24);
 
+    /** Verified tokens remembered: a few hundred bytes each, a few MiB when full. */
+    private static final int TOKENS_REMEMBERED = 10_000;
+
     private final MACSigner signer;
     private final MACVerifier verifier;
     private final InstantSource clock;
+    private final VerifiedTokens verifiedTokens = new VerifiedTokens(TOKENS_REMEMBERED);
 
     public Tokens(String secret, InstantSource clock) {
         try {
@@ -63,8 +67,19 @@ public final class Tokens {
                 .build());
     }
 
-    /** Verifies signature, issuer and expiry; the caller still has to check the key is not revoked. */
+    /**
+     * Verifies signature, issuer and expiry; the caller still has to check the key is not revoked. A
+     * token verified before is answered from memory ({@link VerifiedTokens}), its expiry checked again.
+     */
     public Caller verify(String token) {
+        VerifiedTokens.Verified verified = verifiedTokens.of(token, this::verifySignedClaims);
+        if (verified.expiresAt() != null && !verified.expiresAt().isAfter(clock.instant())) {
+            throw ApiError.unauthorized("the bearer token expired at " + verified.expiresAt() + "; get a new one");
+        }
+        return verified.caller();
+    }
+
+    private VerifiedTokens.Verified verifySignedClaims(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
             if (!JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) || !jwt.verify(verifier)) {
@@ -74,18 +89,16 @@ public final class Tokens {
             if (!ISSUER.equals(claims.getIssuer()) || !Ids.isAddress(claims.getSubject())) {
                 throw ApiError.unauthorized("the bearer token was not issued by this hub");
             }
-            if (claims.getExpirationTime() != null && !claims.getExpirationTime().toInstant().isAfter(clock.instant())) {
-                throw ApiError.unauthorized("the bearer token expired at " + claims.getExpirationTime().toInstant()
-                        + "; get a new one");
-            }
+            Instant expiresAt = claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant();
             String kind = claims.getStringClaim(KIND);
             String address = claims.getSubject().toLowerCase(Locale.ROOT);
             if (API_KEY.equals(kind) && claims.getJWTID() != null) {
-                return new Caller(address, Caller.Credential.API_KEY, claims.getJWTID(), null);
+                return new VerifiedTokens.Verified(
+                        new Caller(address, Caller.Credential.API_KEY, claims.getJWTID(), null), expiresAt);
             }
             if (ACCESS.equals(kind) && claims.getStringClaim(KEY) != null && claims.getStringClaim(AGENT) != null) {
-                return new Caller(address, Caller.Credential.ACCESS_TOKEN, claims.getStringClaim(KEY),
-                        claims.getStringClaim(AGENT));
+                return new VerifiedTokens.Verified(new Caller(address, Caller.Credential.ACCESS_TOKEN,
+                        claims.getStringClaim(KEY), claims.getStringClaim(AGENT)), expiresAt);
             }
             throw ApiError.unauthorized("the bearer token is neither an API key nor an access token of this hub");
         } catch (ParseException | JOSEException e) {

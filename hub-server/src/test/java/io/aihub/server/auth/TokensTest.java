@@ -61,6 +61,27 @@ class TokensTest {
     }
 
     @Test
+    void aTokenVerifiedBefore_isAnsweredFromMemory_butItsExpiryIsCheckedAgain() {
+        String token = tokens.accessToken(ADDRESS, "key-1", "did:nv:" + "1".repeat(64));
+        Caller first = tokens.verify(token);
+
+        assertThat(tokens.verify(token)).isSameAs(first);
+        now.set(now.get().plus(Tokens.ACCESS_TOKEN_LIFETIME));
+        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(ApiError.class).hasMessageContaining("expired");
+    }
+
+    @Test
+    void aTokenDifferingFromAVerifiedOneInOneCharacter_isVerifiedAfresh_andRefused() {
+        String token = tokens.apiKey(ADDRESS, "key-1");
+        tokens.verify(token);
+        int at = token.length() - 10; // inside the signature, clear of its last character's unused bits
+        String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
+
+        assertThatThrownBy(() -> tokens.verify(tampered)).isInstanceOfSatisfying(ApiError.class,
+                e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.UNAUTHORIZED));
+    }
+
+    @Test
     void addresses_areComparedCaseInsensitively() {
         Caller caller = tokens.verify(tokens.apiKey("0x" + "AB".repeat(20), "key-1"));
 
