@@ -14,10 +14,12 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>When a unit fails (an {@link ApiError} such as a 404, or a value the database refuses), the
  * transaction rolls back, that unit gets its own answer, and the others run again together in a new
- * transaction: one bad request costs its batch one retry, not one transaction per unit. So a unit's
- * refusal must not depend on the other units of its batch. When the database goes away every unit
- * gets the 503 at once; when the transaction fails outside any unit (its opening or its commit), the
- * units run again one per transaction, so each caller gets its own answer.
+ * transaction: one bad request costs its batch one retry, not one transaction per unit. If a unit of
+ * that retry fails too, it gets its answer and the rest run one per transaction, so however many bad
+ * requests share a batch, no other unit runs more than three times. A unit's refusal must not depend
+ * on the other units of its batch. When the database goes away every unit gets the 503 at once; when
+ * the transaction fails outside any unit (its opening or its commit), the units run again one per
+ * transaction, so each caller gets its own answer.
  */
 public final class GroupCommit implements AutoCloseable {
     /** What a transaction does before its units, given their keys. */
@@ -57,6 +59,10 @@ public final class GroupCommit implements AutoCloseable {
     }
 
     private void write(List<Unit<?>> batch) {
+        write(batch, false);
+    }
+
+    private void write(List<Unit<?>> batch, boolean retried) {
         Object[] results = new Object[batch.size()];
         int[] failedUnit = {-1};
         try {
@@ -70,7 +76,7 @@ public final class GroupCommit implements AutoCloseable {
                 return null;
             });
         } catch (RuntimeException failure) {
-            retry(batch, failure, failedUnit[0]);
+            retry(batch, failure, failedUnit[0], retried);
             return;
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -78,20 +84,25 @@ public final class GroupCommit implements AutoCloseable {
         }
     }
 
-    /** After {@code failure} rolled the batch back: answers the unit it came from, runs the rest again. */
-    private void retry(List<Unit<?>> batch, RuntimeException failure, int failedUnit) {
+    /**
+     * After {@code failure} rolled the batch back: answers the unit it came from and runs the rest again,
+     * together the first time, one per transaction after that.
+     */
+    private void retry(List<Unit<?>> batch, RuntimeException failure, int failedUnit, boolean retried) {
         if (batch.size() == 1 || failure instanceof ApiError error && error.kind() == ApiError.Kind.UNAVAILABLE) {
             batch.forEach(unit -> unit.answer().completeExceptionally(failure));
             return;
         }
+        List<Unit<?>> rest = new ArrayList<>(batch);
         if (failedUnit >= 0) {
             batch.get(failedUnit).answer().completeExceptionally(failure);
-            List<Unit<?>> rest = new ArrayList<>(batch);
             rest.remove(failedUnit);
-            write(rest);
-            return;
+            if (!retried) {
+                write(rest, true);
+                return;
+            }
         }
-        for (Unit<?> unit : batch) {
+        for (Unit<?> unit : rest) {
             write(List.of(unit));
             if (unit.answer().isCompletedExceptionally() && unit.answer().exceptionNow() instanceof ApiError error
                     && error.kind() == ApiError.Kind.UNAVAILABLE) { // the database went away: the rest would wait in turn
@@ -99,6 +110,11 @@ public final class GroupCommit implements AutoCloseable {
                 return;
             }
         }
+    }
+
+    /** Units waiting for a transaction (for tests). */
+    int queued() {
+        return batches.queued();
     }
 
     /** Stops taking units; those still waiting are refused with 503. */

@@ -1,0 +1,90 @@
+package io.aihub.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.aihub.protocol.ApiError;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** How {@link GroupCommit} answers a batch in which some units fail, on the real database. */
+class GroupCommitTest {
+    private static final int UNITS = 20;
+
+    private static Database database;
+
+    @BeforeAll
+    static void open() {
+        database = TestDatabase.openFresh();
+    }
+
+    @AfterAll
+    static void close() {
+        database.close();
+    }
+
+    @Test
+    void manyRefusedUnitsInOneBatch_eachGetItsAnswer_andTheOthersRunAtMostThreeTimes() throws Exception {
+        CountDownLatch firstOpened = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicIntegerArray runs = new AtomicIntegerArray(UNITS);
+        try (GroupCommit writes = new GroupCommit(database, "test-group-commit", 1, 64, (tx, keys) -> {
+                if (keys.equals(List.of("holder"))) { // the first batch holds the writer while the others queue
+                    firstOpened.countDown();
+                    awaitQuietly(release);
+                }
+            });
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<Integer> holder = callers.submit(() -> writes.run("holder", tx -> -1));
+            assertThat(firstOpened.await(5, TimeUnit.SECONDS)).isTrue();
+            List<Future<Integer>> answers = new ArrayList<>();
+            for (int i = 0; i < UNITS; i++) {
+                int unit = i;
+                answers.add(callers.submit(() -> writes.run("unit-" + unit, tx -> {
+                    runs.incrementAndGet(unit);
+                    int answered = tx.one("select ?::int", row -> row.getInt(1), unit).orElseThrow();
+                    if (unit % 2 == 1) { // every other unit is refused, after a statement of its own
+                        throw ApiError.notFound("unit", "unit-" + unit);
+                    }
+                    return answered;
+                })));
+            }
+            for (int i = 0; i < 500 && writes.queued() < UNITS; i++) {
+                Thread.sleep(10);
+            }
+            assertThat(writes.queued()).isEqualTo(UNITS);
+            release.countDown();
+
+            assertThat(holder.get(5, TimeUnit.SECONDS)).isEqualTo(-1);
+            for (int i = 0; i < UNITS; i++) {
+                if (i % 2 == 0) {
+                    assertThat(answers.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i);
+                } else {
+                    ExecutionException refused = catchThrowableOfType(ExecutionException.class,
+                            answers.get(i)::get);
+                    assertThat(refused).cause().isInstanceOfSatisfying(ApiError.class,
+                            error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
+                }
+                assertThat(runs.get(i)).as("runs of unit %d", i).isBetween(1, 3);
+            }
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
