@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,7 @@ public final class Database implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private static final int SOCKET_TIMEOUT_SECONDS = 60;
+    private static final int IDLE_IN_TRANSACTION_SECONDS = 30;
 
     private final HikariDataSource pool;
 
@@ -46,14 +48,24 @@ public final class Database implements AutoCloseable {
         // long instead of holding its thread, and the batches queued behind it, forever. Every statement
         // of the hub takes milliseconds; a socketTimeout in the URL overrides it.
         hikari.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
-        HikariDataSource pool = new HikariDataSource(hikari);
-        try {
-            Migrations.apply(pool);
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
-        }
-        return new Database(pool);
+        // The other side of that: a session whose client went silent in the middle of a transaction is
+        // ended by the server, so the locks it holds (task gates, rows) do not wait for TCP keepalive,
+        // hours away. The hub's transactions never pause between statements. An options parameter in
+        // the URL replaces this one.
+        hikari.addDataSourceProperty("options",
+                "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_SECONDS + "s");
+        Migrations.apply(unpooled(config));
+        return new Database(new HikariDataSource(hikari));
+    }
+
+    /**
+     * A data source of plain connections to the configured URL, without the pool's timeouts: a
+     * migration may rightly take longer than any request.
+     */
+    private static DataSource unpooled(DatabaseConfig config) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(config.jdbcUrl());
+        return dataSource;
     }
 
     public DataSource dataSource() {
@@ -138,8 +150,16 @@ public final class Database implements AutoCloseable {
             return ApiError.badRequest("a value cannot be stored: " + e.getMessage());
         }
         if (e instanceof SQLTransientConnectionException || state.startsWith("08")
-                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")) {
+                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                || state.equals("25P03")) {
             return ApiError.unavailable("the database is unreachable right now; retry shortly", e);
+        }
+        if (state.startsWith("53")) { // insufficient resources: too many connections, disk full, out of memory
+            return ApiError.unavailable("the database is out of resources right now (" + state + "); retry shortly", e);
+        }
+        if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("57014")) {
+            return ApiError.unavailable("the database gave up on this request (" + state
+                    + ": a conflict, a lock wait or a cancelled statement); retry it", e);
         }
         return new StoreException("database error " + state + ": " + e.getMessage(), e);
     }

@@ -2,6 +2,8 @@ package io.aihub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aihub.protocol.ApiError;
+import java.sql.SQLException;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -32,5 +34,24 @@ class DatabaseTest {
 
         assertThat(inLookup).contains("");
         assertThat(inTransaction).contains("set");
+    }
+
+    @Test
+    void pooledConnections_askTheServerToEndSessionsLeftIdleInATransaction() {
+        Optional<String> timeout = database.lookup(tx -> tx.one("show idle_in_transaction_session_timeout",
+                row -> row.getString(1)));
+
+        assertThat(timeout).contains("30s");
+    }
+
+    @Test
+    void failuresThatARetryMaySolve_are503s_notServerErrors() {
+        for (String state : new String[]{"40001", "40P01", "55P03", "57014", "53300", "53100", "25P03", "08006"}) {
+            RuntimeException translated = Database.translate(new SQLException("refused", state));
+
+            assertThat(translated).as(state).isInstanceOfSatisfying(ApiError.class,
+                    error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE));
+        }
+        assertThat(Database.translate(new SQLException("bug", "42601"))).isInstanceOf(StoreException.class);
     }
 }
