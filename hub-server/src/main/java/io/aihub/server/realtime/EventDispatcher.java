@@ -7,8 +7,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
@@ -26,8 +24,6 @@ final class EventDispatcher implements AutoCloseable {
     private static final int IDLE_WAIT_MS = 1000;
     /** How soon to look again when rows wait behind a transaction still running. */
     private static final int SETTLE_WAIT_MS = 2;
-    private static final Duration RETENTION = Duration.ofHours(24);
-    private static final Duration SWEEP_EVERY = Duration.ofHours(1);
 
     private final String jdbcUrl;
     private final EventLog events;
@@ -36,7 +32,6 @@ final class EventDispatcher implements AutoCloseable {
     private volatile boolean running = true;
     private volatile Connection listening;
     private EventCursor cursor;
-    private Instant nextSweep = Instant.now();
 
     EventDispatcher(String jdbcUrl, EventLog events, Consumer<StoredEvent> sink) {
         this.jdbcUrl = jdbcUrl;
@@ -66,7 +61,6 @@ final class EventDispatcher implements AutoCloseable {
                 backoffMs = 100;
                 while (running) {
                     boolean waiting = drain();
-                    sweepOldEvents();
                     notifications.getNotifications(waiting ? SETTLE_WAIT_MS : IDLE_WAIT_MS);
                 }
             } catch (SQLException | RuntimeException e) {
@@ -95,17 +89,6 @@ final class EventDispatcher implements AutoCloseable {
             }
         } while (batch.full() && running);
         return batch.waiting();
-    }
-
-    private void sweepOldEvents() {
-        Instant now = Instant.now();
-        if (now.isAfter(nextSweep)) {
-            nextSweep = now.plus(SWEEP_EVERY);
-            int deleted = events.deleteBefore(now.minus(RETENTION));
-            if (deleted > 0) {
-                LOG.info("deleted {} events older than {}", deleted, RETENTION);
-            }
-        }
     }
 
     private static void sleep(long millis) {

@@ -21,6 +21,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,6 +55,7 @@ public final class SocketGateway implements AutoCloseable {
             Thread.ofPlatform().name("hub-socket-timers").daemon().factory());
     private final Handshake handshake;
     private final EventDispatcher dispatcher;
+    private final EventRetention retention;
     private final Authenticator authenticator;
 
     /** The stores and settings the gateway needs. */
@@ -84,6 +86,7 @@ public final class SocketGateway implements AutoCloseable {
         this.authenticator = wiring.authenticator();
         this.handshake = new Handshake(wiring.authenticator(), work, timers, AUTH_DEADLINE);
         this.dispatcher = new EventDispatcher(wiring.jdbcUrl(), wiring.events(), this::deliver);
+        this.retention = new EventRetention(wiring.events(), InstantSource.system());
 
         server.getNamespace("").addAuthTokenListener(handshake);
         server.addConnectListener(handshake::onConnect);
@@ -100,6 +103,8 @@ public final class SocketGateway implements AutoCloseable {
         dispatcher.start();
         timers.scheduleWithFixedDelay(() -> work.execute(this::closeSocketsOfRevokedKeys),
                 KEY_CHECK_EVERY.toMillis(), KEY_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(() -> work.execute(retention),
+                0, EventRetention.SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Keys are checked at the handshake and then every few seconds: a revoked key's sockets are closed. */

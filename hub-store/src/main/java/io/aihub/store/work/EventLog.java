@@ -5,6 +5,7 @@ import io.aihub.store.Database;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads the {@code events} outbox in commit order. A reader starts at {@link #now()} and asks for
@@ -49,10 +50,17 @@ public final class EventLog {
 
     /** Drops events older than {@code before}: late readers get state by replay, not from old events. */
     public int deleteBefore(Instant before) {
+        Optional<Long> found = database.lookup(tx -> tx.one(EventSql.EVENT_PRUNE_BOUNDARY, row -> row.getLong(1),
+                before));
+        if (found.isEmpty()) {
+            return 0; // no events at all
+        }
+        long boundary = found.get();
         int deleted = 0;
         int chunk;
         do { // in chunks, each a short transaction: a day of events at full speed is millions of rows
-            chunk = database.transaction(tx -> tx.update(EventSql.EVENT_DELETE_OLDEST_BEFORE, before, DELETE_CHUNK));
+            chunk = database.transaction(tx -> tx.update(EventSql.EVENT_DELETE_OLDEST_BEFORE, boundary, before,
+                    DELETE_CHUNK));
             deleted += chunk;
         } while (chunk == DELETE_CHUNK);
         return deleted;

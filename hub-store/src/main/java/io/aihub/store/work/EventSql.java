@@ -45,11 +45,24 @@ final class EventSql {
     static final String EVENT_CURSOR_NOW = "select pg_snapshot_xmin(pg_current_snapshot())::text";
 
     /**
-     * Deletes up to a limit of the oldest events created before a time: old rows come first in the
-     * primary key's order, so each call reads little more than it deletes, however large the table.
+     * Where pruning stops: the first event kept (created at or after the cutoff), or past the last
+     * event when every one is older (no row when there are no events). Found in the primary key's order,
+     * so it reads the old rows only.
+     */
+    static final String EVENT_PRUNE_BOUNDARY = """
+            select boundary from (
+                select coalesce((select min(event_id) from events where created_at >= ?),
+                                (select max(event_id) + 1 from events)) as boundary) as b
+            where boundary is not null
+            """;
+
+    /**
+     * Deletes up to a limit of the oldest events below the boundary that were created before the
+     * cutoff (an event committed late may carry a lower id than the boundary and still be new). The
+     * index range ends at the boundary, so each call reads little more than it deletes.
      */
     static final String EVENT_DELETE_OLDEST_BEFORE = """
             delete from events where event_id in (
-                select event_id from events where created_at < ? order by event_id limit ?)
+                select event_id from events where event_id < ? and created_at < ? order by event_id limit ?)
             """;
 }

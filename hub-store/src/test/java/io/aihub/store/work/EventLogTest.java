@@ -52,26 +52,52 @@ class EventLogTest {
     }
 
     @Test
+    void deleteBefore_stopsAtTheFirstNewerEvent_neverDeletesANewerOne_andOnAnEmptyTableDeletesNothing() {
+        java.time.Instant cutoff = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        try (Database own = TestDatabase.openFresh()) {
+            EventLog events = new EventLog(own);
+            assertThat(events.deleteBefore(cutoff)).isZero();
+            // in id order: old, new, old (a late commit can place an older event after a newer one)
+            for (String row : List.of("old-1:-60", "new-1:60", "old-2:-30")) {
+                String[] parts = row.split(":");
+                own.transaction(tx -> tx.update("""
+                        insert into events (event_name, task_id, did, owner, payload, created_at)
+                        values ('task-log', ?, 'did', 'owner', '{}'::json, ?::timestamptz + make_interval(secs => ?))
+                        """, parts[0], cutoff, Integer.parseInt(parts[1])));
+            }
+
+            assertThat(events.deleteBefore(cutoff)).isEqualTo(1);
+            List<String> kept = own.lookup(tx -> tx.list("select task_id from events order by event_id",
+                    row -> row.getString(1)));
+            assertThat(kept).containsExactly("new-1", "old-2");
+            assertThat(events.deleteBefore(cutoff.plusSeconds(120))).isEqualTo(2);
+        }
+    }
+
+    @Test
     void deleteBefore_dropsEveryOlderEvent_inChunks_andKeepsTheNewerOnes() {
         java.time.Instant cutoff = java.time.Instant.parse("2026-01-01T00:00:00Z");
-        database.transaction(tx -> tx.update("""
-                insert into events (event_name, task_id, did, owner, payload, created_at)
-                select 'task-log', 'task-old-' || i, 'did', 'owner', '{}'::json, ?::timestamptz - make_interval(secs => i)
-                from generate_series(1, 45000) as i
-                """, cutoff));
-        database.transaction(tx -> tx.update("""
-                insert into events (event_name, task_id, did, owner, payload, created_at)
-                select 'task-log', 'task-new-' || i, 'did', 'owner', '{}'::json, ?::timestamptz + make_interval(secs => i)
-                from generate_series(0, 9) as i
-                """, cutoff));
+        try (Database own = TestDatabase.openFresh()) { // its own table: old events first, as time writes them
+            own.transaction(tx -> tx.update("""
+                    insert into events (event_name, task_id, did, owner, payload, created_at)
+                    select 'task-log', 'task-old-' || i, 'did', 'owner', '{}'::json,
+                           ?::timestamptz - make_interval(secs => 45001 - i)
+                    from generate_series(1, 45000) as i
+                    """, cutoff));
+            own.transaction(tx -> tx.update("""
+                    insert into events (event_name, task_id, did, owner, payload, created_at)
+                    select 'task-log', 'task-new-' || i, 'did', 'owner', '{}'::json, ?::timestamptz + make_interval(secs => i)
+                    from generate_series(0, 9) as i
+                    """, cutoff));
 
-        assertThat(log.deleteBefore(cutoff)).isEqualTo(45000);
-        long older = database.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-old-%'",
-                TaskSql.COUNT).orElseThrow());
-        long newer = database.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-new-%'",
-                TaskSql.COUNT).orElseThrow());
-        assertThat(older).isZero();
-        assertThat(newer).isEqualTo(10);
+            assertThat(new EventLog(own).deleteBefore(cutoff)).isEqualTo(45000);
+            long older = own.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-old-%'",
+                    TaskSql.COUNT).orElseThrow());
+            long newer = own.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-new-%'",
+                    TaskSql.COUNT).orElseThrow());
+            assertThat(older).isZero();
+            assertThat(newer).isEqualTo(10);
+        }
     }
 
     @Test
