@@ -17,6 +17,7 @@ import java.time.InstantSource;
 import java.util.Date;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Signs and verifies the hub's two bearer credentials, both HS256 JWTs whose {@code sub} is the
@@ -33,6 +34,16 @@ public final class Tokens {
     static final String KEY = "key";
     public static final Duration ACCESS_TOKEN_LIFETIME = Duration.ofHours(24);
 
+    /**
+     * The only text of a token this hub accepts: three base64url segments without padding, the last an
+     * HS256 signature (32 bytes: 43 characters, the last one's two spare bits zero). The JWT library is lenient (it skips characters outside
+     * the alphabet, accepts standard base64 too, and verifies the first two segments only), so without
+     * this many texts would pass for one token, and each would be remembered apart.
+     */
+    private static final Pattern COMPACT_HS256 =
+            Pattern.compile("[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]");
+    /** Far above the hub's own tokens (under 600 characters). */
+    private static final int MAX_TOKEN_CHARS = 2048;
     /** Verified tokens remembered: a few hundred bytes each, a few MiB when full. */
     private static final int TOKENS_REMEMBERED = 10_000;
 
@@ -72,11 +83,18 @@ public final class Tokens {
      * token verified before is answered from memory ({@link VerifiedTokens}), its expiry checked again.
      */
     public Caller verify(String token) {
-        VerifiedTokens.Verified verified = verifiedTokens.of(token, this::verifySignedClaims);
-        if (verified.expiresAt() != null && !verified.expiresAt().isAfter(clock.instant())) {
-            throw ApiError.unauthorized("the bearer token expired at " + verified.expiresAt() + "; get a new one");
+        if (token.length() > MAX_TOKEN_CHARS || !COMPACT_HS256.matcher(token).matches()) {
+            throw ApiError.unauthorized("the bearer token is not a well-formed JWT");
         }
+        VerifiedTokens.Verified verified = verifiedTokens.of(token, this::verifySignedClaims);
+        requireUnexpired(verified.expiresAt());
         return verified.caller();
+    }
+
+    private void requireUnexpired(Instant expiresAt) {
+        if (expiresAt != null && !expiresAt.isAfter(clock.instant())) {
+            throw ApiError.unauthorized("the bearer token expired at " + expiresAt + "; get a new one");
+        }
     }
 
     private VerifiedTokens.Verified verifySignedClaims(String token) {
@@ -90,6 +108,7 @@ public final class Tokens {
                 throw ApiError.unauthorized("the bearer token was not issued by this hub");
             }
             Instant expiresAt = claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant();
+            requireUnexpired(expiresAt); // an expired token is not remembered
             String kind = claims.getStringClaim(KIND);
             String address = claims.getSubject().toLowerCase(Locale.ROOT);
             if (API_KEY.equals(kind) && claims.getJWTID() != null) {

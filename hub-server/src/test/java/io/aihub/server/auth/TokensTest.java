@@ -82,6 +82,25 @@ class TokensTest {
     }
 
     @Test
+    void onlyTheExactTextOfAToken_isAccepted_notTheOtherTextsTheJwtLibraryWouldDecodeToIt() {
+        String token = tokens.apiKey(ADDRESS, "key-1");
+        tokens.verify(token);
+        char last = token.charAt(token.length() - 1);
+        String spareBitsSet = token.substring(0, token.length() - 1) + (char) (last + 1); // same 256 bits
+        String signatureSegment = token.substring(token.lastIndexOf('.') + 1);
+        String standardBase64 = token.substring(0, token.lastIndexOf('.') + 1)
+                + signatureSegment.replace('-', '+').replace('_', '/');
+
+        for (String variant : new String[]{token + "!!!!", token + "=", spareBitsSet, token + "A".repeat(4),
+                signatureSegment.matches(".*[-_].*") ? standardBase64 : token + "+"}) {
+            assertThatThrownBy(() -> tokens.verify(variant)).as(variant).isInstanceOfSatisfying(ApiError.class,
+                    e -> assertThat(e.getMessage()).contains("not a well-formed JWT"));
+        }
+        assertThatThrownBy(() -> tokens.verify("a".repeat(3000) + "." + token))
+                .hasMessageContaining("not a well-formed JWT");
+    }
+
+    @Test
     void addresses_areComparedCaseInsensitively() {
         Caller caller = tokens.verify(tokens.apiKey("0x" + "AB".repeat(20), "key-1"));
 
