@@ -50,10 +50,10 @@ public final class Database implements AutoCloseable {
         hikari.addDataSourceProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         // The other side of that: a session whose client went silent in the middle of a transaction is
         // ended by the server, so the locks it holds (task gates, rows) do not wait for TCP keepalive,
-        // hours away. The hub's transactions never pause between statements. An options parameter in
-        // the URL replaces this one.
-        hikari.addDataSourceProperty("options",
-                "-c idle_in_transaction_session_timeout=" + IDLE_IN_TRANSACTION_SECONDS + "s");
+        // hours away. The hub's transactions never pause between statements. A SET on each new
+        // connection rather than a startup option, which connection poolers such as PgBouncer refuse.
+        hikari.setConnectionInitSql(
+                "set idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_SECONDS + "s'");
         Migrations.apply(unpooled(config));
         return new Database(new HikariDataSource(hikari));
     }
@@ -149,9 +149,7 @@ public final class Database implements AutoCloseable {
         if (state.startsWith("22")) {
             return ApiError.badRequest("a value cannot be stored: " + e.getMessage());
         }
-        if (e instanceof SQLTransientConnectionException || state.startsWith("08")
-                || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                || state.equals("25P03")) {
+        if (lostConnection(e)) {
             return ApiError.unavailable("the database is unreachable right now; retry shortly", e);
         }
         if (state.startsWith("53")) { // insufficient resources: too many connections, disk full, out of memory
@@ -162,6 +160,22 @@ public final class Database implements AutoCloseable {
                     + ": a conflict, a lock wait or a cancelled statement); retry it", e);
         }
         return new StoreException("database error " + state + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether a failure means the connection (or the server) is gone, rather than that one statement
+     * was refused: what every statement of the same transaction would hit too.
+     */
+    static boolean lostConnection(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException e) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                return e instanceof SQLTransientConnectionException || state.startsWith("08")
+                        || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                        || state.equals("25P03") || state.equals("25P04");
+            }
+        }
+        return false;
     }
 
     private static String detail(SQLException e) {

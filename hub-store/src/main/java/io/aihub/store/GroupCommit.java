@@ -17,7 +17,8 @@ import java.util.concurrent.CompletableFuture;
  * transaction: one bad request costs its batch one retry, not one transaction per unit. If a unit of
  * that retry fails too, it gets its answer and the rest run one per transaction, so however many bad
  * requests share a batch, no other unit runs more than three times. A unit's refusal must not depend
- * on the other units of its batch. When the database goes away every unit gets the 503 at once; when
+ * on the other units of its batch. When the connection to the database is lost every unit gets the 503
+ * at once (a statement refused with a 503 of its own, such as a deadlock, fails only its unit); when
  * the transaction fails outside any unit (its opening or its commit), the units run again one per
  * transaction, so each caller gets its own answer.
  */
@@ -89,7 +90,7 @@ public final class GroupCommit implements AutoCloseable {
      * together the first time, one per transaction after that.
      */
     private void retry(List<Unit<?>> batch, RuntimeException failure, int failedUnit, boolean retried) {
-        if (batch.size() == 1 || failure instanceof ApiError error && error.kind() == ApiError.Kind.UNAVAILABLE) {
+        if (batch.size() == 1 || Database.lostConnection(failure)) {
             batch.forEach(unit -> unit.answer().completeExceptionally(failure));
             return;
         }
@@ -104,9 +105,9 @@ public final class GroupCommit implements AutoCloseable {
         }
         for (Unit<?> unit : rest) {
             write(List.of(unit));
-            if (unit.answer().isCompletedExceptionally() && unit.answer().exceptionNow() instanceof ApiError error
-                    && error.kind() == ApiError.Kind.UNAVAILABLE) { // the database went away: the rest would wait in turn
-                batch.forEach(left -> left.answer().completeExceptionally(error));
+            if (unit.answer().isCompletedExceptionally() && Database.lostConnection(unit.answer().exceptionNow())) {
+                Throwable lost = unit.answer().exceptionNow(); // the database went away: the rest would wait in turn
+                batch.forEach(left -> left.answer().completeExceptionally(lost));
                 return;
             }
         }

@@ -46,7 +46,7 @@ class DatabaseTest {
 
     @Test
     void failuresThatARetryMaySolve_are503s_notServerErrors() {
-        for (String state : new String[]{"40001", "40P01", "55P03", "57014", "53300", "53100", "25P03", "08006"}) {
+        for (String state : new String[]{"40001", "40P01", "55P03", "57014", "53300", "53100", "25P03", "25P04", "08006"}) {
             RuntimeException translated = Database.translate(new SQLException("refused", state));
 
             assertThat(translated).as(state).isInstanceOfSatisfying(ApiError.class,

@@ -80,6 +80,64 @@ class GroupCommitTest {
         }
     }
 
+    @Test
+    void aStatementRefusedWith503OfItsOwn_failsItsUnitOnly_whileALostConnectionFailsTheirWholeBatch()
+            throws Exception {
+        List<Object> lockTimeout = inOneBatch(List.of(tx -> 0,
+                tx -> {
+                    throw new java.sql.SQLException("canceling statement due to lock timeout", "55P03");
+                },
+                tx -> 2));
+        assertThat(lockTimeout.get(0)).isEqualTo(0);
+        assertThat(lockTimeout.get(1)).isInstanceOfSatisfying(ApiError.class,
+                error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE));
+        assertThat(lockTimeout.get(2)).isEqualTo(2);
+
+        List<Object> lost = inOneBatch(List.of(tx -> 0,
+                tx -> {
+                    throw new java.sql.SQLException("An I/O error occurred while sending to the backend.", "08006");
+                },
+                tx -> 2));
+        assertThat(lost).allSatisfy(answer -> assertThat(answer).isInstanceOfSatisfying(ApiError.class,
+                error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE)));
+    }
+
+    /** Runs the units in one transaction (queued behind a held one) and returns each answer or refusal. */
+    private static List<Object> inOneBatch(List<Work<Integer>> units) throws Exception {
+        CountDownLatch firstOpened = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (GroupCommit writes = new GroupCommit(database, "test-group-commit", 1, 64, (tx, keys) -> {
+                if (keys.equals(List.of("holder"))) {
+                    firstOpened.countDown();
+                    awaitQuietly(release);
+                }
+            });
+             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
+            callers.submit(() -> writes.run("holder", tx -> -1));
+            assertThat(firstOpened.await(5, TimeUnit.SECONDS)).isTrue();
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int i = 0; i < units.size(); i++) {
+                Work<Integer> unit = units.get(i);
+                String key = "unit-" + i;
+                futures.add(callers.submit(() -> writes.run(key, unit)));
+                for (int wait = 0; wait < 500 && writes.queued() < i + 1; wait++) {
+                    Thread.sleep(10); // queued one by one: the batch runs them in this order
+                }
+            }
+            assertThat(writes.queued()).isEqualTo(units.size());
+            release.countDown();
+            List<Object> answers = new ArrayList<>();
+            for (Future<Integer> future : futures) {
+                try {
+                    answers.add(future.get(5, TimeUnit.SECONDS));
+                } catch (ExecutionException e) {
+                    answers.add(e.getCause());
+                }
+            }
+            return answers;
+        }
+    }
+
     private static void awaitQuietly(CountDownLatch latch) {
         try {
             latch.await(5, TimeUnit.SECONDS);
