@@ -26,8 +26,9 @@ public final class HubJson {
                     .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
                     // Parsers and generators borrow their buffers from one shared pool: Jackson's default
                     // keeps them per thread, and the socket gateway's virtual threads, new for each
-                    // event, would allocate fresh buffers every time (9 % of the hub's allocation).
-                    .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
+                    // event, would allocate fresh buffers every time (9 % of the hub's allocation). The
+                    // pool keeps at most 64 sets; beyond that, buffers are left to the collector.
+                    .recyclerPool(JsonRecyclerPools.newBoundedPool(64))
                     .build())
             .addModule(new JavaTimeModule())
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
