@@ -11,7 +11,13 @@ import java.time.Duration;
 
 /** A real HTTP client for a running hub, with fixtures built through the hub's own API. */
 public final class HubClient {
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /**
+     * HTTP/1.1 as the SDKs speak it (Node's fetch, Python's requests). Left to its default, the JDK
+     * client offers an h2c upgrade on every new connection, and an oversized request racing that
+     * upgrade came back as an HTTP/2 stream reset instead of the hub's answer.
+     */
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private final String baseUrl;
     private final String adminToken;
 
