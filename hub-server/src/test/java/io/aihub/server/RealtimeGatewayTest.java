@@ -108,6 +108,23 @@ class RealtimeGatewayTest extends HubTestBase {
     }
 
     @Test
+    void connected_alwaysComesAfterTheConnectAcknowledgement_asClientsOnlyHandleEventsOfAConnectedNamespace()
+            throws Exception {
+        Account builder = client.account("eager builder");
+        client.agent(builder); // a REST call first, as workers do: the key is then known to be active
+        for (int i = 0; i < 60; i++) {
+            try (RawSocket socket = RawSocket.open(hub.port())) {
+                socket.connect("Bearer " + builder.apiKey());
+                List<String> before = new ArrayList<>();
+                socket.await("_connected", Duration.ofSeconds(5), before);
+
+                assertThat(before).as("frames before _connected, connection %d", i).hasSize(1);
+                assertThat(before.getFirst()).startsWith("40{\"sid\"");
+            }
+        }
+    }
+
+    @Test
     void upgradesWhoseClientsLeaveAtOnce_leaveNoSocketBehind() throws Exception {
         // Sockets of earlier tests are closed by their clients, but the hub notices a close a moment later.
         assertThat(openSocketsAfterSettling()).isZero();

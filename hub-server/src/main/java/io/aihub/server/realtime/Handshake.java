@@ -8,9 +8,12 @@ import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.SocketPayloads;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -47,7 +50,8 @@ final class Handshake implements AuthTokenListener {
     void onConnect(SocketIOClient client) {
         SocketSession session = SocketSession.of(client, executor);
         if (header(session) != null) {
-            session.enqueue(() -> authenticateFromHeader(session));
+            EventExecutor loop = ThreadExecutorMap.currentExecutor();
+            session.enqueue(() -> authenticateFromHeader(session, loop));
         }
         timers.schedule(() -> {
             if (!session.isAuthenticated() && client.isChannelOpen()) {
@@ -70,7 +74,8 @@ final class Handshake implements AuthTokenListener {
         }
         try {
             Caller caller = signedCaller(token);
-            session.enqueue(() -> confirm(session, caller));
+            EventExecutor loop = ThreadExecutorMap.currentExecutor();
+            session.enqueue(() -> confirm(session, caller, loop));
             return AuthTokenResult.AuthTokenResultSuccess;
         } catch (ApiError refused) {
             refuse(session, null);
@@ -93,19 +98,23 @@ final class Handshake implements AuthTokenListener {
         return false;
     }
 
-    private void authenticateFromHeader(SocketSession session) {
+    private void authenticateFromHeader(SocketSession session, EventExecutor loop) {
         if (session.wasCredentialOffered()) {
             return;
         }
         try {
-            confirm(session, signedCaller(header(session)));
+            confirm(session, signedCaller(header(session)), loop);
         } catch (ApiError refused) {
             refuse(session, refused.getMessage());
         }
     }
 
-    /** Checks the key is active, then sends {@code _connected}: once, however many credentials came. */
-    private void confirm(SocketSession session, Caller caller) {
+    /**
+     * Checks the key is active, then sends {@code _connected}: once, however many credentials came.
+     *
+     * @param loop the event loop that handled the CONNECT packet (null if unknown)
+     */
+    private void confirm(SocketSession session, Caller caller, EventExecutor loop) {
         try {
             authenticator.requireActive(caller);
         } catch (ApiError refused) {
@@ -113,8 +122,27 @@ final class Handshake implements AuthTokenListener {
             return;
         }
         if (session.authenticate(caller)) {
-            session.send(ProtocolEvent.CONNECTED,
-                    new SocketPayloads.Connected(session.client().getSessionId().toString(), caller.address()));
+            afterConnectAcknowledged(loop, () -> session.send(ProtocolEvent.CONNECTED,
+                    new SocketPayloads.Connected(session.client().getSessionId().toString(), caller.address())));
+        }
+    }
+
+    /**
+     * Runs {@code send} once the CONNECT acknowledgement is queued, and waits for it. netty-socketio
+     * queues that acknowledgement on the channel's event loop after the auth listener returns, in the
+     * same task, while the key check runs on the session's own thread: sent from there, {@code
+     * _connected} could reach the client first, and clients drop (or fail on) events of a namespace
+     * they are not connected to yet. A task queued on that loop runs after the task in progress.
+     */
+    private static void afterConnectAcknowledged(EventExecutor loop, Runnable send) {
+        if (loop == null || loop.inEventLoop()) {
+            send.run();
+            return;
+        }
+        try {
+            loop.submit(send).awaitUninterruptibly();
+        } catch (RejectedExecutionException shuttingDown) {
+            send.run(); // the loop is closing: so is the connection, and order no longer matters
         }
     }
 
