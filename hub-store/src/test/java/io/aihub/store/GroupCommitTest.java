@@ -1,7 +1,6 @@
 package io.aihub.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aihub.protocol.ApiError;
 import java.util.ArrayList;
@@ -35,48 +34,30 @@ class GroupCommitTest {
 
     @Test
     void manyRefusedUnitsInOneBatch_eachGetItsAnswer_andTheOthersRunAtMostThreeTimes() throws Exception {
-        CountDownLatch firstOpened = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
         AtomicIntegerArray runs = new AtomicIntegerArray(UNITS);
-        try (GroupCommit writes = new GroupCommit(database, "test-group-commit", 1, 64, (tx, keys) -> {
-                if (keys.equals(List.of("holder"))) { // the first batch holds the writer while the others queue
-                    firstOpened.countDown();
-                    awaitQuietly(release);
+        List<Work<Integer>> units = new ArrayList<>();
+        for (int i = 0; i < UNITS; i++) {
+            int unit = i;
+            units.add(tx -> {
+                runs.incrementAndGet(unit);
+                int answered = tx.one("select ?::int", row -> row.getInt(1), unit).orElseThrow();
+                if (unit % 2 == 1) { // every other unit is refused, after a statement of its own
+                    throw ApiError.notFound("unit", "unit-" + unit);
                 }
+                return answered;
             });
-             ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            Future<Integer> holder = callers.submit(() -> writes.run("holder", tx -> -1));
-            assertThat(firstOpened.await(5, TimeUnit.SECONDS)).isTrue();
-            List<Future<Integer>> answers = new ArrayList<>();
-            for (int i = 0; i < UNITS; i++) {
-                int unit = i;
-                answers.add(callers.submit(() -> writes.run("unit-" + unit, tx -> {
-                    runs.incrementAndGet(unit);
-                    int answered = tx.one("select ?::int", row -> row.getInt(1), unit).orElseThrow();
-                    if (unit % 2 == 1) { // every other unit is refused, after a statement of its own
-                        throw ApiError.notFound("unit", "unit-" + unit);
-                    }
-                    return answered;
-                })));
-            }
-            for (int i = 0; i < 500 && writes.queued() < UNITS; i++) {
-                Thread.sleep(10);
-            }
-            assertThat(writes.queued()).isEqualTo(UNITS);
-            release.countDown();
+        }
 
-            assertThat(holder.get(5, TimeUnit.SECONDS)).isEqualTo(-1);
-            for (int i = 0; i < UNITS; i++) {
-                if (i % 2 == 0) {
-                    assertThat(answers.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i);
-                } else {
-                    ExecutionException refused = catchThrowableOfType(ExecutionException.class,
-                            answers.get(i)::get);
-                    assertThat(refused).cause().isInstanceOfSatisfying(ApiError.class,
-                            error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
-                }
-                assertThat(runs.get(i)).as("runs of unit %d", i).isBetween(1, 3);
+        List<Object> answers = inOneBatch(units);
+
+        for (int i = 0; i < UNITS; i++) {
+            if (i % 2 == 0) {
+                assertThat(answers.get(i)).isEqualTo(i);
+            } else {
+                assertThat(answers.get(i)).isInstanceOfSatisfying(ApiError.class,
+                        error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
             }
+            assertThat(runs.get(i)).as("runs of unit %d", i).isBetween(1, 3);
         }
     }
 
@@ -107,13 +88,13 @@ class GroupCommitTest {
         CountDownLatch firstOpened = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try (GroupCommit writes = new GroupCommit(database, "test-group-commit", 1, 64, (tx, keys) -> {
-                if (keys.equals(List.of("holder"))) {
+                if (keys.equals(List.of("holder"))) { // the first batch holds the writer while the others queue
                     firstOpened.countDown();
                     awaitQuietly(release);
                 }
             });
              ExecutorService callers = Executors.newVirtualThreadPerTaskExecutor()) {
-            callers.submit(() -> writes.run("holder", tx -> -1));
+            Future<Integer> holder = callers.submit(() -> writes.run("holder", tx -> -1));
             assertThat(firstOpened.await(5, TimeUnit.SECONDS)).isTrue();
             List<Future<Integer>> futures = new ArrayList<>();
             for (int i = 0; i < units.size(); i++) {
@@ -126,6 +107,7 @@ class GroupCommitTest {
             }
             assertThat(writes.queued()).isEqualTo(units.size());
             release.countDown();
+            assertThat(holder.get(5, TimeUnit.SECONDS)).isEqualTo(-1);
             List<Object> answers = new ArrayList<>();
             for (Future<Integer> future : futures) {
                 try {
