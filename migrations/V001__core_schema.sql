@@ -94,8 +94,10 @@ create index task_logs_by_task on task_logs (task_id, created_at);
 -- The outbox of the realtime gateway. Identity values are handed out before commit, so a reader that
 -- followed event_id alone could pass a row whose transaction commits late. Readers instead follow
 -- (tx_id, event_id) and read only rows with tx_id below the snapshot's xmin: every transaction that
--- could still add such a row has finished, and each task's writes lock its row, so per task this is
--- commit order.
+-- could still add such a row has finished. Per task this is commit order because every writer of an
+-- existing task first enters the task's gate, an advisory lock that assigns no transaction id (the
+-- argument in full: hub-store's io.aihub.store.outbox package). This comment was corrected after
+-- release; Migrations accepts the checksum of the first text.
 create table events (
     event_id   bigint generated always as identity primary key,
     event_name text not null check (event_name in ('step-updated', 'task-updated', 'task-log')),

@@ -13,6 +13,8 @@ public final class ApiError extends RuntimeException {
         CONFLICT(409, "Conflict"),
         PAYLOAD_TOO_LARGE(413, "Payload Too Large"),
         UNSUPPORTED_MEDIA_TYPE(415, "Unsupported Media Type"),
+        UNPROCESSABLE(422, "Unprocessable Content"),
+        TOO_MANY_REQUESTS(429, "Too Many Requests"),
         UNAVAILABLE(503, "Service Unavailable");
 
         public final int status;
@@ -25,18 +27,29 @@ public final class ApiError extends RuntimeException {
     }
 
     private final Kind kind;
+    private final int retryAfterSeconds;
 
     public ApiError(Kind kind, String message) {
         this(kind, message, null);
     }
 
     public ApiError(Kind kind, String message, Throwable cause) {
+        this(kind, message, cause, 0);
+    }
+
+    private ApiError(Kind kind, String message, Throwable cause, int retryAfterSeconds) {
         super(message, cause, false, false);
         this.kind = kind;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public Kind kind() {
         return kind;
+    }
+
+    /** When the caller may try again, in seconds (sent as {@code Retry-After}); 0 when not said. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     /** A field broke a rule: "`order` must be an integer of at least 1". */
@@ -66,5 +79,15 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError unavailable(String message, Throwable cause) {
         return new ApiError(Kind.UNAVAILABLE, message, cause);
+    }
+
+    /** The hub is too busy for this request right now: a 503 that says when to try again. */
+    public static ApiError busy(String message, int retryAfterSeconds) {
+        return new ApiError(Kind.UNAVAILABLE, message, null, retryAfterSeconds);
+    }
+
+    /** The caller sent more than its share: a 429 that says when to try again. */
+    public static ApiError tooManyRequests(String message, int retryAfterSeconds) {
+        return new ApiError(Kind.TOO_MANY_REQUESTS, message, null, retryAfterSeconds);
     }
 }

@@ -1,32 +1,46 @@
 package io.aihub.protocol;
 
 /**
- * The Socket.IO events of the Query Protocol, by wire name, each tied to its payload record. Every
- * event carries exactly one argument; the server always sends it as a JSON string, clients may send
- * a JSON string or an object.
+ * The Socket.IO events of the Query Protocol, by wire name, each tied to its payload record and to its
+ * {@link Route}: who hears it. Every event carries exactly one argument; the server always sends it as
+ * a JSON string, clients may send a JSON string or an object.
  */
 public enum ProtocolEvent {
-    // server → client: what the events table announces
-    STEP_UPDATED("step-updated", StepRecord.class),
-    TASK_UPDATED("task-updated", TaskUpdated.class),
-    TASK_LOG("task-log", TaskLogRecord.class),
-    // server → client: answers to one socket
-    CONNECTED("_connected", SocketPayloads.Connected.class),
-    ROOMS_JOINED("_join-rooms_", SocketPayloads.RoomsJoined.class),
-    TASKS_JOINED("_join-tasks_", SocketPayloads.TasksJoined.class),
-    ERROR("error", SocketPayloads.Error.class),
+    // server → rooms: what the events outbox announces
+    STEP_UPDATED("step-updated", StepRecord.class, Route.AGENT_ROOMS),
+    TASK_UPDATED("task-updated", TaskUpdated.class, Route.TASK_ROOM),
+    TASK_LOG("task-log", TaskLogRecord.class, Route.TASK_ROOM),
+    // server → one socket: answers
+    CONNECTED("_connected", SocketPayloads.Connected.class, Route.REPLY),
+    ROOMS_JOINED("_join-rooms_", SocketPayloads.RoomsJoined.class, Route.REPLY),
+    TASKS_JOINED("_join-tasks_", SocketPayloads.TasksJoined.class, Route.REPLY),
+    ERROR("error", SocketPayloads.Error.class, Route.REPLY),
     // client → server
-    JOIN_ROOMS("_join-rooms", SocketPayloads.JoinRooms.class),
-    EMIT_STEPS("_emit-steps", SocketPayloads.EmitSteps.class),
-    JOIN_TASKS("_join-tasks", SocketPayloads.JoinTasks.class),
-    SEND_TASK_LOG("_task-log", SocketPayloads.NewTaskLog.class);
+    JOIN_ROOMS("_join-rooms", SocketPayloads.JoinRooms.class, Route.INBOUND),
+    EMIT_STEPS("_emit-steps", SocketPayloads.EmitSteps.class, Route.INBOUND),
+    JOIN_TASKS("_join-tasks", SocketPayloads.JoinTasks.class, Route.INBOUND),
+    SEND_TASK_LOG("_task-log", SocketPayloads.NewTaskLog.class, Route.INBOUND);
+
+    /** Who hears an event. */
+    public enum Route {
+        /** Announced through the outbox to the agent owner's account room and the agent's room (the workers). */
+        AGENT_ROOMS,
+        /** Announced through the outbox to the task's room (its creator and its agent's owner, once joined). */
+        TASK_ROOM,
+        /** Sent to the one socket it answers. */
+        REPLY,
+        /** Sent by clients to the hub. */
+        INBOUND
+    }
 
     private final String wireName;
     private final Class<? extends Record> payloadType;
+    private final Route route;
 
-    ProtocolEvent(String wireName, Class<? extends Record> payloadType) {
+    ProtocolEvent(String wireName, Class<? extends Record> payloadType, Route route) {
         this.wireName = wireName;
         this.payloadType = payloadType;
+        this.route = route;
     }
 
     public String wireName() {
@@ -35,6 +49,15 @@ public enum ProtocolEvent {
 
     public Class<? extends Record> payloadType() {
         return payloadType;
+    }
+
+    public Route route() {
+        return route;
+    }
+
+    /** Whether the events outbox carries it (and its table's CHECK constraint allows its name). */
+    public boolean isAnnounced() {
+        return route == Route.AGENT_ROOMS || route == Route.TASK_ROOM;
     }
 
     public static ProtocolEvent ofWireName(String wireName) {

@@ -1,7 +1,8 @@
 package io.aihub.server;
 
+import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.realtime.SocketHandover;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.HubJson;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -17,8 +18,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The public HTTP server: the REST API and Socket.IO ({@code /socket.io/}, proxied to the gateway) on
- * the main port and on any extra ports. Its start completes only once every port is bound.
+ * The public HTTP server: the REST API and Socket.IO ({@code /socket.io/} upgrades, handed over to the
+ * gateway with their connection) on the main port and on any extra ports. Its start completes only
+ * once every port is bound.
  */
 final class ApiVerticle extends VerticleBase {
     private final int port;
@@ -68,11 +70,8 @@ final class ApiVerticle extends VerticleBase {
             case 431 -> "the request line or headers are too large; ids and query strings must be shorter";
             default -> "the request is not valid HTTP";
         };
-        request.response().setStatusCode(status)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .putHeader("Connection", "close")
-                .end(HubJson.write(Map.of("statusCode", status, "error", HttpResponseStatus.valueOf(status).reasonPhrase(),
-                        "message", message)));
+        ErrorReplies.send(request.response().putHeader("Connection", "close"), status,
+                HttpResponseStatus.valueOf(status).reasonPhrase(), message, null);
     }
 
     int actualPort() {

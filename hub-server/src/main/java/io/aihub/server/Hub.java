@@ -4,19 +4,20 @@ import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Tokens;
-import io.aihub.server.http.ApiRouter;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
+import io.aihub.server.delivery.EventDispatcher;
+import io.aihub.server.delivery.EventRetention;
 import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
-import io.aihub.store.Database;
+import io.aihub.store.jdbc.Database;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.AgentStore;
-import io.aihub.store.work.EventLog;
-import io.aihub.store.work.StepStore;
-import io.aihub.store.work.TaskStore;
+import io.aihub.store.outbox.EventLog;
+import io.aihub.store.task.StepStore;
+import io.aihub.store.task.TaskStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.ext.web.Router;
@@ -25,7 +26,9 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.security.SecureRandom;
 import java.time.InstantSource;
+import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Deque;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,34 +40,51 @@ public final class Hub implements AutoCloseable {
 
     private final Vertx vertx;
     private final Database database;
+    private final Running running;
     private final SocketGateway gateway;
-    private final TaskStore tasks;
-    private final StepStore steps;
     private final ApiVerticle api;
     private final String adminToken;
     private final boolean adminTokenGenerated;
     private final Router router;
 
-    private Hub(Vertx vertx, Database database, SocketGateway gateway, TaskStore tasks, StepStore steps,
-                ApiVerticle api, Router router, String adminToken, boolean adminTokenGenerated) {
+    private Hub(Vertx vertx, Database database, Running running, SocketGateway gateway, ApiVerticle api,
+                Router router, String adminToken, boolean adminTokenGenerated) {
         this.vertx = vertx;
         this.database = database;
+        this.running = running;
         this.gateway = gateway;
-        this.tasks = tasks;
-        this.steps = steps;
         this.api = api;
         this.router = router;
         this.adminToken = adminToken;
         this.adminTokenGenerated = adminTokenGenerated;
     }
 
+    /** What runs besides the HTTP server, closed in reverse order of start. */
+    private static final class Running implements AutoCloseable {
+        private final Deque<AutoCloseable> started = new ArrayDeque<>();
+
+        <T extends AutoCloseable> T add(T part) {
+            started.push(part);
+            return part;
+        }
+
+        @Override
+        public void close() {
+            for (AutoCloseable part; (part = started.poll()) != null; ) {
+                try {
+                    part.close();
+                } catch (Exception e) {
+                    LOG.warn("stopping {} failed: {}", part.getClass().getSimpleName(), e.toString());
+                }
+            }
+        }
+    }
+
     /** Opens and migrates the database, then listens; returns once the port is bound. */
     public static Hub start(HubConfig config, InstantSource clock) throws Exception {
         Database database = Database.open(config.database());
         Vertx vertx = null;
-        SocketGateway gateway = null;
-        TaskStore tasks = null;
-        StepStore steps = null;
+        Running running = new Running();
         try {
             AccountStore accounts = new AccountStore(database, clock);
             String signingKey = config.signingKey()
@@ -73,8 +93,8 @@ public final class Hub implements AutoCloseable {
             Tokens tokens = new Tokens(signingKey, clock);
             Authenticator auth = new Authenticator(tokens, accounts, adminToken);
             AgentStore agents = new AgentStore(database, clock);
-            tasks = new TaskStore(database, clock);
-            steps = new StepStore(database, clock);
+            TaskStore tasks = running.add(new TaskStore(database, clock));
+            StepStore steps = running.add(new StepStore(database, clock));
             ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                     new SystemRoutes(database),
                     new AdminRoutes(auth, accounts, tokens),
@@ -82,30 +102,24 @@ public final class Hub implements AutoCloseable {
                     new TaskRoutes(auth, tasks),
                     new StepRoutes(auth, steps),
                     new ErrorReplies(config.maxBodyBytes()));
-            gateway = new SocketGateway(new SocketGateway.Wiring(auth, agents, tasks, steps, new EventLog(database),
-                    config.database().jdbcUrl(), config.maxBodyBytes()));
+            SocketGateway gateway = running.add(
+                    new SocketGateway(new SocketGateway.Wiring(auth, agents, tasks, steps, config.maxBodyBytes())));
             gateway.start();
+            EventLog events = new EventLog(database);
+            running.add(new EventDispatcher(database, events, gateway::deliver)).start();
+            running.add(new EventRetention(events, clock)).start();
             vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
             Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
             ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router, gateway.handover());
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            Hub hub = new Hub(vertx, database, gateway, tasks, steps, api, router, adminToken,
-                    config.adminToken().isEmpty());
+            Hub hub = new Hub(vertx, database, running, gateway, api, router, adminToken, config.adminToken().isEmpty());
             hub.warmUpSockets();
             return hub;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
             if (vertx != null) {
                 vertx.close();
             }
-            if (gateway != null) {
-                gateway.close();
-            }
-            if (tasks != null) {
-                tasks.close();
-            }
-            if (steps != null) {
-                steps.close();
-            }
+            running.close();
             database.close();
             throw e;
         }
@@ -123,9 +137,9 @@ public final class Hub implements AutoCloseable {
         return adminTokenGenerated;
     }
 
-    /** Sockets open on this node, for tests that check none is left behind. */
-    int openSockets() {
-        return gateway.openSockets();
+    /** Sockets open on this node once {@code count} are, or at the timeout: for tests that check none is left behind. */
+    int awaitOpenSockets(int count, java.time.Duration timeout) throws InterruptedException {
+        return gateway.awaitOpenSockets(count, timeout);
     }
 
     /** The hub's database, for tests that take it away. */
@@ -156,9 +170,7 @@ public final class Hub implements AutoCloseable {
     @Override
     public void close() throws Exception {
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        gateway.close();
-        tasks.close();
-        steps.close();
+        running.close();
         database.close();
     }
 

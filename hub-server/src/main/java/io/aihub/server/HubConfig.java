@@ -1,6 +1,6 @@
 package io.aihub.server;
 
-import io.aihub.store.DatabaseConfig;
+import io.aihub.store.jdbc.DatabaseConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;

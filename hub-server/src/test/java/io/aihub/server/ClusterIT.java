@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.server.HubClient.Account;
-import io.aihub.store.TestDatabase;
+import io.aihub.store.jdbc.TestDatabase;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.server.HubClient.Account;
-import io.aihub.store.Database;
-import io.aihub.store.DatabaseConfig;
+import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.DatabaseConfig;
 import java.net.URI;
 import java.time.Duration;
 import java.time.InstantSource;

@@ -2,8 +2,8 @@ package io.aihub.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aihub.store.DatabaseConfig;
-import io.aihub.store.TestDatabase;
+import io.aihub.store.jdbc.DatabaseConfig;
+import io.aihub.store.jdbc.TestDatabase;
 import java.net.ServerSocket;
 import java.time.InstantSource;
 import java.util.List;

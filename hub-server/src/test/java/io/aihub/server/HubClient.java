@@ -1,7 +1,7 @@
 package io.aihub.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.HubJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -2,7 +2,7 @@ package io.aihub.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.HubJson;
 import java.util.Map;
 
 /** JSON trees as maps, for tests that send back what they received. */

@@ -1,7 +1,7 @@
 package io.aihub.server;
 
-import io.aihub.store.DatabaseConfig;
-import io.aihub.store.TestDatabase;
+import io.aihub.store.jdbc.DatabaseConfig;
+import io.aihub.store.jdbc.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.server.HubClient.Account;
 import io.aihub.server.RawSocket.Event;
-import io.aihub.store.DatabaseConfig;
+import io.aihub.store.jdbc.DatabaseConfig;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -140,11 +140,7 @@ class RealtimeGatewayTest extends HubTestBase {
 
     /** The hub's open sockets once they reach zero, or after two seconds. */
     private static int openSocketsAfterSettling() throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
-        while (hub.openSockets() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        return hub.openSockets();
+        return hub.awaitOpenSockets(0, Duration.ofSeconds(2));
     }
 
     @Test

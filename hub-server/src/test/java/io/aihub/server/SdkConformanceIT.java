@@ -2,7 +2,7 @@ package io.aihub.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aihub.store.TestDatabase;
+import io.aihub.store.jdbc.TestDatabase;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -19,7 +19,8 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
-    private volatile boolean frozen;
+    /** Held while frozen: relays wait for it before they pass anything on. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock frozen = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -39,12 +40,16 @@ final class TcpProxy implements AutoCloseable {
 
     /** Stops relaying bytes either way, keeping every connection open. */
     void freeze() {
-        frozen = true;
+        if (!frozen.isWriteLockedByCurrentThread()) {
+            frozen.writeLock().lock();
+        }
     }
 
     void restore() {
         cut = false;
-        frozen = false;
+        if (frozen.isWriteLockedByCurrentThread()) {
+            frozen.writeLock().unlock();
+        }
     }
 
     private void accept() {
@@ -71,10 +76,12 @@ final class TcpProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 byte[] buffer = new byte[16 * 1024];
                 for (int read; (read = in.read(buffer)) >= 0; ) {
-                    while (frozen) {
-                        Thread.sleep(10);
+                    frozen.readLock().lockInterruptibly(); // waits while frozen
+                    try {
+                        out.write(buffer, 0, read);
+                    } finally {
+                        frozen.readLock().unlock();
                     }
-                    out.write(buffer, 0, read);
                 }
             } catch (IOException | InterruptedException e) {
                 // one side closed

@@ -1,8 +1,9 @@
 package io.aihub.server.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -15,15 +16,11 @@ import java.util.function.LongSupplier;
  */
 final class ActiveKeys {
     static final Duration FRESH_FOR = Duration.ofSeconds(1);
-    /** Past this many remembered keys, stale entries are dropped before another is added. */
-    private static final int PRUNE_ABOVE = 10_000;
-
-    private record Checked(String owner, long atNanos) {
-    }
+    /** Keys remembered at most: a hundred bytes each. */
+    private static final int REMEMBERED = 10_000;
 
     private final Function<String, Optional<String>> activeKeyOwner;
-    private final LongSupplier nanoTime;
-    private final ConcurrentHashMap<String, Checked> recent = new ConcurrentHashMap<>();
+    private final Cache<String, String> recent;
     /** Bumped by every {@link #forget}: a lookup that a revocation overtook is not remembered. */
     private final AtomicLong forgets = new AtomicLong();
 
@@ -33,33 +30,31 @@ final class ActiveKeys {
      */
     ActiveKeys(Function<String, Optional<String>> activeKeyOwner, LongSupplier nanoTime) {
         this.activeKeyOwner = activeKeyOwner;
-        this.nanoTime = nanoTime;
+        this.recent = Caffeine.newBuilder()
+                .maximumSize(REMEMBERED)
+                .expireAfterWrite(FRESH_FOR)
+                .ticker(nanoTime::getAsLong)
+                .build();
     }
 
     Optional<String> owner(String keyId) {
-        long now = nanoTime.getAsLong();
-        Checked checked = recent.get(keyId);
-        if (checked != null && now - checked.atNanos() < FRESH_FOR.toNanos()) {
-            return Optional.of(checked.owner());
+        String remembered = recent.getIfPresent(keyId);
+        if (remembered != null) {
+            return Optional.of(remembered);
         }
         long forgetsBefore = forgets.get();
         Optional<String> owner = activeKeyOwner.apply(keyId);
-        if (owner.isEmpty()) {
-            recent.remove(keyId);
-            return owner;
-        }
-        if (recent.size() >= PRUNE_ABOVE) {
-            recent.values().removeIf(entry -> now - entry.atNanos() >= FRESH_FOR.toNanos());
-        }
-        recent.put(keyId, new Checked(owner.get(), now));
-        if (forgets.get() != forgetsBefore) {
-            recent.remove(keyId); // a revocation overtook this lookup: its answer may be stale
+        if (owner.isPresent()) {
+            recent.put(keyId, owner.get());
+            if (forgets.get() != forgetsBefore) {
+                recent.invalidate(keyId); // a revocation overtook this lookup: its answer may be stale
+            }
         }
         return owner;
     }
 
     void forget(String keyId) {
         forgets.incrementAndGet();
-        recent.remove(keyId);
+        recent.invalidate(keyId);
     }
 }

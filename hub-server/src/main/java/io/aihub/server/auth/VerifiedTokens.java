@@ -1,7 +1,9 @@
 package io.aihub.server.auth;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -9,36 +11,39 @@ import java.util.function.Function;
  * not parse and verify the same JWT again (that was a sixth of the hub's allocation under load). A
  * token is remembered only once its signature and claims have been verified, and by its exact text:
  * any other text, forged or not, is verified from scratch. Expiry is still checked on every use, and
- * revocation is not decided here at all ({@link ActiveKeys}). Past {@code capacity} tokens everything
- * is forgotten at once, which costs only the verifications it saved.
+ * revocation is not decided here at all ({@link ActiveKeys}). Bounded in number and by time unused;
+ * forgetting a token only costs the verification it saved.
  */
 final class VerifiedTokens {
     /** What a verified token says: who calls, and until when (null: no expiry). */
-    record Verified(Caller caller, Instant expiresAt) {
-    }
+    record Verified(Caller caller, Instant expiresAt) {}
 
-    private final int capacity;
-    private final ConcurrentHashMap<String, Verified> known = new ConcurrentHashMap<>();
+    /** A token unused this long is forgotten (a client that comes back pays one verification). */
+    static final Duration UNUSED_FOR = Duration.ofMinutes(30);
+
+    private final Cache<String, Verified> known;
 
     VerifiedTokens(int capacity) {
-        this.capacity = capacity;
+        this.known = Caffeine.newBuilder()
+                .maximumSize(capacity)
+                .expireAfterAccess(UNUSED_FOR)
+                .executor(Runnable::run) // evicts on the caller's thread: a bound that holds at once
+                .build();
     }
 
     /** The remembered verification of {@code token}, or {@code verify}'s, remembered if it succeeds. */
     Verified of(String token, Function<String, Verified> verify) {
-        Verified verified = known.get(token);
+        Verified verified = known.getIfPresent(token);
         if (verified != null) {
             return verified;
         }
         verified = verify.apply(token); // throws for a token that fails: nothing is remembered
-        if (known.size() >= capacity) {
-            known.clear();
-        }
         known.put(token, verified);
         return verified;
     }
 
-    int size() {
-        return known.size();
+    long size() {
+        known.cleanUp();
+        return known.estimatedSize();
     }
 }

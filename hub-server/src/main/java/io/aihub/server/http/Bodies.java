@@ -2,8 +2,8 @@ package io.aihub.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.protocol.ApiError;
-import io.aihub.server.JsonInput;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.JsonInput;
+import io.aihub.server.json.HubJson;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;

@@ -1,6 +1,7 @@
 package io.aihub.server.http;
 
 import io.aihub.protocol.ApiError;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashMap;
@@ -45,7 +46,18 @@ public final class ErrorReplies {
             LOG.warn("request {} {} answered 503: {}", ctx.request().method(), ctx.request().path(),
                     error.getCause() == null ? error.getMessage() : error.getCause().toString());
         }
-        reply(ctx, error.kind().status, error.kind().reason, error.getMessage(), null);
+        send(ctx.response(), error);
+    }
+
+    /**
+     * Writes {@code error} as the hub's one error body, with {@code Retry-After} when it says when to
+     * try again. For every error answer the hub gives, whoever handles the request.
+     */
+    public static void send(HttpServerResponse response, ApiError error) {
+        if (error.retryAfterSeconds() > 0) {
+            response.putHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
+        }
+        send(response, error.kind().status, error.kind().reason, error.getMessage(), null);
     }
 
     /** Unmatched path. */
@@ -74,6 +86,12 @@ public final class ErrorReplies {
     }
 
     private static void reply(RoutingContext ctx, int status, String reason, String message, String correlation) {
+        send(ctx.response(), status, reason, message, correlation);
+    }
+
+    /** {@code {"statusCode", "error", "message"[, "correlationId"]}} with that status. */
+    public static void send(HttpServerResponse response, int status, String reason, String message,
+                            String correlation) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("statusCode", status);
         body.put("error", reason);
@@ -81,6 +99,6 @@ public final class ErrorReplies {
         if (correlation != null) {
             body.put("correlationId", correlation);
         }
-        Replies.json(ctx, status, body);
+        Replies.json(response, status, body);
     }
 }

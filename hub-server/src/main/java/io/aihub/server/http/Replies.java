@@ -1,8 +1,9 @@
 package io.aihub.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.HubJson;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 
 /** Writes JSON responses. */
@@ -11,13 +12,17 @@ public final class Replies {
     }
 
     public static void json(RoutingContext ctx, int status, Object body) {
+        json(ctx.response(), status, body);
+    }
+
+    public static void json(HttpServerResponse response, int status, Object body) {
         byte[] bytes;
         try {
             bytes = HubJson.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the response as JSON", e);
         }
-        ctx.response()
+        response
                 .setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(Buffer.buffer(bytes));

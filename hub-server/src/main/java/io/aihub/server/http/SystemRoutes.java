@@ -1,7 +1,7 @@
 package io.aihub.server.http;
 
 import io.aihub.protocol.ApiError;
-import io.aihub.store.Database;
+import io.aihub.store.jdbc.Database;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;

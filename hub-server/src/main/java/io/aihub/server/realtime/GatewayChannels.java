@@ -2,13 +2,16 @@ package io.aihub.server.realtime;
 
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.FullHttpRequest;
 
 /**
  * netty-socketio's channel set-up, also applied to connections it did not accept itself: a WebSocket
  * upgrade the public HTTP server has already parsed is adopted with its channel, so the socket is
- * served on that connection with no second hop.
+ * served on that connection with no second hop. It relies on the protected side of netty-socketio's
+ * {@code SocketIOChannelInitializer}: {@code initChannel}, {@code handlerAdded} and the names of the
+ * handlers it installs ({@code LibraryInternalsTest}).
  */
 final class GatewayChannels extends SocketIOChannelInitializer {
 
@@ -19,9 +22,15 @@ final class GatewayChannels extends SocketIOChannelInitializer {
     void adopt(Channel channel, FullHttpRequest upgrade) throws Exception {
         ChannelPipeline pipeline = channel.pipeline();
         initChannel(channel);
+        ChannelHandlerContext packets = pipeline.context(PACKET_HANDLER);
+        ChannelHandlerContext aggregator = pipeline.context(HTTP_AGGREGATOR);
+        if (packets == null || aggregator == null) {
+            throw new IllegalStateException("netty-socketio's SocketIOChannelInitializer no longer installs handlers named "
+                    + PACKET_HANDLER + " and " + HTTP_AGGREGATOR + "; GatewayChannels must follow its new pipeline");
+        }
         // netty-socketio's timeouts run their callbacks on the executor of the last channel it set up.
-        handlerAdded(pipeline.context(PACKET_HANDLER));
-        pipeline.context(HTTP_AGGREGATOR).fireChannelRead(upgrade);
+        handlerAdded(packets);
+        aggregator.fireChannelRead(upgrade);
         // The upgrade replaced the HTTP handlers; the read is complete for the whole pipeline.
         pipeline.fireChannelReadComplete();
         if (!channel.config().isAutoRead()) {

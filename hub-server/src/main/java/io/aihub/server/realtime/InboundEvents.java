@@ -12,11 +12,13 @@ import io.aihub.protocol.TaskLogRecord;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.server.auth.Caller;
 import io.aihub.store.agent.AgentStore;
-import io.aihub.store.work.StepStore;
-import io.aihub.store.work.TaskStore;
+import io.aihub.store.task.StepStore;
+import io.aihub.store.task.TaskHistory;
+import io.aihub.store.task.TaskStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * What a socket may ask, each answered to that socket only. Joins are limited to what the caller
@@ -31,6 +33,19 @@ final class InboundEvents {
         this.agents = agents;
         this.tasks = tasks;
         this.steps = steps;
+    }
+
+    /** The handler of an inbound event; its payload is the event's payload record. */
+    @SuppressWarnings("unchecked")
+    BiConsumer<SocketSession, Record> handlerOf(ProtocolEvent event) {
+        BiConsumer<SocketSession, ? extends Record> handler = switch (event) {
+            case JOIN_ROOMS -> (BiConsumer<SocketSession, JoinRooms>) this::joinRooms;
+            case EMIT_STEPS -> (BiConsumer<SocketSession, EmitSteps>) this::emitSteps;
+            case JOIN_TASKS -> (BiConsumer<SocketSession, JoinTasks>) this::joinTasks;
+            case SEND_TASK_LOG -> (BiConsumer<SocketSession, NewTaskLog>) this::taskLog;
+            default -> throw new IllegalArgumentException(event.wireName() + " is not an inbound event");
+        };
+        return (BiConsumer<SocketSession, Record>) handler;
     }
 
     /** {@code _join-rooms}: the account room when asked, and the rooms of the caller's own agents. */
@@ -80,7 +95,7 @@ final class InboundEvents {
         }
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {
-            for (TaskStore.History history : tasks.history(joined)) {
+            for (TaskHistory history : tasks.history(joined)) {
                 for (TaskLogRecord log : history.logs()) {
                     session.send(ProtocolEvent.TASK_LOG, log);
                 }

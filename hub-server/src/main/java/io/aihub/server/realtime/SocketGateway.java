@@ -8,14 +8,14 @@ import com.corundumstudio.socketio.Transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.ProtocolEvent;
-import io.aihub.server.JsonInput;
+import io.aihub.server.json.JsonInput;
 import io.aihub.server.auth.Authenticator;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.HubJson;
 import io.aihub.store.agent.AgentStore;
-import io.aihub.store.work.EventLog;
-import io.aihub.store.work.StepStore;
-import io.aihub.store.work.StoredEvent;
-import io.aihub.store.work.TaskStore;
+import io.aihub.store.outbox.EventLog;
+import io.aihub.store.task.StepStore;
+import io.aihub.store.outbox.StoredEvent;
+import io.aihub.store.task.TaskStore;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Socket.IO side of the protocol: netty-socketio serving the public port's {@code /socket.io/}
- * upgrades (handed over by {@link SocketHandover}), the handshake, the inbound events, and delivery of
- * committed events to this node's rooms.
+ * upgrades (handed over by {@link SocketHandover}), the handshake, the inbound events, and the rooms
+ * that committed events are delivered to ({@link #deliver}, fed by the event dispatcher).
  */
 public final class SocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketGateway.class);
@@ -54,13 +54,12 @@ public final class SocketGateway implements AutoCloseable {
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hub-socket-timers").daemon().factory());
     private final Handshake handshake;
-    private final EventDispatcher dispatcher;
-    private final EventRetention retention;
     private final Authenticator authenticator;
+    private final Object socketsChanged = new Object();
 
     /** The stores and settings the gateway needs. */
     public record Wiring(Authenticator authenticator, AgentStore agents, TaskStore tasks, StepStore steps,
-                         EventLog events, String jdbcUrl, int maxPayloadBytes) {
+                         int maxPayloadBytes) {
     }
 
     public SocketGateway(Wiring wiring) {
@@ -85,26 +84,24 @@ public final class SocketGateway implements AutoCloseable {
         server.setPipelineFactory(channels);
         this.authenticator = wiring.authenticator();
         this.handshake = new Handshake(wiring.authenticator(), work, timers, AUTH_DEADLINE);
-        this.dispatcher = new EventDispatcher(wiring.jdbcUrl(), wiring.events(), this::deliver);
-        this.retention = new EventRetention(wiring.events(), InstantSource.system());
 
         server.getNamespace("").addAuthTokenListener(handshake);
         server.addConnectListener(handshake::onConnect);
+        server.addConnectListener(client -> socketsChanged());
+        server.addDisconnectListener(client -> socketsChanged());
         InboundEvents inbound = new InboundEvents(wiring.agents(), wiring.tasks(), wiring.steps());
-        on(ProtocolEvent.JOIN_ROOMS, inbound::joinRooms);
-        on(ProtocolEvent.EMIT_STEPS, inbound::emitSteps);
-        on(ProtocolEvent.JOIN_TASKS, inbound::joinTasks);
-        on(ProtocolEvent.SEND_TASK_LOG, inbound::taskLog);
+        for (ProtocolEvent event : ProtocolEvent.values()) {
+            if (event.route() == ProtocolEvent.Route.INBOUND) {
+                on(event, inbound.handlerOf(event));
+            }
+        }
     }
 
-    /** Starts netty-socketio and delivering events committed from now on. */
+    /** Starts netty-socketio and the periodic check of connected sockets' keys. */
     public void start() {
         server.start();
-        dispatcher.start();
         timers.scheduleWithFixedDelay(() -> work.execute(this::closeSocketsOfRevokedKeys),
                 KEY_CHECK_EVERY.toMillis(), KEY_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-        timers.scheduleWithFixedDelay(() -> work.execute(retention),
-                0, EventRetention.SWEEP_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** Keys are checked at the handshake and then every few seconds: a revoked key's sockets are closed. */
@@ -136,6 +133,28 @@ public final class SocketGateway implements AutoCloseable {
         return server.getAllClients().size();
     }
 
+    /**
+     * Waits until {@code count} sockets are open on this node, woken by every connect and disconnect
+     * (netty-socketio updates its registry before it tells its listeners), or until the timeout.
+     *
+     * @return the sockets open when it returns
+     */
+    public int awaitOpenSockets(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (socketsChanged) {
+            for (long left = timeout.toNanos(); openSockets() != count && left > 0; left = deadline - System.nanoTime()) {
+                TimeUnit.NANOSECONDS.timedWait(socketsChanged, left);
+            }
+            return openSockets();
+        }
+    }
+
+    private void socketsChanged() {
+        synchronized (socketsChanged) {
+            socketsChanged.notifyAll();
+        }
+    }
+
     /** The public server's handler for {@code /socket.io/} requests. */
     public Handler<HttpServerRequest> handover() {
         return new SocketHandover(channels);
@@ -147,9 +166,8 @@ public final class SocketGateway implements AutoCloseable {
      * that breaks a rule, or a request the store refuses, is answered with {@code error} and changes
      * nothing.
      */
-    @SuppressWarnings("unchecked")
-    private <T extends Record> void on(ProtocolEvent event, BiConsumer<SocketSession, T> handler) {
-        Class<T> type = (Class<T>) event.payloadType();
+    private void on(ProtocolEvent event, BiConsumer<SocketSession, Record> handler) {
+        Class<? extends Record> type = event.payloadType();
         server.addEventListener(event.wireName(), Object.class, (client, data, ack) -> {
             SocketSession session = SocketSession.of(client, work);
             session.enqueue(() -> {
@@ -179,14 +197,17 @@ public final class SocketGateway implements AutoCloseable {
         return HubJson.MAPPER.valueToTree(data);
     }
 
-    /** Sends a committed event to this node's sockets in its rooms, once per socket. */
-    private void deliver(StoredEvent event) {
+    /** Sends a committed event to this node's sockets in the rooms of its route, once per socket. */
+    public void deliver(StoredEvent event) {
         Map<UUID, SocketIOClient> targets = new LinkedHashMap<>();
-        if (event.event() == ProtocolEvent.STEP_UPDATED) {
-            collect(targets, Rooms.account(event.owner()));
-            collect(targets, Rooms.agent(event.did()));
-        } else {
-            collect(targets, Rooms.task(event.taskId()));
+        switch (event.event().route()) {
+            case AGENT_ROOMS -> {
+                collect(targets, Rooms.account(event.owner()));
+                collect(targets, Rooms.agent(event.did()));
+            }
+            case TASK_ROOM -> collect(targets, Rooms.task(event.taskId()));
+            case REPLY, INBOUND -> throw new IllegalArgumentException(
+                    event.event().wireName() + " is not delivered to rooms");
         }
         for (SocketIOClient client : targets.values()) {
             client.sendEvent(event.event().wireName(), event.payloadJson());
@@ -200,8 +221,7 @@ public final class SocketGateway implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        dispatcher.close();
+    public void close() {
         server.stop();
         timers.shutdownNow();
         work.shutdownNow();

@@ -1,6 +1,7 @@
 package io.aihub.server.realtime;
 
-import io.aihub.store.HubJson;
+import io.aihub.protocol.ApiError;
+import io.aihub.server.http.ErrorReplies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -22,6 +23,7 @@ import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,9 +56,11 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
         }
         ChannelHandlerContext vertx = vertxHandler(request);
         if (vertx == null) {
+            String correlation = UUID.randomUUID().toString();
             LOG.error("a WebSocket upgrade's connection does not expose its Netty channel: this Vert.x version "
-                    + "changed an internal API SocketHandover relies on; Socket.IO cannot be served");
-            fail(request);
+                    + "changed an internal API SocketHandover relies on; Socket.IO cannot be served [correlation {}]",
+                    correlation);
+            fail(request, correlation);
             return;
         }
         Channel channel = vertx.channel();
@@ -77,6 +81,10 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
                     return;
                 }
                 gateway.adopt(channel, upgrade);
+            } catch (IllegalStateException internalsChanged) {
+                LOG.error("cannot hand WebSocket upgrades to the Socket.IO gateway", internalsChanged);
+                upgrade.release();
+                channel.close();
             } catch (Exception e) {
                 LOG.warn("could not hand a WebSocket upgrade from {} to the Socket.IO gateway: {}",
                         channel.remoteAddress(), e.toString());
@@ -135,18 +143,15 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
         names.forEach(pipeline::remove);
     }
 
-    private static void fail(HttpServerRequest request) {
-        request.response().setStatusCode(500)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .end(HubJson.write(Map.of("error", "Internal Server Error",
-                        "message", "this hub cannot serve Socket.IO with its Vert.x version; see the hub's log")));
+    private static void fail(HttpServerRequest request, String correlation) {
+        ErrorReplies.send(request.response(), 500, "Internal Server Error",
+                "this hub cannot serve Socket.IO with its Vert.x version; report correlation id " + correlation,
+                correlation);
     }
 
     /** Socket.IO is served over WebSocket only (long-polling is not offered). */
     private static void refuse(HttpServerRequest request) {
-        request.response().setStatusCode(400)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .end(HubJson.write(Map.of("code", 0, "error", "Bad Request",
-                        "message", "Socket.IO is served over WebSocket only: connect with transports: ['websocket']")));
+        ErrorReplies.send(request.response(), ApiError.badRequest(
+                "Socket.IO is served over WebSocket only: connect with transports: ['websocket']"));
     }
 }

@@ -5,15 +5,18 @@ import com.corundumstudio.socketio.transport.NamespaceClient;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.SocketPayloads;
 import io.aihub.server.auth.Caller;
-import io.aihub.store.HubJson;
+import io.aihub.server.json.HubJson;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One socket's state on this node: who it is once its credential checks out, and the queue that
  * runs its events in order. Until it is {@link State#AUTHENTICATED} it can do nothing.
  */
 final class SocketSession {
+    private static final Logger LOG = LoggerFactory.getLogger(SocketSession.class);
     private static final String KEY = "aihub.session";
 
     enum State { CONNECTING, AUTHENTICATED, REFUSED }
@@ -58,6 +61,8 @@ final class SocketSession {
         if (client instanceof NamespaceClient namespaced) {
             namespaced.getBaseClient().disconnect();
         } else {
+            LOG.error("netty-socketio handed the hub a {} rather than a NamespaceClient: its internals changed, and a"
+                    + " refused socket's transport stays open (only its namespace is left)", client.getClass().getName());
             client.disconnect();
         }
     }

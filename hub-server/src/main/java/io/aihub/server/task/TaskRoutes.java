@@ -7,7 +7,7 @@ import io.aihub.server.auth.Caller;
 import io.aihub.server.http.Bodies;
 import io.aihub.server.http.QueryParams;
 import io.aihub.server.http.Replies;
-import io.aihub.store.work.TaskStore;
+import io.aihub.store.task.TaskStore;
 import io.vertx.ext.web.RoutingContext;
 
 /** Tasks: subscribers submit and read them (R2, R3); builders list and search their agents' tasks (R6, R10). */

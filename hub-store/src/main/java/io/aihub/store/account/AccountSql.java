@@ -1,7 +1,7 @@
 package io.aihub.store.account;
 
-import io.aihub.store.RowMapper;
-import io.aihub.store.Tx;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
 
 /** SQL of the {@code accounts}, {@code api_keys} and {@code hub_settings} tables, with their row mappers. */
 final class AccountSql {

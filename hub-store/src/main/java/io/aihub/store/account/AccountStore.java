@@ -2,7 +2,7 @@ package io.aihub.store.account;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Ids;
-import io.aihub.store.Database;
+import io.aihub.store.jdbc.Database;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;

@@ -1,7 +1,7 @@
 package io.aihub.store.agent;
 
-import io.aihub.store.RowMapper;
-import io.aihub.store.Tx;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
 
 /** SQL of the {@code agents} table and its row mapper. */
 final class AgentSql {

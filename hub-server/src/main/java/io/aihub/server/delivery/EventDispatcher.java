@@ -1,0 +1,109 @@
+package io.aihub.server.delivery;
+
+import io.aihub.store.jdbc.Database;
+import io.aihub.store.outbox.EventCursor;
+import io.aihub.store.outbox.EventLog;
+import io.aihub.store.outbox.StoredEvent;
+import io.aihub.store.outbox.Wakeups;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers committed events to this node's sockets, in commit order. One connection per node
+ * LISTENs for wake-ups; the rows themselves are read from the events table after a cursor, so a
+ * missed notification (reconnect, database restart) costs only latency: the next read catches up.
+ */
+public final class EventDispatcher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventDispatcher.class);
+    private static final int BATCH = 500;
+    /** How long to wait for a wake-up before reading anyway. */
+    private static final int IDLE_WAIT_MS = 1000;
+    /** How soon to look again when rows wait behind a transaction still running. */
+    private static final int SETTLE_WAIT_MS = 2;
+
+    private final Database database;
+    private final EventLog events;
+    private final Consumer<StoredEvent> sink;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Wakeups listening;
+    private EventCursor cursor;
+
+    /**
+     * @param sink delivers one event to this node's sockets; called on the dispatcher's thread, in
+     *             commit order
+     */
+    public EventDispatcher(Database database, EventLog events, Consumer<StoredEvent> sink) {
+        this.database = database;
+        this.events = events;
+        this.sink = sink;
+        this.thread = Thread.ofPlatform().name("hub-event-dispatcher").daemon().unstarted(this::run);
+    }
+
+    /** Starts after every event committed so far: sockets that connect later get state by replay. */
+    public void start() {
+        cursor = events.now();
+        thread.start();
+    }
+
+    private void run() {
+        long backoffMs = 100;
+        while (running) {
+            try (Wakeups wakeups = Wakeups.listen(database)) {
+                listening = wakeups;
+                if (backoffMs > 100) {
+                    LOG.info("event delivery resumed; catching up from the events table");
+                }
+                backoffMs = 100;
+                while (running) {
+                    boolean waiting = drain();
+                    wakeups.await(waiting ? SETTLE_WAIT_MS : IDLE_WAIT_MS);
+                }
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warn("event delivery paused ({}); retrying in {} ms", e.getMessage(), backoffMs);
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 5_000);
+            }
+        }
+    }
+
+    /** Delivers every settled event after the cursor; true when more wait on a running transaction. */
+    private boolean drain() {
+        EventLog.Batch batch;
+        do {
+            batch = events.after(cursor, BATCH);
+            for (StoredEvent event : batch.events()) {
+                try {
+                    sink.accept(event);
+                } catch (RuntimeException e) {
+                    LOG.error("delivering event {} failed; skipped", event.eventId(), e);
+                }
+                cursor = EventCursor.after(event);
+            }
+        } while (batch.full() && running);
+        return batch.waiting();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        Wakeups wakeups = listening;
+        if (wakeups != null) {
+            wakeups.close(); // wakes the thread
+        }
+        thread.interrupt();
+        thread.join(5_000);
+    }
+}

@@ -1,9 +1,0 @@
-package io.aihub.store;
-
-import java.sql.SQLException;
-
-/** The body of a transaction. */
-@FunctionalInterface
-public interface Work<T> {
-    T run(Tx tx) throws SQLException;
-}

@@ -1,0 +1,228 @@
+package io.aihub.store.batch;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.store.jdbc.Database;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Group commit: requests that arrive while a batch is being written wait together in a bounded
+ * queue, and the next free writer thread takes all of them (up to a limit) as its next batch, so one
+ * transaction, one COMMIT and one WAL flush serve them all. A caller waits for its own answer; a lone
+ * request is a batch of one and waits for nothing but the batch in progress. A full queue refuses new
+ * requests at once with a 503 and {@code Retry-After}: a burst costs its excess a retry, never the
+ * heap.
+ *
+ * <p>When a batch fails, the rule is the same for every writer, and written only here:
+ *
+ * <ul>
+ *   <li>the connection to the database is lost: every request of the batch gets that 503 at once (its
+ *       neighbours would meet the same fate, one after another);
+ *   <li>the writer names the request that was refused ({@link Refused}, such as a 404 or a value the
+ *       database cannot store): that request gets its refusal, and the others are written again
+ *       together; if one of them is refused again, it gets its answer and the rest are written one per
+ *       transaction. However many bad requests share a batch, no other request is written more than
+ *       three times, and a refusal never depends on a request's neighbours;
+ *   <li>anything else (a failure no request can be blamed for, at the start or at the commit): the
+ *       requests are written one per transaction, so each gets its own answer.
+ * </ul>
+ *
+ * @param <R> what a request carries
+ * @param <A> the answer a request gets
+ */
+public final class GroupCommit<R, A> implements AutoCloseable {
+    /**
+     * Writes a batch in one transaction and, only once it has committed, answers every request of it
+     * (through {@link Pending#answer()}, with a value or a refusal of that request alone). Throws if the
+     * transaction failed: {@link Refused} when one request is to blame, anything else otherwise.
+     */
+    @FunctionalInterface
+    public interface Writer<R, A> {
+        void write(List<Pending<R, A>> batch);
+    }
+
+    /** A request waiting for its answer. */
+    public record Pending<R, A>(R request, CompletableFuture<A> answer) {}
+
+    /** A batch's transaction failed because of the request at {@code index}, refused with the cause. */
+    public static final class Refused extends RuntimeException {
+        private final int index;
+        private final RuntimeException refusal;
+
+        public Refused(int index, RuntimeException refusal) {
+            super(refusal.getMessage(), refusal, false, false);
+            this.index = index;
+            this.refusal = refusal;
+        }
+    }
+
+    /** The settings of one group commit. */
+    public record Settings(String name, int writers, int maxBatch, int maxWaiting) {
+        public Settings {
+            if (writers < 1 || maxBatch < 1 || maxWaiting < 1) {
+                throw new IllegalArgumentException("writers, maxBatch and maxWaiting must be positive");
+            }
+        }
+    }
+
+    /** How often an idle writer looks whether it should stop. */
+    private static final long IDLE_CHECK_MS = 100;
+    /** What a refused caller is told to wait: a batch takes milliseconds, the queue drains in well under it. */
+    private static final int RETRY_AFTER_SECONDS = 1;
+
+    private final Settings settings;
+    private final Writer<R, A> writer;
+    private final BlockingQueue<Pending<R, A>> waiting;
+    private final List<Thread> writers = new ArrayList<>();
+    private volatile boolean closed;
+
+    public GroupCommit(Settings settings, Writer<R, A> writer) {
+        this(settings, writer, new ArrayBlockingQueue<>(settings.maxWaiting()));
+    }
+
+    /** With the queue given: tests watch it to know when requests wait together. */
+    GroupCommit(Settings settings, Writer<R, A> writer, BlockingQueue<Pending<R, A>> waiting) {
+        this.settings = settings;
+        this.writer = writer;
+        this.waiting = waiting;
+        for (int i = 1; i <= settings.writers(); i++) {
+            writers.add(Thread.ofPlatform()
+                    .name(settings.name() + "-" + i)
+                    .daemon()
+                    .start(this::writeBatches));
+        }
+    }
+
+    /** Queues the request and waits for its answer; a refusal is thrown as it was given. */
+    public A submit(R request) {
+        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>());
+        if (!waiting.offer(pending)) {
+            throw ApiError.busy(
+                    "the hub has " + settings.maxWaiting() + " writes of this kind waiting already; retry shortly",
+                    RETRY_AFTER_SECONDS);
+        }
+        if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it
+            throw shuttingDown();
+        }
+        try {
+            return pending.answer().get();
+        } catch (ExecutionException failed) {
+            throw refusal(failed.getCause());
+        } catch (InterruptedException e) {
+            if (waiting.remove(pending)) {
+                Thread.currentThread().interrupt();
+                throw ApiError.unavailable("interrupted while waiting for the database", e);
+            }
+            // A writer has it already: answer with what it did, never with a refusal for work that happened.
+            try {
+                return pending.answer().join();
+            } catch (CompletionException failed) {
+                throw refusal(failed.getCause());
+            } finally {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** Requests waiting for a writer. */
+    public int waiting() {
+        return waiting.size();
+    }
+
+    private static RuntimeException refusal(Throwable cause) {
+        return cause instanceof RuntimeException refusal ? refusal : new IllegalStateException(cause);
+    }
+
+    private void writeBatches() {
+        while (!closed) {
+            List<Pending<R, A>> batch = new ArrayList<>();
+            try {
+                Pending<R, A> first = waiting.poll(IDLE_CHECK_MS, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+            } catch (InterruptedException e) {
+                break;
+            }
+            waiting.drainTo(batch, settings.maxBatch() - 1);
+            try {
+                write(batch, false);
+            } catch (RuntimeException | Error bug) { // never leave a caller waiting
+                batch.forEach(pending -> pending.answer().completeExceptionally(bug));
+            }
+        }
+    }
+
+    /** Writes a batch, and after a failure applies the rule in the class comment. */
+    private void write(List<Pending<R, A>> batch, boolean retried) {
+        try {
+            writer.write(batch);
+        } catch (RuntimeException failure) {
+            afterFailure(batch, failure, retried);
+            return;
+        }
+        for (Pending<R, A> pending : batch) {
+            if (!pending.answer().isDone()) {
+                pending.answer()
+                        .completeExceptionally(
+                                new IllegalStateException("the batch writer " + settings.name() + " left a request unanswered"));
+            }
+        }
+    }
+
+    private void afterFailure(List<Pending<R, A>> batch, RuntimeException failure, boolean retried) {
+        RuntimeException cause = failure instanceof Refused refused ? refused.refusal : failure;
+        if (batch.size() == 1 || Database.lostConnection(cause)) {
+            batch.forEach(pending -> pending.answer().completeExceptionally(cause));
+            return;
+        }
+        List<Pending<R, A>> rest = new ArrayList<>(batch);
+        if (failure instanceof Refused refused) {
+            rest.remove(refused.index).answer().completeExceptionally(cause);
+            if (!retried) {
+                write(rest, true);
+                return;
+            }
+        }
+        for (int i = 0; i < rest.size(); i++) {
+            Pending<R, A> alone = rest.get(i);
+            write(List.of(alone), true);
+            if (alone.answer().isCompletedExceptionally() && Database.lostConnection(alone.answer().exceptionNow())) {
+                Throwable lost = alone.answer().exceptionNow(); // the rest would wait for it in turn
+                rest.subList(i + 1, rest.size()).forEach(left -> left.answer().completeExceptionally(lost));
+                return;
+            }
+        }
+    }
+
+    /**
+     * Stops taking requests: a batch being written is finished (its callers get their real answers,
+     * nothing is interrupted), those still waiting are refused with 503.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        for (Thread writer : writers) {
+            try {
+                writer.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        for (Pending<R, A> left; (left = waiting.poll()) != null; ) {
+            left.answer().completeExceptionally(shuttingDown());
+        }
+    }
+
+    private static ApiError shuttingDown() {
+        return ApiError.unavailable("the hub is shutting down", null);
+    }
+}

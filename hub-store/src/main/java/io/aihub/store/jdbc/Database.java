@@ -1,0 +1,250 @@
+package io.aihub.store.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.aihub.protocol.ApiError;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Properties;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one owner of JDBC connections. Runs work in transactions and translates SQLState: a unique
+ * violation becomes a 409, a lost or refused connection a 503 (the pool reconnects by itself), and
+ * anything else a {@link StoreException}.
+ */
+public final class Database implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private static final int SOCKET_TIMEOUT_SECONDS = 60;
+    private static final int CONNECT_TIMEOUT_SECONDS = 10;
+    private static final int IDLE_IN_TRANSACTION_SECONDS = 30;
+
+    private final HikariDataSource pool;
+    private final DatabaseConfig config;
+
+    private Database(HikariDataSource pool, DatabaseConfig config) {
+        this.pool = pool;
+        this.config = config;
+    }
+
+    /**
+     * What every connection of the hub is opened with, the pool's and dedicated ones alike; the same
+     * parameter in the URL overrides it. A connection that stops answering (a half-open TCP connection,
+     * a database whose network went silent) fails its statement after {@code socketTimeout} instead of
+     * holding its thread, and the batches queued behind it, forever: every statement of the hub takes
+     * milliseconds. Connecting and logging in are bounded too, and TCP keepalive is on.
+     */
+    private static Properties connectionProperties() {
+        Properties properties = new Properties();
+        properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
+        properties.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("tcpKeepAlive", "true");
+        return properties;
+    }
+
+    /**
+     * A connection of its own, outside the pool, with the pool's timeouts: for a session that lives
+     * as long as the hub, such as the one that LISTENs for events. The caller closes it.
+     */
+    public Connection openDedicated() {
+        try {
+            Connection connection = DriverManager.getConnection(config.jdbcUrl(), connectionProperties());
+            connection.setAutoCommit(true);
+            return connection;
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /**
+     * Creates the database named by the URL if it does not exist yet, applies the migrations and
+     * opens the pool.
+     */
+    public static Database open(DatabaseConfig config) {
+        createIfMissing(config);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setJdbcUrl(config.jdbcUrl());
+        hikari.setMaximumPoolSize(config.poolSize());
+        hikari.setMinimumIdle(Math.min(2, config.poolSize()));
+        hikari.setConnectionTimeout(5_000);
+        hikari.setValidationTimeout(2_000);
+        hikari.setPoolName("hub-db");
+        hikari.setAutoCommit(false);
+        hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
+        connectionProperties().forEach((name, value) -> hikari.addDataSourceProperty((String) name, value));
+        // The other side of socketTimeout: a session whose client went silent in the middle of a
+        // transaction is ended by the server, so the locks it holds (task gates, rows) do not wait for
+        // TCP keepalive, hours away. The hub's transactions never pause between statements. A SET on each
+        // new connection rather than a startup option, which connection poolers such as PgBouncer refuse;
+        // committed at once (isolated), or the new connection would sit idle in that transaction.
+        hikari.setConnectionInitSql(
+                "set idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_SECONDS + "s'");
+        hikari.setIsolateInternalQueries(true);
+        Migrations.apply(unpooled(config));
+        return new Database(new HikariDataSource(hikari), config);
+    }
+
+    /**
+     * A data source of plain connections to the configured URL, without the pool's timeouts: a
+     * migration may rightly take longer than any request.
+     */
+    private static DataSource unpooled(DatabaseConfig config) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setURL(config.jdbcUrl());
+        return dataSource;
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs work in a read-committed transaction and commits it. */
+    public <T> T transaction(Work<T> work) {
+        return run(work, null);
+    }
+
+    /** Runs read-only work of several statements on one consistent snapshot. */
+    public <T> T read(Work<T> work) {
+        return run(work, SNAPSHOT_READ);
+    }
+
+    /**
+     * Runs reads in autocommit: one round trip per statement, no transaction to begin or commit. Each
+     * statement sees its own snapshot, so use it for single statements or reads that need no common one.
+     */
+    public <T> T lookup(Work<T> work) {
+        try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(true); // the pool restores its default when the connection returns
+            return work.run(new Tx(connection));
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Transaction-scoped, so nothing has to be reset on the pooled connection afterwards. */
+    private static final String SNAPSHOT_READ = "set transaction isolation level repeatable read, read only";
+
+    /** True when a connection can be had and answers. */
+    public boolean isReachable() {
+        try (Connection connection = pool.getConnection()) {
+            return connection.isValid(2);
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    private <T> T run(Work<T> work, String firstStatement) {
+        try (Connection connection = pool.getConnection()) {
+            try {
+                Tx tx = new Tx(connection);
+                if (firstStatement != null) {
+                    tx.update(firstStatement);
+                }
+                T result = work.run(tx);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                rollbackQuietly(connection, e);
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private static void rollbackQuietly(Connection connection, Exception cause) {
+        try {
+            connection.rollback();
+        } catch (SQLException rollbackFailure) {
+            cause.addSuppressed(rollbackFailure);
+        }
+    }
+
+    public static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        if (state.equals("23505")) {
+            return ApiError.conflict("already exists: " + detail(e));
+        }
+        if (state.equals("22021") || state.equals("22P05")) {
+            return ApiError.badRequest("text cannot contain the NUL character (\\u0000) or invalid UTF-8");
+        }
+        if (state.equals("22003")) {
+            return ApiError.badRequest("a number is out of range: " + e.getMessage());
+        }
+        if (state.startsWith("22")) {
+            return ApiError.badRequest("a value cannot be stored: " + e.getMessage());
+        }
+        if (lostConnection(e)) {
+            return ApiError.unavailable("the database is unreachable right now; retry shortly", e);
+        }
+        if (state.startsWith("53")) { // insufficient resources: too many connections, disk full, out of memory
+            return ApiError.unavailable("the database is out of resources right now (" + state + "); retry shortly", e);
+        }
+        if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("57014")) {
+            return ApiError.unavailable("the database gave up on this request (" + state
+                    + ": a conflict, a lock wait or a cancelled statement); retry it", e);
+        }
+        return new StoreException("database error " + state + ": " + e.getMessage(), e);
+    }
+
+    /**
+     * Whether a failure means the connection (or the server) is gone, rather than that one statement
+     * was refused: what every statement of the same transaction would hit too.
+     */
+    public static boolean lostConnection(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException e) {
+                String state = e.getSQLState() == null ? "" : e.getSQLState();
+                return e instanceof SQLTransientConnectionException || state.startsWith("08")
+                        || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
+                        || state.equals("25P03") || state.equals("25P04");
+            }
+        }
+        return false;
+    }
+
+    private static String detail(SQLException e) {
+        if (e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
+                && psql.getServerErrorMessage().getDetail() != null) {
+            return psql.getServerErrorMessage().getDetail();
+        }
+        return e.getMessage();
+    }
+
+    public static void createIfMissing(DatabaseConfig config) {
+        String name = config.databaseName();
+        try (Connection connection = DriverManager.getConnection(config.maintenanceUrl())) {
+            try (var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
+                exists.setString(1, name);
+                try (var rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return;
+                    }
+                }
+            }
+            try (var create = connection.createStatement()) {
+                // The name was checked against [A-Za-z_][A-Za-z0-9_]* by DatabaseConfig: safe to quote.
+                create.execute("create database \"" + name + "\"");
+                LOG.info("created database {}", name);
+            }
+        } catch (SQLException e) {
+            if ("42P04".equals(e.getSQLState())) {
+                return; // another hub node created it first
+            }
+            throw new StoreException("cannot create database '" + name + "' via " + config.maintenanceUrl()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.aihub.store.outbox;
+
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.store.jdbc.JsonColumns;
+import io.aihub.store.jdbc.Tx;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The events one transaction announces, in the order they happen. The transaction appends them to the
+ * outbox together, with the nodes' wake-up, as its last statement before commit ({@link #append}): one
+ * round trip however many there are, and for however many tasks and requests (a batch of step updates).
+ */
+public final class Announcements {
+    private final List<String> ats = new ArrayList<>();
+    private final List<String> names = new ArrayList<>();
+    private final List<String> taskIds = new ArrayList<>();
+    private final List<String> dids = new ArrayList<>();
+    private final List<String> owners = new ArrayList<>();
+    private final List<String> payloads = new ArrayList<>();
+    private boolean appended;
+
+    /**
+     * Announces {@code payload} as {@code event} about {@code task}; the event's {@link
+     * ProtocolEvent#route()} says which rooms hear it.
+     */
+    public void add(Instant at, ProtocolEvent event, TaskRecord task, Record payload) {
+        if (appended) {
+            throw new IllegalStateException("announced after the outbox was written: " + event.wireName());
+        }
+        if (!event.isAnnounced()) {
+            throw new IllegalArgumentException(event.wireName() + " is not an event the outbox announces");
+        }
+        if (!event.payloadType().isInstance(payload)) {
+            throw new IllegalArgumentException(event.wireName() + " carries " + event.payloadType().getSimpleName()
+                    + ", not " + payload.getClass().getSimpleName());
+        }
+        ats.add(at.toString());
+        names.add(event.wireName());
+        taskIds.add(task.taskId());
+        dids.add(task.did());
+        owners.add(task.owner());
+        payloads.add(JsonColumns.write(payload));
+    }
+
+    /**
+     * Appends what was announced (nothing if nothing was) to the outbox and wakes the nodes at commit.
+     * The transaction's last statement: nothing can be announced after it.
+     */
+    public void append(Tx tx) throws SQLException {
+        appended = true;
+        if (names.isEmpty()) {
+            return;
+        }
+        tx.one(EventSql.EVENT_APPEND_AND_NOTIFY, row -> Boolean.TRUE, ats.toArray(String[]::new),
+                names.toArray(String[]::new),
+                taskIds.toArray(String[]::new), dids.toArray(String[]::new), owners.toArray(String[]::new),
+                payloads.toArray(String[]::new));
+    }
+}

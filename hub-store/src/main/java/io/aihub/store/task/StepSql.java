@@ -1,0 +1,128 @@
+package io.aihub.store.task;
+
+import io.aihub.protocol.StepRecord;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
+
+/** SQL of the {@code steps} table and its row mapper. Terminal steps are never updated. */
+final class StepSql {
+    private StepSql() {
+    }
+
+    private static final String COLUMNS = """
+            step_id, task_id, did, step_status, name, step_order, predecessor, is_last, retries, input_query,
+            input_params, input_additional, input_artifacts, output, output_additional, output_artifacts, cost,
+            created_at, updated_at
+            """;
+
+    /** Inserts many steps, of one task or several, in one statement, from parallel arrays (one element per step). */
+    static final String STEP_INSERT_MANY = """
+            insert into steps (created_at, updated_at, step_id, task_id, did, owner, step_status, name, step_order,
+                               predecessor, is_last, input_query, input_params, input_additional, input_artifacts, cost)
+            select ?, ?, u.step_id, u.task_id, u.did, u.owner, u.step_status, u.name, u.step_order, u.predecessor,
+                   u.is_last, u.input_query, u.input_params::jsonb, u.input_additional::jsonb, u.input_artifacts::jsonb,
+                   u.cost
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int4[], ?::text[],
+                        ?::bool[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[])
+                 as u(step_id, task_id, did, owner, step_status, name, step_order, predecessor, is_last, input_query,
+                      input_params, input_additional, input_artifacts, cost)
+            returning\s""" + COLUMNS;
+
+    static final String STEP_FIND_IN_TASK = "select " + COLUMNS + """
+            from steps where step_id = ? and task_id = ?
+            """;
+
+    static final String STEP_LIST_BY_TASK = "select " + COLUMNS + """
+            from steps where task_id = ? and (?::text is null or step_status = ?)
+            order by step_order, created_at, step_id
+            """;
+
+    /** Applies a partial update; null parameters keep the stored value. */
+    static final String STEP_UPDATE = """
+            update steps set
+                step_status = coalesce(?, step_status),
+                output = coalesce(?, output),
+                output_additional = coalesce(?::jsonb, output_additional),
+                output_artifacts = coalesce(?::jsonb, output_artifacts),
+                cost = coalesce(?, cost),
+                is_last = coalesce(?, is_last),
+                name = coalesce(?, name),
+                step_order = coalesce(?, step_order),
+                predecessor = coalesce(?, predecessor),
+                input_query = coalesce(?, input_query),
+                input_params = coalesce(?::jsonb, input_params),
+                input_additional = coalesce(?::jsonb, input_additional),
+                input_artifacts = coalesce(?::jsonb, input_artifacts),
+                updated_at = ?
+            where step_id = ? and task_id = ? and step_status not in ('Completed', 'Failed')
+            returning\s""" + COLUMNS;
+
+    /**
+     * Makes the waiting successors of a completed step Pending, giving each the predecessor's output
+     * as input where its own input is empty.
+     */
+    static final String STEP_ACTIVATE_SUCCESSORS = """
+            update steps set
+                step_status = 'Pending',
+                input_query = coalesce(nullif(input_query, ''), ?, input_query),
+                input_artifacts = case when coalesce(input_artifacts, '[]'::jsonb) = '[]'::jsonb
+                                       then coalesce(?::jsonb, input_artifacts) else input_artifacts end,
+                updated_at = ?
+            where task_id = ? and predecessor = ? and step_status = 'Not_Ready'
+            returning\s""" + COLUMNS;
+
+    static final String STEP_LIST_BY_OWNER = "select " + COLUMNS + """
+            from steps
+            where owner = ? and (?::text is null or step_status = ?) and (?::text[] is null or did = any(?))
+            order by created_at desc, step_id limit ?
+            """;
+
+    static final String STEP_COUNT_BY_OWNER = """
+            select count(*) from steps
+            where owner = ? and (?::text is null or step_status = ?) and (?::text[] is null or did = any(?))
+            """;
+
+    /** Steps to replay to a worker: the caller's, in one status, of some agents or all, oldest first. */
+    static final String STEP_LIST_TO_REPLAY = "select " + COLUMNS + """
+            from steps
+            where owner = ? and step_status = ? and (?::text[] is null or did = any(?))
+            order by created_at, step_order, step_id limit ?
+            """;
+
+    private static final String SEARCH_FILTER = """
+            from steps
+            where owner = ?
+              and (?::text is null or step_id = ?)
+              and (?::text is null or task_id = ?)
+              and (?::text is null or did = ?)
+              and (?::text is null or name = ?)
+              and (?::text is null or step_status = ?)
+            """;
+
+    static final String STEP_SEARCH = "select " + COLUMNS + SEARCH_FILTER + """
+            order by created_at desc, step_id limit ? offset ?
+            """;
+
+    static final String STEP_SEARCH_COUNT = "select count(*) " + SEARCH_FILTER;
+
+    static final RowMapper<StepRecord> STEP = row -> new StepRecord(
+            row.getString("step_id"),
+            row.getString("task_id"),
+            row.getString("did"),
+            Tx.status(row, "step_status"),
+            row.getString("name"),
+            row.getInt("step_order"),
+            row.getString("predecessor"),
+            row.getBoolean("is_last"),
+            row.getInt("retries"),
+            row.getString("input_query"),
+            row.getString("input_params"),
+            row.getString("input_additional"),
+            row.getString("input_artifacts"),
+            row.getString("output"),
+            row.getString("output_additional"),
+            row.getString("output_artifacts"),
+            row.getLong("cost"),
+            Tx.instant(row, "created_at"),
+            Tx.instant(row, "updated_at"));
+}

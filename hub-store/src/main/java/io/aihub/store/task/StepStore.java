@@ -1,0 +1,239 @@
+package io.aihub.store.task;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.CreatedSteps;
+import io.aihub.protocol.Envelopes.StepList;
+import io.aihub.protocol.Envelopes.StepPage;
+import io.aihub.protocol.Ids;
+import io.aihub.protocol.NewStep;
+import io.aihub.protocol.Paging;
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.StepSearch;
+import io.aihub.protocol.StepUpdate;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.TaskUpdated;
+import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.outbox.Announcements;
+import io.aihub.store.outbox.TaskGates;
+import io.aihub.store.jdbc.Tx;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Steps as an agent's owner creates, updates, lists and searches them. Every write enters the task's
+ * gate ({@link TaskGates}) and locks its row first, so writes to one task apply one at a time and its
+ * events are appended and delivered in order.
+ */
+public final class StepStore implements AutoCloseable {
+    /** The most steps one create request may carry. */
+    public static final int MAX_STEPS_PER_REQUEST = 1000;
+    private final Database database;
+    private final InstantSource clock;
+    private final StepUpdates updates;
+
+    public StepStore(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+        this.updates = new StepUpdates(database);
+    }
+
+    /**
+     * Adds steps to a task, defaulting what they leave out: id, predecessor (the latest step by order),
+     * order (after the highest) and status (Pending once the predecessor is Completed, else Not_Ready).
+     * Steps created Pending are announced.
+     */
+    public CreatedSteps create(String owner, String did, String taskId, List<NewStep> steps) {
+        if (steps.isEmpty() || steps.size() > MAX_STEPS_PER_REQUEST) {
+            throw ApiError.invalid("steps", "must hold between 1 and " + MAX_STEPS_PER_REQUEST + " steps, not " + steps.size());
+        }
+        Instant now = now();
+        return database.transaction(tx -> {
+            TaskGates.enter(tx, List.of(taskId));
+            TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
+            if (task.taskStatus().isTerminal()) {
+                throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus() + " and takes no new steps");
+            }
+            StepChain chain = new StepChain(tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null));
+            List<StepRows.Row> rows = new ArrayList<>();
+            for (int i = 0; i < steps.size(); i++) {
+                rows.add(chain.add(steps.get(i), "steps[" + i + "]"));
+            }
+            List<StepRecord> created = StepRows.insert(tx, task, rows, now);
+            Announcements announced = new Announcements();
+            for (StepRecord step : created) {
+                if (step.stepStatus() == Status.Pending) {
+                    announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
+                }
+            }
+            announced.append(tx);
+            return new CreatedSteps(taskId, created);
+        });
+    }
+
+    /**
+     * Applies a partial update to a step and drives its task: Completed with an effective
+     * {@code is_last} completes the task, Completed otherwise activates the successors, Failed fails
+     * the task. A step that is already Completed or Failed, or any step of a finished task, is returned
+     * unchanged and nothing is announced. Updates that arrive together share one transaction
+     * ({@link StepUpdates}), which enters all their tasks' gates first; each is answered once it has
+     * committed.
+     */
+    public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
+        String stepId = canonical(requestedStepId);
+        Instant now = now();
+        return updates.run(taskId, (tx, announced) -> {
+            TaskSql.LockedForStep locked = tx.one(TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP,
+                    stepId, taskId).orElseThrow(() -> ApiError.notFound("task", taskId));
+            TaskRecord task = workable(locked.task(), owner, did);
+            Status before = locked.stepStatus();
+            if (before == null) {
+                throw ApiError.notFound("step", stepId);
+            }
+            if (before.isTerminal() || task.taskStatus().isTerminal()) {
+                return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId).orElseThrow();
+            }
+            String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
+            String inputParams = update.inputParams() != null ? JsonShapes.json(update.inputParams())
+                    : update.inputAdditional() != null ? JsonShapes.entryArray(update.inputAdditional()) : null;
+            String inputAdditional = update.inputAdditional() != null ? JsonShapes.json(update.inputAdditional())
+                    : JsonShapes.mergedObject(update.inputParams());
+            StepRecord step = tx.one(StepSql.STEP_UPDATE, StepSql.STEP,
+                            update.stepStatus(), JsonShapes.text(update.output()),
+                            JsonShapes.object(update.outputAdditional()), JsonShapes.array(update.outputArtifacts()),
+                            update.cost(), update.isLast(), update.name(), update.order(), predecessor,
+                            update.inputQuery(), inputParams, inputAdditional, JsonShapes.json(update.inputArtifacts()),
+                            now, stepId, taskId)
+                    .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
+            if (step.stepStatus() == Status.Pending && before != Status.Pending) {
+                announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
+            }
+            TaskRecord after = switch (step.stepStatus()) {
+                case Completed -> step.isLast()
+                        ? tx.one(TaskSql.TASK_COMPLETE, TaskSql.TASK, step.output(), step.outputAdditional(),
+                                step.outputArtifacts(), now, taskId).orElse(task)
+                        : activateSuccessors(tx, task, step, now, announced);
+                case Failed -> tx.one(TaskSql.TASK_FAIL, TaskSql.TASK, step.output(), now, taskId).orElse(task);
+                case In_Progress -> progress(tx, taskId, true, now).orElse(task);
+                case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
+            };
+            if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
+                announced.add(now, ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
+            }
+            return step;
+        });
+    }
+
+    /** Steps of one task by order, for its agent's owner or its creator. */
+    public StepList listForTask(String caller, String did, String taskId, Status status) {
+        return database.read(tx -> {
+            tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId)
+                    .filter(found -> TaskAccess.of(found).canRead(did, caller))
+                    .orElseThrow(() -> ApiError.notFound("task", taskId));
+            List<StepRecord> steps = tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, status, status);
+            return new StepList(steps, steps.size());
+        });
+    }
+
+    /** Steps of the caller's agents (all, or those DIDs), newest first, at most {@link Paging#MAX_SIZE}. */
+    public StepList listOwned(String owner, Status status, List<String> dids) {
+        String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
+        return database.read(tx -> new StepList(
+                tx.list(StepSql.STEP_LIST_BY_OWNER, StepSql.STEP, owner, status, status, didFilter, didFilter,
+                        Paging.MAX_SIZE),
+                tx.one(StepSql.STEP_COUNT_BY_OWNER, RowMapper.COUNT, owner, status, status, didFilter, didFilter)
+                        .orElseThrow()));
+    }
+
+    /** The caller's steps in {@code status}, of the given agents or (none given) all of them, oldest first. */
+    public List<StepRecord> toReplay(String owner, Status status, List<String> dids) {
+        String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
+        return database.lookup(tx -> tx.list(StepSql.STEP_LIST_TO_REPLAY, StepSql.STEP, owner, status, didFilter,
+                didFilter, Paging.MAX_SIZE));
+    }
+
+    public StepPage search(String owner, StepSearch search) {
+        Paging paging = search.paging();
+        String stepId = search.stepId() == null ? null : canonical(search.stepId());
+        Object[] filter = {owner, stepId, stepId, search.taskId(), search.taskId(), search.did(),
+                search.did(), search.name(), search.name(), search.stepStatus(), search.stepStatus()};
+        return database.read(tx -> new StepPage(
+                tx.list(StepSql.STEP_SEARCH, StepSql.STEP, Params.append(filter, paging.offset(), paging.skip())),
+                tx.one(StepSql.STEP_SEARCH_COUNT, RowMapper.COUNT, filter).orElseThrow(),
+                paging.page(), paging.offset()));
+    }
+
+    private TaskRecord activateSuccessors(Tx tx, TaskRecord task, StepRecord completed, Instant now,
+                                          Announcements announced) throws SQLException {
+        List<StepRecord> activated = new ArrayList<>(tx.list(StepSql.STEP_ACTIVATE_SUCCESSORS, StepSql.STEP,
+                completed.output(), completed.outputArtifacts(), now, task.taskId(), completed.stepId()));
+        activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
+        for (StepRecord step : activated) {
+            announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
+        }
+        return progress(tx, task.taskId(), true, now).orElse(task);
+    }
+
+    private static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now)
+            throws SQLException {
+        return tx.one(TaskSql.TASK_PROGRESS, TaskSql.TASK, start, now, taskId);
+    }
+
+    /**
+     * Locks a task of the caller's agent. Its creator may read it but not work on it: a 403 tells them
+     * so; anyone else learns nothing (404). The row is locked by id before access is checked (see
+     * TaskSql); a caller refused here holds that lock only until the refusal rolls the transaction back.
+     */
+    private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
+        return workable(tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
+                .orElseThrow(() -> ApiError.notFound("task", taskId)), owner, did);
+    }
+
+    /** The task, if the caller owns its agent {@code did}; else a 403 for its creator, a 404 for anyone else. */
+    private static TaskRecord workable(TaskRecord task, String owner, String did) {
+        TaskAccess.Audience audience = TaskAccess.of(task);
+        if (audience.canWork(did, owner)) {
+            return task;
+        }
+        if (audience.canRead(did, owner)) {
+            throw ApiError.forbidden("only the owner of agent " + did + " may add or update steps of its tasks");
+        }
+        throw ApiError.notFound("task", task.taskId());
+    }
+
+    /** Step ids are stored in canonical form ({@link Ids#canonicalStepId}); look them up the same way. */
+    private static String canonical(String stepId) {
+        return Objects.requireNonNullElse(Ids.canonicalStepId(stepId), stepId);
+    }
+
+    private static String checkedPredecessor(Tx tx, String taskId, String stepId, String requested)
+            throws SQLException {
+        if (requested == null) {
+            return null;
+        }
+        String predecessor = canonical(requested);
+        if (predecessor.equals(stepId) || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId).isEmpty()) {
+            throw ApiError.invalid("predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
+        }
+        return predecessor;
+    }
+
+    /** Stops taking step updates; those still waiting are refused with 503. */
+    @Override
+    public void close() {
+        updates.close();
+    }
+
+    private Instant now() {
+        return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

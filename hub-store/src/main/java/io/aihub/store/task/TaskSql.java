@@ -1,0 +1,151 @@
+package io.aihub.store.task;
+
+import io.aihub.protocol.Status;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
+
+/** SQL of the {@code tasks} table and its row mapper. Every status change guards on the current status. */
+final class TaskSql {
+    private TaskSql() {
+    }
+
+    private static final String COLUMNS = """
+            task_id, did, owner, user_address, task_status, name, input_query, input_params, input_additional,
+            input_artifacts, output, output_additional, output_artifacts, cost, created_at, updated_at
+            """;
+
+    /**
+     * Inserts Pending tasks, one per element of the parallel arrays, each for an existing agent whose
+     * owner it takes; an element whose DID names no agent inserts nothing.
+     */
+    static final String TASK_INSERT_MANY = """
+            insert into tasks (created_at, updated_at, task_id, did, owner, user_address, task_status, name,
+                               input_query, input_params, input_additional, input_artifacts)
+            select ?, ?, u.task_id, a.did, a.owner, u.user_address, 'Pending', u.name, u.input_query,
+                   u.input_params::jsonb, u.input_additional::jsonb, u.input_artifacts::jsonb
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                 with ordinality as u(task_id, did, user_address, name, input_query, input_params, input_additional,
+                                      input_artifacts, position)
+                 join agents a on a.did = u.did
+            order by u.position
+            returning\s""" + COLUMNS;
+
+    /*
+     * Tasks are looked up by id alone, and who may see or change them is checked in Java (TaskAccess).
+     * With the caller's columns in the WHERE clause too, a plan cached while the table was nearly empty
+     * (a fresh database, no ANALYZE yet) could look the task up through the agent's or owner's index,
+     * reading every task of that agent or owner, and keep doing so as the table grew.
+     */
+
+    static final String TASK_FIND = "select " + COLUMNS + """
+            from tasks where task_id = ?
+            """;
+
+    /** Every write to a task's steps starts here (after its gate): the row lock makes them apply one at a time. */
+    static final String TASK_LOCK = "select " + COLUMNS + """
+            from tasks where task_id = ? for update
+            """;
+
+    /**
+     * {@link #TASK_LOCK} for a step update, which also needs the status of the step it updates (null when
+     * the task has no such step): one round trip instead of two. The step is read on the statement's
+     * snapshot, taken before the row lock; that is its current status only because the caller holds the
+     * task's gate ({@link TaskGates}), so the lock never waits for another writer of the task.
+     */
+    static final String TASK_LOCK_WITH_STEP_STATUS = "select " + COLUMNS + """
+            , (select step_status from steps where steps.step_id = ? and steps.task_id = tasks.task_id) as step_status
+            from tasks where task_id = ? for update
+            """;
+
+    /** Tasks, each with its logs oldest first as parallel arrays ({@link LogSql#LOGS_OF_TASK}). */
+    static final String TASK_WITH_LOGS = "select " + COLUMNS + ", logs.*\n" + """
+            from tasks left join lateral (\s""" + LogSql.LOGS_OF_TASK + """
+            ) as logs on true
+            where tasks.task_id = any(?)
+            """;
+
+    /** Who created each of these tasks and who owns its agent. */
+    static final String TASK_AUDIENCE_AMONG = """
+            select task_id, did, owner, user_address from tasks where task_id = any(?)
+            """;
+
+    private static final String STEP_COST_SUM = "(select coalesce(sum(cost), 0) from steps where steps.task_id = tasks.task_id)";
+
+    static final String TASK_COMPLETE = """
+            update tasks set task_status = 'Completed', output = coalesce(?, ''),
+                   output_additional = coalesce(?::jsonb, '{}'), output_artifacts = coalesce(?::jsonb, '[]'),
+                   cost =\s""" + STEP_COST_SUM + """
+            , updated_at = ?
+            where task_id = ? and task_status not in ('Completed', 'Failed')
+            returning\s""" + COLUMNS;
+
+    static final String TASK_FAIL = """
+            update tasks set task_status = 'Failed', output = coalesce(?, ''),
+                   cost =\s""" + STEP_COST_SUM + """
+            , updated_at = ?
+            where task_id = ? and task_status not in ('Completed', 'Failed')
+            returning\s""" + COLUMNS;
+
+    /** Recomputes the cost and, when asked, moves a Pending task to In_Progress. */
+    static final String TASK_PROGRESS = """
+            update tasks set task_status = case when task_status = 'Pending' and ? then 'In_Progress' else task_status end,
+                   cost =\s""" + STEP_COST_SUM + """
+            , updated_at = ?
+            where task_id = ? and task_status not in ('Completed', 'Failed')
+            returning\s""" + COLUMNS;
+
+    static final String TASK_LIST_BY_OWNER = "select " + COLUMNS + """
+            from tasks where owner = ? and (?::text is null or task_status = ?)
+            order by created_at desc, task_id limit ?
+            """;
+
+    static final String TASK_COUNT_BY_OWNER = """
+            select count(*) from tasks where owner = ? and (?::text is null or task_status = ?)
+            """;
+
+    private static final String SEARCH_FILTER = """
+            from tasks
+            where owner = ?
+              and (?::text is null or did = ?)
+              and (?::text is null or task_id = ?)
+              and (?::text is null or name = ?)
+              and (?::text is null or task_status = ?)
+            """;
+
+    static final String TASK_SEARCH = "select " + COLUMNS + SEARCH_FILTER + """
+            order by created_at desc, task_id limit ? offset ?
+            """;
+
+    static final String TASK_SEARCH_COUNT = "select count(*) " + SEARCH_FILTER;
+
+    static final RowMapper<TaskRecord> TASK = row -> new TaskRecord(
+            row.getString("task_id"),
+            row.getString("did"),
+            row.getString("user_address"),
+            row.getString("owner"),
+            Tx.status(row, "task_status"),
+            row.getString("name"),
+            row.getString("input_query"),
+            row.getString("input_params"),
+            row.getString("input_additional"),
+            row.getString("input_artifacts"),
+            row.getString("output"),
+            row.getString("output_additional"),
+            row.getString("output_artifacts"),
+            row.getLong("cost"),
+            Tx.instant(row, "created_at"),
+            Tx.instant(row, "updated_at"));
+
+    static final RowMapper<LockedForStep> LOCKED_FOR_STEP = row -> new LockedForStep(TASK.map(row),
+            Tx.status(row, "step_status"));
+
+    /** A task locked for a step update, and that step's status (null: the task has no such step). */
+    record LockedForStep(TaskRecord task, Status stepStatus) {
+    }
+
+    static final RowMapper<TaskHistory> TASK_AND_LOGS = row -> new TaskHistory(LogSql.LOGS.map(row), TASK.map(row));
+
+    static final RowMapper<TaskAccess.Audience> AUDIENCE = row -> new TaskAccess.Audience(
+            row.getString("task_id"), row.getString("did"), row.getString("owner"), row.getString("user_address"));
+}

@@ -1,0 +1,173 @@
+package io.aihub.store.task;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.CreatedTask;
+import io.aihub.protocol.Envelopes.TaskList;
+import io.aihub.protocol.Envelopes.TaskPage;
+import io.aihub.protocol.Envelopes.TaskWithSteps;
+import io.aihub.protocol.Ids;
+import io.aihub.protocol.NewTask;
+import io.aihub.protocol.Paging;
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.SocketPayloads.NewTaskLog;
+import io.aihub.protocol.TaskLogRecord;
+import io.aihub.protocol.TaskSearch;
+import io.aihub.protocol.TaskUpdated;
+import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.outbox.Announcements;
+import io.aihub.store.outbox.TaskGates;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/** Tasks as subscribers submit and read them, and as builders list and search them. */
+public final class TaskStore implements AutoCloseable {
+    private final Database database;
+    private final InstantSource clock;
+    private final TaskIntake intake;
+    private final TaskAudiences audiences = new TaskAudiences();
+
+    public TaskStore(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+        this.intake = new TaskIntake(database, clock);
+    }
+
+    /**
+     * Creates a Pending task and its Pending {@code init} step carrying the query, and announces the
+     * step, in one transaction (shared with the other creations that arrive meanwhile: {@link TaskIntake}).
+     */
+    public CreatedTask create(String did, String user, NewTask request) {
+        refuseNul(request.name(), request.query());
+        String params = request.additionalParams() != null
+                ? JsonShapes.json(request.additionalParams()) : JsonShapes.entryArray(request.inputAdditional());
+        String additional = request.inputAdditional() != null
+                ? JsonShapes.json(request.inputAdditional()) : JsonShapes.mergedObject(request.additionalParams());
+        CreatedTask created = intake.create(did, user, request.name(), request.query(), params, additional,
+                JsonShapes.array(request.artifacts()));
+        audiences.remember(TaskAccess.of(created.task()));
+        return created;
+    }
+
+    /**
+     * PostgreSQL cannot store the NUL character. Refused here for the task's own texts, one request
+     * alone, rather than by the database, which would refuse the whole batch the request came in (a NUL
+     * inside JSON parameters still is, and the batch is then written again one request at a time).
+     */
+    private static void refuseNul(String... texts) {
+        for (String text : texts) {
+            if (text != null && text.indexOf('\u0000') >= 0) {
+                throw ApiError.badRequest("text cannot contain the NUL character (\\u0000) or invalid UTF-8");
+            }
+        }
+    }
+
+    /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */
+    public TaskWithSteps withSteps(String did, String taskId, String caller) {
+        return database.read(tx -> {
+            TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId)
+                    .filter(found -> TaskAccess.of(found).canRead(did, caller))
+                    .orElseThrow(() -> ApiError.notFound("task", taskId));
+            return new TaskWithSteps(task,
+                    tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null),
+                    tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId));
+        });
+    }
+
+    /**
+     * Stores a log line of a task from its agent's owner or its creator, and announces it as
+     * {@code task-log} (and as {@code task-updated} when it reports a status). A log never changes the
+     * task itself, but enters its gate ({@link TaskGates}) so its events keep their place among the task's.
+     */
+    public TaskLogRecord appendLog(String caller, NewTaskLog log) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return database.transaction(tx -> {
+            TaskGates.enter(tx, List.of(log.taskId()));
+            TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, log.taskId())
+                    .filter(found -> TaskAccess.of(found).canRead(found.did(), caller))
+                    .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
+            TaskLogRecord stored = tx.one(LogSql.LOG_INSERT, LogSql.LOG, Ids.newLogId(), task.taskId(), log.stepId(),
+                    log.taskStatus(), log.level(), log.message(), now).orElseThrow();
+            Announcements announced = new Announcements();
+            announced.add(now, ProtocolEvent.TASK_LOG, task, stored);
+            if (stored.taskStatus() != null) {
+                announced.add(now, ProtocolEvent.TASK_UPDATED, task, TaskUpdated.of(task, stored));
+            }
+            announced.append(tx);
+            return stored;
+        });
+    }
+
+    /** Which of these task ids the caller created or owns the agent of. */
+    public Set<String> visible(String caller, List<String> taskIds) {
+        List<TaskAccess.Audience> known = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String taskId : taskIds) {
+            audiences.of(taskId).ifPresentOrElse(known::add, () -> unknown.add(taskId));
+        }
+        if (!unknown.isEmpty()) {
+            for (TaskAccess.Audience audience : database.lookup(tx -> tx.list(TaskSql.TASK_AUDIENCE_AMONG,
+                    TaskSql.AUDIENCE, (Object) unknown.toArray(String[]::new)))) {
+                audiences.remember(audience);
+                known.add(audience);
+            }
+        }
+        Set<String> visible = new HashSet<>();
+        for (TaskAccess.Audience task : known) {
+            if (task.canRead(task.did(), caller)) {
+                visible.add(task.taskId());
+            }
+        }
+        return visible;
+    }
+
+    /**
+     * Each task's logs, oldest first, and its current state, in the order asked, for a socket that has
+     * joined the tasks' rooms: whatever commits after this read reaches the rooms live.
+     */
+    public List<TaskHistory> history(List<String> taskIds) {
+        if (taskIds.isEmpty()) {
+            return List.of();
+        }
+        Map<String, TaskHistory> byTask = new HashMap<>();
+        for (TaskHistory history : database.lookup(tx -> tx.list(TaskSql.TASK_WITH_LOGS, TaskSql.TASK_AND_LOGS,
+                (Object) taskIds.toArray(String[]::new)))) {
+            byTask.put(history.task().taskId(), history);
+        }
+        return taskIds.stream().map(byTask::get).filter(Objects::nonNull).toList();
+    }
+
+    /** Tasks of the caller's agents, newest first, at most {@link Paging#MAX_SIZE}. */
+    public TaskList listOwned(String owner, Status status) {
+        return database.read(tx -> new TaskList(
+                tx.list(TaskSql.TASK_LIST_BY_OWNER, TaskSql.TASK, owner, status, status, Paging.MAX_SIZE),
+                tx.one(TaskSql.TASK_COUNT_BY_OWNER, RowMapper.COUNT, owner, status, status).orElseThrow()));
+    }
+
+    public TaskPage search(String owner, TaskSearch search) {
+        Paging paging = search.paging();
+        Object[] filter = {owner, search.did(), search.did(), search.taskId(), search.taskId(), search.name(),
+                search.name(), search.taskStatus(), search.taskStatus()};
+        return database.read(tx -> new TaskPage(
+                tx.list(TaskSql.TASK_SEARCH, TaskSql.TASK, Params.append(filter, paging.offset(), paging.skip())),
+                tx.one(TaskSql.TASK_SEARCH_COUNT, RowMapper.COUNT, filter).orElseThrow(),
+                paging.page(), paging.offset()));
+    }
+
+    /** Stops creating tasks; creations still waiting are refused with 503. */
+    @Override
+    public void close() {
+        intake.close();
+    }
+}

@@ -1,0 +1,79 @@
+package io.aihub.store.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aihub.protocol.NewTask;
+import io.aihub.protocol.SocketPayloads.NewTaskLog;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.TaskLogRecord;
+import io.aihub.store.agent.Agent;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What a socket joining task rooms is told: who may join ({@code visible}) and each task's history. */
+class TaskHistoryTest extends WithFixtures {
+    private final AtomicLong millis = new AtomicLong(Fixtures.T0.toEpochMilli());
+    /** A clock that moves a millisecond per reading, so logs have an order of their own. */
+    private final InstantSource ticking = () -> Instant.ofEpochMilli(millis.incrementAndGet());
+    private TaskStore store;
+    private TaskStore otherNode;
+
+    @BeforeEach
+    void openStores() {
+        store = new TaskStore(fx.database, ticking);
+        otherNode = new TaskStore(fx.database, ticking);
+    }
+
+    @AfterEach
+    void closeStores() {
+        store.close();
+        otherNode.close();
+    }
+
+    @Test
+    void history_givesEachTaskInTheOrderAsked_withItsLogsOldestFirst_andSkipsUnknownTasks() {
+        String owner = fx.account();
+        String user = fx.account();
+        Agent agent = fx.agent(owner);
+        String logged = store.create(agent.did(), user, new NewTask("logged", "logged task", null, null, null)).task().taskId();
+        String quiet = store.create(agent.did(), user, new NewTask("quiet", null, null, null, null)).task().taskId();
+        for (String message : List.of("first", "second", "third")) {
+            store.appendLog(owner, new NewTaskLog(logged, message, "info", null, null));
+        }
+        store.appendLog(user, new NewTaskLog(logged, "done", "info", Status.Completed, null));
+
+        List<TaskHistory> history = store.history(List.of(quiet, "task-unknown", logged));
+
+        assertThat(history).extracting(h -> h.task().taskId()).containsExactly(quiet, logged);
+        assertThat(history.get(0).logs()).isEmpty();
+        assertThat(history.get(0).task().inputQuery()).isEqualTo("quiet");
+        assertThat(history.get(1).task().name()).isEqualTo("logged task");
+        assertThat(history.get(1).logs()).extracting(TaskLogRecord::message).containsExactly("first", "second", "third", "done");
+        assertThat(history.get(1).logs()).allSatisfy(log -> assertThat(log.taskId()).isEqualTo(logged));
+        assertThat(history.get(1).logs().getLast().taskStatus()).isEqualTo(Status.Completed);
+        assertThat(store.history(List.of())).isEmpty();
+    }
+
+    @Test
+    void visible_letsTheCreatorAndTheAgentsOwnerIn_whetherThisNodeCreatedTheTaskOrNot() {
+        String owner = fx.account();
+        String user = fx.account();
+        String stranger = fx.account();
+        Agent agent = fx.agent(owner);
+        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null)).task().taskId();
+        String elsewhere = otherNode.create(agent.did(), user, new NewTask("elsewhere", null, null, null, null)).task().taskId();
+        List<String> asked = List.of(here, elsewhere, "task-unknown");
+
+        assertThat(store.visible(user, asked)).containsExactlyInAnyOrder(here, elsewhere);
+        assertThat(store.visible(owner, asked)).containsExactlyInAnyOrder(here, elsewhere);
+        assertThat(store.visible(stranger, asked)).isEmpty();
+        // asked again: now both are remembered, and still only for them
+        assertThat(store.visible(stranger, asked)).isEmpty();
+        assertThat(store.visible(user, asked)).containsExactlyInAnyOrder(here, elsewhere);
+    }
+}
