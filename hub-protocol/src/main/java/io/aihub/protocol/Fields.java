@@ -5,8 +5,7 @@ import java.util.Map;
 
 /** Shape rules for the free-form JSON fields of the protocol, each failing with the field's name. */
 final class Fields {
-    private Fields() {
-    }
+    private Fields() {}
 
     static void requireObject(String field, Object value) {
         if (value != null && !(value instanceof Map<?, ?>)) {
@@ -40,11 +39,17 @@ final class Fields {
             return List.of();
         }
         List<?> list = value instanceof List<?> many ? many : List.of(value);
-        return list.stream().map(String.class::cast).map(String::strip).filter(s -> !s.isEmpty()).distinct().toList();
+        return list.stream()
+                .map(String.class::cast)
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .distinct()
+                .toList();
     }
 
     /** Costs are credits: whole, not negative, and small enough that any task's sum stays exact. */
     static final long MAX_COST = 1_000_000_000_000L;
+
     static final int MAX_ORDER = 1_000_000;
 
     static void requireCost(String field, Long value) {

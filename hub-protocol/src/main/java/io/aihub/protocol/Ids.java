@@ -9,14 +9,15 @@ import java.util.regex.Pattern;
 /** Identifier formats of the protocol: {@code task-<uuid>}, {@code step-<uuid>}, DIDs and account addresses. */
 public final class Ids {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final String UUID_TEXT = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
+    private static final String UUID_TEXT =
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}";
     /** Also matches Python's {@code generate_step_id()}, which yields {@code step-$<uuid>}. */
     private static final Pattern STEP_ID = Pattern.compile("step-\\$?(" + UUID_TEXT + ")");
+
     private static final Pattern DID = Pattern.compile("did:nv:[0-9a-f]{64}");
     private static final Pattern ADDRESS = Pattern.compile("0x[0-9a-fA-F]{40}");
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String newTaskId() {
         return "task-" + UUID.randomUUID();

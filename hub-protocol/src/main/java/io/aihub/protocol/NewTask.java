@@ -13,7 +13,9 @@ public record NewTask(
         @JsonProperty("name") String name,
         @JsonProperty("additional_params") Object additionalParams,
         @JsonProperty("input_additional") Object inputAdditional,
-        @JsonProperty("artifacts") @JsonAlias("input_artifacts") Object artifacts) {
+
+        @JsonProperty("artifacts") @JsonAlias("input_artifacts")
+        Object artifacts) {
 
     public NewTask {
         if (query == null || query.isBlank()) {

@@ -13,7 +13,8 @@ public record Paging(int page, int offset) {
             throw ApiError.invalid("page", "must be an integer of at least 1 (pages count from 1), not " + page);
         }
         if (offset < 1 || offset > MAX_SIZE) {
-            throw ApiError.invalid("offset", "is the page size and must be between 1 and " + MAX_SIZE + ", not " + offset);
+            throw ApiError.invalid(
+                    "offset", "is the page size and must be between 1 and " + MAX_SIZE + ", not " + offset);
         }
     }
 

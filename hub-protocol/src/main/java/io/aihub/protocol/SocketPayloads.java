@@ -10,8 +10,7 @@ public final class SocketPayloads {
     /** Most ids one join may name. */
     public static final int MAX_IDS = 1000;
 
-    private SocketPayloads() {
-    }
+    private SocketPayloads() {}
 
     /**
      * {@code _join-rooms}: the account room if asked, and agent rooms by DID. Python sends a single DID
@@ -37,7 +36,9 @@ public final class SocketPayloads {
     }
 
     /** {@code _emit-steps}: replay the caller's steps in {@code status}; empty {@code dids} means all its agents. */
-    public record EmitSteps(@JsonProperty("status") Status status, @JsonProperty("dids") Object dids) {
+    public record EmitSteps(
+            @JsonProperty("status") Status status,
+            @JsonProperty("dids") Object dids) {
         public EmitSteps {
             status = status == null ? Status.Pending : status;
             Fields.requireStringOrStrings("dids", dids, MAX_IDS);
@@ -50,7 +51,9 @@ public final class SocketPayloads {
     }
 
     /** {@code _join-tasks}: task rooms, then (unless {@code history} is false) the tasks' logs and a snapshot. */
-    public record JoinTasks(@JsonProperty("tasks") Object tasks, @JsonProperty("history") Boolean history) {
+    public record JoinTasks(
+            @JsonProperty("tasks") Object tasks,
+            @JsonProperty("history") Boolean history) {
         public JoinTasks {
             Fields.requireStringOrStrings("tasks", tasks, MAX_IDS);
         }
@@ -94,19 +97,21 @@ public final class SocketPayloads {
     }
 
     /** {@code _connected}: sent once the socket's credential is verified. */
-    public record Connected(@JsonProperty("sid") String sid, @JsonProperty("account") String account) {
-    }
+    public record Connected(
+            @JsonProperty("sid") String sid,
+            @JsonProperty("account") String account) {}
 
     /** {@code _join-rooms_}. */
-    public record RoomsJoined(@JsonProperty("account") boolean account, @JsonProperty("agents") List<String> agents) {
-    }
+    public record RoomsJoined(
+            @JsonProperty("account") boolean account,
+            @JsonProperty("agents") List<String> agents) {}
 
     /** {@code _join-tasks_}. */
-    public record TasksJoined(@JsonProperty("tasks") List<String> tasks) {
-    }
+    public record TasksJoined(@JsonProperty("tasks") List<String> tasks) {}
 
     /** {@code error}: what a socket sent that was refused; nothing changed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Error(@JsonProperty("event") String event, @JsonProperty("message") String message) {
-    }
+    public record Error(
+            @JsonProperty("event") String event,
+            @JsonProperty("message") String message) {}
 }

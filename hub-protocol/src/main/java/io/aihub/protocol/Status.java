@@ -10,7 +10,11 @@ import java.util.stream.Collectors;
  * {@code Completed} and {@code Failed} are final: nothing moves a task or step out of them.
  */
 public enum Status {
-    Pending, In_Progress, Not_Ready, Completed, Failed;
+    Pending,
+    In_Progress,
+    Not_Ready,
+    Completed,
+    Failed;
 
     private static final String ALLOWED =
             Arrays.stream(values()).map(Enum::name).collect(Collectors.joining(", "));

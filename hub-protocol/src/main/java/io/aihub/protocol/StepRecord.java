@@ -24,8 +24,12 @@ public record StepRecord(
         @JsonProperty("output_additional") @JsonRawValue String outputAdditional,
         @JsonProperty("output_artifacts") @JsonRawValue String outputArtifacts,
         @JsonProperty("cost") long cost,
-        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant createdAt,
-        @JsonProperty("updatedAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant updatedAt) {
+
+        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant createdAt,
+
+        @JsonProperty("updatedAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant updatedAt) {
 
     /** A step waits while its predecessor has not completed. */
     @JsonProperty("is_waiting")

@@ -14,7 +14,9 @@ public record TaskLogRecord(
         @JsonProperty("task_status") Status taskStatus,
         @JsonProperty("level") String level,
         @JsonProperty("message") String message,
-        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant createdAt) {
+
+        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant createdAt) {
 
     @JsonProperty("updatedAt")
     @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")

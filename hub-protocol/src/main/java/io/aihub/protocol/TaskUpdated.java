@@ -17,21 +17,47 @@ public record TaskUpdated(
         @JsonProperty("name") String name,
         @JsonProperty("output") String output,
         @JsonProperty("cost") long cost,
-        @JsonProperty("updatedAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant updatedAt,
-        @JsonProperty("message") @JsonInclude(JsonInclude.Include.NON_NULL) String message,
-        @JsonProperty("level") @JsonInclude(JsonInclude.Include.NON_NULL) String level,
-        @JsonProperty("step_id") @JsonInclude(JsonInclude.Include.NON_NULL) String stepId) {
+
+        @JsonProperty("updatedAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant updatedAt,
+
+        @JsonProperty("message") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String message,
+
+        @JsonProperty("level") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String level,
+
+        @JsonProperty("step_id") @JsonInclude(JsonInclude.Include.NON_NULL)
+        String stepId) {
 
     /** The task's current state. */
     public static TaskUpdated of(TaskRecord task) {
-        return new TaskUpdated(task.taskId(), task.did(), task.taskStatus(), task.name(), task.output(),
-                task.cost(), task.updatedAt(), null, null, null);
+        return new TaskUpdated(
+                task.taskId(),
+                task.did(),
+                task.taskStatus(),
+                task.name(),
+                task.output(),
+                task.cost(),
+                task.updatedAt(),
+                null,
+                null,
+                null);
     }
 
     /** A log line that reports a status, relayed to the task's room. */
     public static TaskUpdated of(TaskRecord task, TaskLogRecord log) {
-        return new TaskUpdated(task.taskId(), task.did(), log.taskStatus(), task.name(), task.output(),
-                task.cost(), log.createdAt(), log.message(), log.level(), log.stepId());
+        return new TaskUpdated(
+                task.taskId(),
+                task.did(),
+                log.taskStatus(),
+                task.name(),
+                task.output(),
+                task.cost(),
+                log.createdAt(),
+                log.message(),
+                log.level(),
+                log.stepId());
     }
 
     @JsonProperty("status")

@@ -4,6 +4,5 @@ package io.aihub.protocol;
 public final class Timestamps {
     public static final String PATTERN = "yyyy-MM-dd'T'HH:mm:ss.SSS'Z'";
 
-    private Timestamps() {
-    }
+    private Timestamps() {}
 }

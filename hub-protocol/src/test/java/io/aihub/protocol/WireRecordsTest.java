@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.MapperFeature;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -26,8 +26,7 @@ class WireRecordsTest {
         NewTask legacy = json.readValue("""
                 {"query":"q1","name":"n","additional_params":[{"a":1}],"artifacts":[]}""", NewTask.class);
         NewTask current = json.readValue("""
-                {"input_query":"q2","input_additional":{"a":1},"input_artifacts":[{"artifact_id":"x","url":"u"}]}""",
-                NewTask.class);
+                {"input_query":"q2","input_additional":{"a":1},"input_artifacts":[{"artifact_id":"x","url":"u"}]}""", NewTask.class);
 
         assertThat(legacy.query()).isEqualTo("q1");
         assertThat(legacy.additionalParams()).isEqualTo(List.of(java.util.Map.of("a", 1)));
@@ -41,22 +40,43 @@ class WireRecordsTest {
         assertThatThrownBy(() -> json.readValue("{}", NewTask.class))
                 .isInstanceOf(ValueInstantiationException.class)
                 .hasRootCauseInstanceOf(ApiError.class)
-                .rootCause().hasMessageContaining("`query` is required");
+                .rootCause()
+                .hasMessageContaining("`query` is required");
     }
 
     @Test
     void newStep_refusesTerminalStatusesAndNonPositiveOrders() {
         assertThatThrownBy(() -> json.readValue("{\"step_status\":\"Completed\"}", NewStep.class))
-                .rootCause().hasMessageContaining("`step_status` of a new step must be Pending or Not_Ready");
+                .rootCause()
+                .hasMessageContaining("`step_status` of a new step must be Pending or Not_Ready");
         assertThatThrownBy(() -> json.readValue("{\"order\":0}", NewStep.class))
-                .rootCause().hasMessageContaining("`order` must be an integer from 1 to");
+                .rootCause()
+                .hasMessageContaining("`order` must be an integer from 1 to");
     }
 
     @Test
     void stepRecord_carriesDidSnakeAndCamelTimestampsAndDerivedWaitingFlag() throws Exception {
         Instant at = Instant.parse("2025-02-01T10:00:00Z");
-        StepRecord step = new StepRecord("step-1", "task-1", "did:nv:1", Status.Not_Ready, "init", 1, null, false, 0,
-                "q", "[]", null, null, null, "{\"a\": 1}", null, 0, at, at);
+        StepRecord step = new StepRecord(
+                "step-1",
+                "task-1",
+                "did:nv:1",
+                Status.Not_Ready,
+                "init",
+                1,
+                null,
+                false,
+                0,
+                "q",
+                "[]",
+                null,
+                null,
+                null,
+                "{\"a\": 1}",
+                null,
+                0,
+                at,
+                at);
 
         JsonNode node = json.readTree(json.writeValueAsString(step));
 
@@ -71,7 +91,8 @@ class WireRecordsTest {
 
     @Test
     void taskUpdated_carriesTheStatusUnderBothNamesTheSdksRead() throws Exception {
-        TaskUpdated event = new TaskUpdated("task-1", "did:nv:1", Status.Completed, "", "out", 3, Instant.EPOCH, null, null, null);
+        TaskUpdated event =
+                new TaskUpdated("task-1", "did:nv:1", Status.Completed, "", "out", 3, Instant.EPOCH, null, null, null);
 
         JsonNode node = json.readTree(json.writeValueAsString(event));
 

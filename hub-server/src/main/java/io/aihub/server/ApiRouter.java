@@ -1,9 +1,9 @@
 package io.aihub.server;
 
 import io.aihub.server.admin.AdminRoutes;
+import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
-import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
 import io.vertx.core.Handler;
@@ -17,13 +17,16 @@ import io.vertx.ext.web.handler.BodyHandler;
  * (unordered: requests do not wait for each other). Literal paths come before {@code :did} patterns.
  */
 public final class ApiRouter {
-    private ApiRouter() {
-    }
+    private ApiRouter() {}
 
     /** The route handlers, by feature. */
-    public record Handlers(SystemRoutes system, AdminRoutes admin, AgentRoutes agents, TaskRoutes tasks,
-                           StepRoutes steps, ErrorReplies errors) {
-    }
+    public record Handlers(
+            SystemRoutes system,
+            AdminRoutes admin,
+            AgentRoutes agents,
+            TaskRoutes tasks,
+            StepRoutes steps,
+            ErrorReplies errors) {}
 
     public static Router create(Vertx vertx, Handlers h, int maxBodyBytes) {
         Router router = Router.router(vertx);
@@ -60,9 +63,13 @@ public final class ApiRouter {
 
     /** Runs a handler on a worker thread; what it throws goes to the failure handler. */
     private static Handler<RoutingContext> blocking(Handler<RoutingContext> handler) {
-        return ctx -> ctx.vertx().<Void>executeBlocking(() -> {
-            handler.handle(ctx);
-            return null;
-        }, false).onFailure(ctx::fail);
+        return ctx -> ctx.vertx()
+                .<Void>executeBlocking(
+                        () -> {
+                            handler.handle(ctx);
+                            return null;
+                        },
+                        false)
+                .onFailure(ctx::fail);
     }
 }

@@ -2,17 +2,15 @@ package io.aihub.server;
 
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.realtime.SocketHandover;
-import io.aihub.server.json.HubJson;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import java.util.Map;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,15 +61,20 @@ final class ApiVerticle extends VerticleBase {
      */
     private static void rejectMalformed(HttpServerRequest request) {
         Throwable cause = request.decoderResult().cause();
-        int status = cause instanceof TooLongHttpLineException ? 414
+        int status = cause instanceof TooLongHttpLineException
+                ? 414
                 : cause instanceof TooLongHttpHeaderException ? 431 : 400;
         String message = switch (status) {
             case 414 -> "the request line is too long; ids and query strings must be shorter";
             case 431 -> "the request line or headers are too large; ids and query strings must be shorter";
             default -> "the request is not valid HTTP";
         };
-        ErrorReplies.send(request.response().putHeader("Connection", "close"), status,
-                HttpResponseStatus.valueOf(status).reasonPhrase(), message, null);
+        ErrorReplies.send(
+                request.response().putHeader("Connection", "close"),
+                status,
+                HttpResponseStatus.valueOf(status).reasonPhrase(),
+                message,
+                null);
     }
 
     int actualPort() {

@@ -4,17 +4,17 @@ import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Tokens;
-import io.aihub.server.http.ErrorReplies;
-import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.delivery.EventDispatcher;
 import io.aihub.server.delivery.EventRetention;
+import io.aihub.server.http.ErrorReplies;
+import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
-import io.aihub.store.jdbc.Database;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.AgentStore;
+import io.aihub.store.jdbc.Database;
 import io.aihub.store.outbox.EventLog;
 import io.aihub.store.task.StepStore;
 import io.aihub.store.task.TaskStore;
@@ -47,8 +47,15 @@ public final class Hub implements AutoCloseable {
     private final boolean adminTokenGenerated;
     private final Router router;
 
-    private Hub(Vertx vertx, Database database, Running running, SocketGateway gateway, ApiVerticle api,
-                Router router, String adminToken, boolean adminTokenGenerated) {
+    private Hub(
+            Vertx vertx,
+            Database database,
+            Running running,
+            SocketGateway gateway,
+            ApiVerticle api,
+            Router router,
+            String adminToken,
+            boolean adminTokenGenerated) {
         this.vertx = vertx;
         this.database = database;
         this.running = running;
@@ -87,8 +94,8 @@ public final class Hub implements AutoCloseable {
         Running running = new Running();
         try {
             AccountStore accounts = new AccountStore(database, clock);
-            String signingKey = config.signingKey()
-                    .orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
+            String signingKey =
+                    config.signingKey().orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
             String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
             Tokens tokens = new Tokens(signingKey, clock);
             Authenticator auth = new Authenticator(tokens, accounts, adminToken);
@@ -108,11 +115,20 @@ public final class Hub implements AutoCloseable {
             EventLog events = new EventLog(database);
             running.add(new EventDispatcher(database, events, gateway::deliver)).start();
             running.add(new EventRetention(events, clock)).start();
-            vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
+            vertx = Vertx.vertx(
+                    new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
             Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
             ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router, gateway.handover());
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            Hub hub = new Hub(vertx, database, running, gateway, api, router, adminToken, config.adminToken().isEmpty());
+            Hub hub = new Hub(
+                    vertx,
+                    database,
+                    running,
+                    gateway,
+                    api,
+                    router,
+                    adminToken,
+                    config.adminToken().isEmpty());
             hub.warmUpSockets();
             return hub;
         } catch (ExecutionException | TimeoutException | RuntimeException e) {
@@ -159,7 +175,8 @@ public final class Hub implements AutoCloseable {
     private void warmUpSockets() {
         URI uri = URI.create("ws://127.0.0.1:" + port() + SocketHandover.PATH + "?EIO=4&transport=websocket");
         try (HttpClient client = HttpClient.newHttpClient()) {
-            WebSocket socket = client.newWebSocketBuilder().buildAsync(uri, new WebSocket.Listener() { })
+            WebSocket socket = client.newWebSocketBuilder()
+                    .buildAsync(uri, new WebSocket.Listener() {})
                     .get(10, TimeUnit.SECONDS);
             socket.sendClose(WebSocket.NORMAL_CLOSURE, "warm-up").get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

@@ -42,8 +42,9 @@ public record HubConfig(
                 throw new IllegalArgumentException("not an absolute http(s) URL");
             }
         } catch (IllegalArgumentException e) {
-            throw new InvalidConfig("HUB_PUBLIC_URL", "must be an absolute http(s) URL such as http://localhost:3001, got '"
-                    + publicUrl + "'");
+            throw new InvalidConfig(
+                    "HUB_PUBLIC_URL",
+                    "must be an absolute http(s) URL such as http://localhost:3001, got '" + publicUrl + "'");
         }
         adminToken.filter(token -> token.length() < 16).ifPresent(token -> {
             throw new InvalidConfig("HUB_ADMIN_TOKEN", "must be at least 16 characters");
@@ -57,11 +58,11 @@ public record HubConfig(
         extraPorts = List.copyOf(extraPorts);
         for (int extra : extraPorts) {
             if (extra < 1 || extra > 65535 || extra == port) {
-                throw new InvalidConfig("HUB_EXTRA_PORTS", "must list port numbers 1-65535 other than HUB_PORT, got " + extra);
+                throw new InvalidConfig(
+                        "HUB_EXTRA_PORTS", "must list port numbers 1-65535 other than HUB_PORT, got " + extra);
             }
         }
     }
-
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
         int port = integer(env, "HUB_PORT", DEFAULT_PORT);
@@ -75,7 +76,9 @@ public record HubConfig(
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig("HUB_DATABASE_URL", e.getMessage());
         }
-        return new HubConfig(port, database,
+        return new HubConfig(
+                port,
+                database,
                 env.getOrDefault("HUB_PUBLIC_URL", "http://localhost:" + (port == 0 ? DEFAULT_PORT : port)),
                 Optional.ofNullable(env.get("HUB_ADMIN_TOKEN")),
                 Optional.ofNullable(env.get("HUB_SIGNING_KEY")),
@@ -91,8 +94,8 @@ public record HubConfig(
                 try {
                     ports.add(Integer.parseInt(part.strip()));
                 } catch (NumberFormatException e) {
-                    throw new InvalidConfig(variable, "must be a comma-separated list of ports such as 3100,3200, got '"
-                            + value + "'");
+                    throw new InvalidConfig(
+                            variable, "must be a comma-separated list of ports such as 3100,3200, got '" + value + "'");
                 }
             }
         }

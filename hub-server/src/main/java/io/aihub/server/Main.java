@@ -8,8 +8,7 @@ import org.slf4j.LoggerFactory;
 public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         HubConfig config;
@@ -22,18 +21,24 @@ public final class Main {
         }
         try {
             Hub hub = Hub.start(config, InstantSource.system());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    hub.close();
-                } catch (Exception e) {
-                    LOG.warn("shutdown was not clean", e);
-                }
-            }, "hub-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    hub.close();
+                                } catch (Exception e) {
+                                    LOG.warn("shutdown was not clean", e);
+                                }
+                            },
+                            "hub-shutdown"));
             if (hub.adminTokenGenerated()) {
                 LOG.info("HUB_ADMIN_TOKEN was not set; admin token for this run: {}", hub.adminToken());
             }
-            LOG.info("AI Hub listening on port {}{} (public URL {})", hub.port(),
-                    config.extraPorts().isEmpty() ? "" : " and " + config.extraPorts(), config.publicUrl());
+            LOG.info(
+                    "AI Hub listening on port {}{} (public URL {})",
+                    hub.port(),
+                    config.extraPorts().isEmpty() ? "" : " and " + config.extraPorts(),
+                    config.publicUrl());
         } catch (Exception e) {
             LOG.error("AI Hub cannot start: {}", e.getMessage(), e);
             System.exit(1);

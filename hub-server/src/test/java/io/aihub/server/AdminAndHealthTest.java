@@ -26,8 +26,15 @@ class AdminAndHealthTest extends HubTestBase {
 
     @Test
     void health_is503_whenTheDatabaseIsGone() throws Exception {
-        try (Hub lonely = Hub.start(new HubConfig(0, new DatabaseConfig(TestDatabase.freshSchemaUrl(), 2),
-                "http://localhost:3001", Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()),
+        try (Hub lonely = Hub.start(
+                new HubConfig(
+                        0,
+                        new DatabaseConfig(TestDatabase.freshSchemaUrl(), 2),
+                        "http://localhost:3001",
+                        Optional.of(ADMIN_TOKEN),
+                        Optional.empty(),
+                        64 * 1024,
+                        List.of()),
                 InstantSource.system())) {
             lonely.database().close();
 
@@ -41,28 +48,38 @@ class AdminAndHealthTest extends HubTestBase {
     @Test
     void anAccountCanHoldSeveralKeys_listedWithoutSecrets_andRevokedOneByOne() {
         Account account = client.account("several keys");
-        Reply issued = client.post("/api/v1/admin/accounts/" + account.address().toUpperCase(Locale.ROOT).replace("0X", "0x")
-                + "/keys", ADMIN_TOKEN, Map.of());
+        Reply issued = client.post(
+                "/api/v1/admin/accounts/"
+                        + account.address().toUpperCase(Locale.ROOT).replace("0X", "0x") + "/keys",
+                ADMIN_TOKEN,
+                Map.of());
         assertThat(issued.status()).isEqualTo(201);
         String second = issued.body().get("api_key").asText();
         assertThat(client.get("/api/v1/agents", second).status()).isEqualTo(200);
 
         client.delete("/api/v1/admin/keys/" + account.keyId(), ADMIN_TOKEN);
 
-        JsonNode keys = client.get("/api/v1/admin/accounts/" + account.address() + "/keys", ADMIN_TOKEN).body().get("keys");
+        JsonNode keys = client.get("/api/v1/admin/accounts/" + account.address() + "/keys", ADMIN_TOKEN)
+                .body()
+                .get("keys");
         assertThat(keys).hasSize(2);
         assertThat(keys.toString()).doesNotContain(second).doesNotContain(account.apiKey());
-        assertThat(keys.findValuesAsText("key_id")).contains(account.keyId(), issued.body().get("key_id").asText());
+        assertThat(keys.findValuesAsText("key_id"))
+                .contains(account.keyId(), issued.body().get("key_id").asText());
         assertThat(keys.get(0).get("revokedAt").isNull()).isFalse();
         assertThat(client.get("/api/v1/agents", account.apiKey()).status()).isEqualTo(401);
         assertThat(client.get("/api/v1/agents", second).status()).isEqualTo(200);
-        assertThat(client.get("/api/v1/admin/accounts", ADMIN_TOKEN).body().get("accounts").findValuesAsText("address"))
+        assertThat(client.get("/api/v1/admin/accounts", ADMIN_TOKEN)
+                        .body()
+                        .get("accounts")
+                        .findValuesAsText("address"))
                 .contains(account.address());
     }
 
     @Test
     void unknownAccountsAndMalformedAddresses_areRefusedClearly() {
-        assertThat(client.post("/api/v1/admin/accounts/0x" + "a".repeat(40) + "/keys", ADMIN_TOKEN, Map.of()).status())
+        assertThat(client.post("/api/v1/admin/accounts/0x" + "a".repeat(40) + "/keys", ADMIN_TOKEN, Map.of())
+                        .status())
                 .isEqualTo(404);
         Reply malformed = client.get("/api/v1/admin/accounts/not-an-address/keys", ADMIN_TOKEN);
         assertThat(malformed.status()).isEqualTo(400);

@@ -13,7 +13,6 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -22,7 +21,17 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AuthorizationMatrixTest extends HubTestBase {
     /** The callers of the matrix. */
-    enum As { NOBODY, GARBAGE, REVOKED_KEY, OWNER, SUBSCRIBER_KEY, ACCESS_TOKEN, OTHER_AGENTS_TOKEN, STRANGER, ADMIN }
+    enum As {
+        NOBODY,
+        GARBAGE,
+        REVOKED_KEY,
+        OWNER,
+        SUBSCRIBER_KEY,
+        ACCESS_TOKEN,
+        OTHER_AGENTS_TOKEN,
+        STRANGER,
+        ADMIN
+    }
 
     private static Account owner;
     private static Account subscriber;
@@ -45,7 +54,9 @@ class AuthorizationMatrixTest extends HubTestBase {
         JsonNode task = client.task(accessToken, did, "the query");
         taskId = task.at("/task/task_id").asText();
         stepId = task.at("/steps/0/step_id").asText();
-        assertThat(client.delete("/api/v1/admin/keys/" + revoked.keyId(), ADMIN_TOKEN).status()).isEqualTo(200);
+        assertThat(client.delete("/api/v1/admin/keys/" + revoked.keyId(), ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
         tokens = new java.util.EnumMap<>(As.class);
         tokens.put(As.GARBAGE, "not-a-jwt");
         tokens.put(As.REVOKED_KEY, revoked.apiKey());
@@ -68,56 +79,169 @@ class AuthorizationMatrixTest extends HubTestBase {
     static Stream<Endpoint> endpoints() {
         String task = "/api/v1/agents/" + "%s" + "/tasks/" + "%s";
         return Stream.of(
-                new Endpoint("create task", t -> client.post("/api/v1/agents/" + did + "/tasks", t, Map.of("query", "x")),
-                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 201, As.ACCESS_TOKEN, 201, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 201)),
-                new Endpoint("get task", t -> client.get(task.formatted(did, taskId), t),
-                        Map.of(As.OWNER, 200, As.SUBSCRIBER_KEY, 200, As.ACCESS_TOKEN, 200, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 404)),
-                new Endpoint("steps of task", t -> client.get(task.formatted(did, taskId) + "/steps", t),
-                        Map.of(As.OWNER, 200, As.SUBSCRIBER_KEY, 200, As.ACCESS_TOKEN, 200, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 404)),
-                new Endpoint("create steps", t -> client.post(task.formatted(did, taskId) + "/steps", t,
-                        Map.of("steps", List.of(Map.of("name", "intruder")))),
-                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 403, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 404)),
-                new Endpoint("update step", t -> client.put(task.formatted(did, taskId) + "/step/" + stepId, t,
-                        Map.of("step_status", "In_Progress", "cost", 1000, "is_last", true)),
-                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 403, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 404)),
-                new Endpoint("search tasks", t -> client.post("/api/v1/agents/search/tasks", t, Map.of()),
+                new Endpoint(
+                        "create task",
+                        t -> client.post("/api/v1/agents/" + did + "/tasks", t, Map.of("query", "x")),
+                        Map.of(
+                                As.OWNER,
+                                201,
+                                As.SUBSCRIBER_KEY,
+                                201,
+                                As.ACCESS_TOKEN,
+                                201,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                201)),
+                new Endpoint(
+                        "get task",
+                        t -> client.get(task.formatted(did, taskId), t),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                200,
+                                As.ACCESS_TOKEN,
+                                200,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
+                        "steps of task",
+                        t -> client.get(task.formatted(did, taskId) + "/steps", t),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                200,
+                                As.ACCESS_TOKEN,
+                                200,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
+                        "create steps",
+                        t -> client.post(
+                                task.formatted(did, taskId) + "/steps",
+                                t,
+                                Map.of("steps", List.of(Map.of("name", "intruder")))),
+                        Map.of(
+                                As.OWNER,
+                                201,
+                                As.SUBSCRIBER_KEY,
+                                403,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
+                        "update step",
+                        t -> client.put(
+                                task.formatted(did, taskId) + "/step/" + stepId,
+                                t,
+                                Map.of("step_status", "In_Progress", "cost", 1000, "is_last", true)),
+                        Map.of(
+                                As.OWNER,
+                                201,
+                                As.SUBSCRIBER_KEY,
+                                403,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
+                        "search tasks", t -> client.post("/api/v1/agents/search/tasks", t, Map.of()), builderOnly(200)),
+                new Endpoint(
+                        "search tasks (alias)",
+                        t -> client.post("/api/v1/agents/search", t, Map.of()),
                         builderOnly(200)),
-                new Endpoint("search tasks (alias)", t -> client.post("/api/v1/agents/search", t, Map.of()),
-                        builderOnly(200)),
-                new Endpoint("search steps", t -> client.post("/api/v1/agents/search/steps", t, Map.of()),
-                        builderOnly(200)),
-                new Endpoint("steps of my agents", t -> client.get("/api/v1/agents/steps?status=Pending", t),
+                new Endpoint(
+                        "search steps", t -> client.post("/api/v1/agents/search/steps", t, Map.of()), builderOnly(200)),
+                new Endpoint(
+                        "steps of my agents",
+                        t -> client.get("/api/v1/agents/steps?status=Pending", t),
                         builderOnly(200)),
                 new Endpoint("tasks of my agents", t -> client.get("/api/v1/agents", t), builderOnly(200)),
-                new Endpoint("admin issue key", t -> client.post("/api/v1/admin/accounts/" + stranger.address() + "/keys", t, Map.of()),
+                new Endpoint(
+                        "admin issue key",
+                        t -> client.post("/api/v1/admin/accounts/" + stranger.address() + "/keys", t, Map.of()),
                         Map.of(As.ADMIN, 201)),
-                new Endpoint("admin list keys", t -> client.get("/api/v1/admin/accounts/" + stranger.address() + "/keys", t),
+                new Endpoint(
+                        "admin list keys",
+                        t -> client.get("/api/v1/admin/accounts/" + stranger.address() + "/keys", t),
                         Map.of(As.ADMIN, 200)),
-                new Endpoint("admin revoke key", t -> client.delete("/api/v1/admin/keys/key-unknown", t),
+                new Endpoint(
+                        "admin revoke key",
+                        t -> client.delete("/api/v1/admin/keys/key-unknown", t),
                         Map.of(As.ADMIN, 404)),
-                new Endpoint("agent", t -> client.get("/api/v1/agents/" + did, t),
-                        Map.of(As.OWNER, 200, As.SUBSCRIBER_KEY, 404, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 404)),
-                new Endpoint("register agent", t -> client.post("/api/v1/agents", t, Map.of("name", "n")),
-                        Map.of(As.OWNER, 201, As.SUBSCRIBER_KEY, 201, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 201)),
-                new Endpoint("service token", t -> client.get("/api/v1/payments/service/token/" + did, t),
-                        Map.of(As.OWNER, 200, As.SUBSCRIBER_KEY, 200, As.ACCESS_TOKEN, 403, As.OTHER_AGENTS_TOKEN, 403,
-                                As.STRANGER, 200)),
+                new Endpoint(
+                        "agent",
+                        t -> client.get("/api/v1/agents/" + did, t),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                404,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
+                        "register agent",
+                        t -> client.post("/api/v1/agents", t, Map.of("name", "n")),
+                        Map.of(
+                                As.OWNER,
+                                201,
+                                As.SUBSCRIBER_KEY,
+                                201,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                201)),
+                new Endpoint(
+                        "service token",
+                        t -> client.get("/api/v1/payments/service/token/" + did, t),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                200,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                200)),
                 new Endpoint("admin accounts", t -> client.get("/api/v1/admin/accounts", t), Map.of(As.ADMIN, 200)),
-                new Endpoint("admin create account", t -> client.post("/api/v1/admin/accounts", t, Map.of("name", "x")),
+                new Endpoint(
+                        "admin create account",
+                        t -> client.post("/api/v1/admin/accounts", t, Map.of("name", "x")),
                         Map.of(As.ADMIN, 201)));
     }
 
     /** Any API key may call it (scoped to its own agents); access tokens are refused. */
     private static Map<As, Integer> builderOnly(int status) {
-        return Map.of(As.OWNER, status, As.SUBSCRIBER_KEY, status, As.STRANGER, status, As.ACCESS_TOKEN, 403,
-                As.OTHER_AGENTS_TOKEN, 403);
+        return Map.of(
+                As.OWNER,
+                status,
+                As.SUBSCRIBER_KEY,
+                status,
+                As.STRANGER,
+                status,
+                As.ACCESS_TOKEN,
+                403,
+                As.OTHER_AGENTS_TOKEN,
+                403);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -134,7 +258,9 @@ class AuthorizationMatrixTest extends HubTestBase {
                 mismatches.add(as + ": expected " + expected + ", got " + reply.status() + " " + reply.body());
             }
             if (reply.status() >= 400) {
-                assertThat(reply.body().get("message").asText()).as(as + " message").isNotBlank();
+                assertThat(reply.body().get("message").asText())
+                        .as(as + " message")
+                        .isNotBlank();
                 assertThat(reply.body().get("statusCode").asInt()).isEqualTo(reply.status());
             }
         }
@@ -144,12 +270,21 @@ class AuthorizationMatrixTest extends HubTestBase {
     @Test
     void builderListings_ofOtherAccounts_showNothingOfThisOwnersWork() {
         for (String token : List.of(stranger.apiKey(), subscriber.apiKey())) {
-            assertThat(client.get("/api/v1/agents/steps", token).body().get("totalResults").asInt()).isZero();
-            assertThat(client.get("/api/v1/agents", token).body().get("tasks").findValuesAsText("did")).doesNotContain(did);
-            assertThat(client.post("/api/v1/agents/search/steps", token, Map.of("step_id", stepId)).body()
-                    .get("steps")).isEmpty();
-            assertThat(client.post("/api/v1/agents/search/tasks", token, Map.of("task_id", taskId)).body()
-                    .get("tasks")).isEmpty();
+            assertThat(client.get("/api/v1/agents/steps", token)
+                            .body()
+                            .get("totalResults")
+                            .asInt())
+                    .isZero();
+            assertThat(client.get("/api/v1/agents", token).body().get("tasks").findValuesAsText("did"))
+                    .doesNotContain(did);
+            assertThat(client.post("/api/v1/agents/search/steps", token, Map.of("step_id", stepId))
+                            .body()
+                            .get("steps"))
+                    .isEmpty();
+            assertThat(client.post("/api/v1/agents/search/tasks", token, Map.of("task_id", taskId))
+                            .body()
+                            .get("tasks"))
+                    .isEmpty();
         }
     }
 
@@ -159,12 +294,15 @@ class AuthorizationMatrixTest extends HubTestBase {
         String id = task.at("/task/task_id").asText();
         String path = "/api/v1/agents/" + did + "/tasks/" + id;
         for (As as : List.of(As.SUBSCRIBER_KEY, As.ACCESS_TOKEN, As.STRANGER, As.REVOKED_KEY, As.GARBAGE, As.NOBODY)) {
-            client.put(path + "/step/" + task.at("/steps/0/step_id").asText(), tokens.get(as),
+            client.put(
+                    path + "/step/" + task.at("/steps/0/step_id").asText(),
+                    tokens.get(as),
                     Map.of("step_status", "Completed", "cost", 5, "is_last", true));
             client.post(path + "/steps", tokens.get(as), Map.of("steps", List.of(Map.of("name", "x"))));
         }
         assertThat(count("select count(*) from steps where task_id = ?", id)).isEqualTo(1);
-        assertThat(count("select count(*) from steps where task_id = ? and step_status = 'Pending'", id)).isEqualTo(1);
+        assertThat(count("select count(*) from steps where task_id = ? and step_status = 'Pending'", id))
+                .isEqualTo(1);
         assertThat(count("select count(*) from events where task_id = ?", id)).isEqualTo(1);
         assertThat(count("select cost from tasks where task_id = ?", id)).isZero();
     }
@@ -173,7 +311,9 @@ class AuthorizationMatrixTest extends HubTestBase {
     void aRevokedKey_alsoRevokesTheAccessTokensIssuedWithIt() {
         Account temporary = client.account("temporary");
         String token = client.accessToken(temporary, did);
-        assertThat(client.post("/api/v1/agents/" + did + "/tasks", token, Map.of("query", "x")).status()).isEqualTo(201);
+        assertThat(client.post("/api/v1/agents/" + did + "/tasks", token, Map.of("query", "x"))
+                        .status())
+                .isEqualTo(201);
 
         client.delete("/api/v1/admin/keys/" + temporary.keyId(), ADMIN_TOKEN);
 

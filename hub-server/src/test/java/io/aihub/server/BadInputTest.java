@@ -44,41 +44,157 @@ class BadInputTest extends HubTestBase {
                 Arguments.of("create task: malformed JSON", "POST", tasks, "{\"query\": ", 400, "not valid JSON"),
                 Arguments.of("create task: no query", "POST", tasks, "{}", 400, "`query` is required"),
                 Arguments.of("create task: blank query", "POST", tasks, "{\"query\": \"  \"}", 400, "`query`"),
-                Arguments.of("create task: query is an object", "POST", tasks, "{\"query\": {\"a\":1}}", 400, "`query` must be a string"),
-                Arguments.of("create task: params not an array", "POST", tasks, "{\"query\":\"q\",\"additional_params\":\"x\"}", 400, "`additional_params` must be a JSON array"),
-                Arguments.of("create task: additional not an object", "POST", tasks, "{\"query\":\"q\",\"input_additional\":[1]}", 400, "`input_additional` must be a JSON object"),
+                Arguments.of(
+                        "create task: query is an object",
+                        "POST",
+                        tasks,
+                        "{\"query\": {\"a\":1}}",
+                        400,
+                        "`query` must be a string"),
+                Arguments.of(
+                        "create task: params not an array",
+                        "POST",
+                        tasks,
+                        "{\"query\":\"q\",\"additional_params\":\"x\"}",
+                        400,
+                        "`additional_params` must be a JSON array"),
+                Arguments.of(
+                        "create task: additional not an object",
+                        "POST",
+                        tasks,
+                        "{\"query\":\"q\",\"input_additional\":[1]}",
+                        400,
+                        "`input_additional` must be a JSON object"),
                 Arguments.of("create task: body is an array", "POST", tasks, "[1,2]", 400, "must be a JSON object"),
                 Arguments.of("create task: trailing garbage", "POST", tasks, "{\"query\":\"q\"} x", 400, "JSON"),
                 Arguments.of("create steps: no steps", "POST", steps, "{}", 400, "`steps` is required"),
-                Arguments.of("create steps: steps not an array", "POST", steps, "{\"steps\": 3}", 400, "`steps` is required"),
+                Arguments.of(
+                        "create steps: steps not an array",
+                        "POST",
+                        steps,
+                        "{\"steps\": 3}",
+                        400,
+                        "`steps` is required"),
                 Arguments.of("create steps: empty", "POST", steps, "{\"steps\": []}", 400, "between 1 and"),
-                Arguments.of("create steps: order is text", "POST", steps, "{\"steps\":[{\"order\":\"two\"}]}", 400, "`steps[0].order` must be an integer"),
-                Arguments.of("create steps: order is fractional", "POST", steps, "{\"steps\":[{\"order\":1.5}]}", 400, "`steps[0].order` must be an integer"),
-                Arguments.of("create steps: terminal status", "POST", steps, "{\"steps\":[{\"step_status\":\"Completed\"}]}", 400, "steps[0].`step_status`"),
-                Arguments.of("create steps: unknown status", "POST", steps, "{\"steps\":[{\"step_status\":\"Done\"}]}", 400, "`steps[0].step_status` must be one of"),
-                Arguments.of("create steps: item not an object", "POST", steps, "{\"steps\":[\"x\"]}", 400, "`steps[0]` must be a JSON object"),
-                Arguments.of("create steps: negative cost", "POST", steps, "{\"steps\":[{\"cost\":-1}]}", 400, "`cost` must be an integer from 0 to"),
-                Arguments.of("update step: unknown status", "PUT", step, "{\"step_status\":\"Done\"}", 400, "`step_status` must be one of Pending"),
-                Arguments.of("update step: status in wrong case", "PUT", step, "{\"step_status\":\"completed\"}", 400, "`step_status`"),
-                Arguments.of("update step: cost is text", "PUT", step, "{\"cost\":\"lots\"}", 400, "`cost` must be an integer"),
-                Arguments.of("update step: cost overflows", "PUT", step, "{\"cost\":99999999999999999999999}", 400, "`cost`"),
-                Arguments.of("update step: is_last is a number", "PUT", step, "{\"is_last\":[]}", 400, "`is_last` must be true or false"),
-                Arguments.of("update step: predecessor unknown", "PUT", step, "{\"predecessor\":\"step-00000000-0000-4000-8000-000000000000\"}", 400, "`predecessor`"),
+                Arguments.of(
+                        "create steps: order is text",
+                        "POST",
+                        steps,
+                        "{\"steps\":[{\"order\":\"two\"}]}",
+                        400,
+                        "`steps[0].order` must be an integer"),
+                Arguments.of(
+                        "create steps: order is fractional",
+                        "POST",
+                        steps,
+                        "{\"steps\":[{\"order\":1.5}]}",
+                        400,
+                        "`steps[0].order` must be an integer"),
+                Arguments.of(
+                        "create steps: terminal status",
+                        "POST",
+                        steps,
+                        "{\"steps\":[{\"step_status\":\"Completed\"}]}",
+                        400,
+                        "steps[0].`step_status`"),
+                Arguments.of(
+                        "create steps: unknown status",
+                        "POST",
+                        steps,
+                        "{\"steps\":[{\"step_status\":\"Done\"}]}",
+                        400,
+                        "`steps[0].step_status` must be one of"),
+                Arguments.of(
+                        "create steps: item not an object",
+                        "POST",
+                        steps,
+                        "{\"steps\":[\"x\"]}",
+                        400,
+                        "`steps[0]` must be a JSON object"),
+                Arguments.of(
+                        "create steps: negative cost",
+                        "POST",
+                        steps,
+                        "{\"steps\":[{\"cost\":-1}]}",
+                        400,
+                        "`cost` must be an integer from 0 to"),
+                Arguments.of(
+                        "update step: unknown status",
+                        "PUT",
+                        step,
+                        "{\"step_status\":\"Done\"}",
+                        400,
+                        "`step_status` must be one of Pending"),
+                Arguments.of(
+                        "update step: status in wrong case",
+                        "PUT",
+                        step,
+                        "{\"step_status\":\"completed\"}",
+                        400,
+                        "`step_status`"),
+                Arguments.of(
+                        "update step: cost is text",
+                        "PUT",
+                        step,
+                        "{\"cost\":\"lots\"}",
+                        400,
+                        "`cost` must be an integer"),
+                Arguments.of(
+                        "update step: cost overflows",
+                        "PUT",
+                        step,
+                        "{\"cost\":99999999999999999999999}",
+                        400,
+                        "`cost`"),
+                Arguments.of(
+                        "update step: is_last is a number",
+                        "PUT",
+                        step,
+                        "{\"is_last\":[]}",
+                        400,
+                        "`is_last` must be true or false"),
+                Arguments.of(
+                        "update step: predecessor unknown",
+                        "PUT",
+                        step,
+                        "{\"predecessor\":\"step-00000000-0000-4000-8000-000000000000\"}",
+                        400,
+                        "`predecessor`"),
                 Arguments.of("update step: malformed", "PUT", step, "{\"step_status\":", 400, "not valid JSON"),
-                Arguments.of("search tasks: page 0", "POST", "/api/v1/agents/search/tasks", "{\"page\":0}", 400, "`page`"),
-                Arguments.of("search steps: huge page size", "POST", "/api/v1/agents/search/steps", "{\"offset\":100000}", 400, "`offset`"),
-                Arguments.of("search steps: unknown status", "POST", "/api/v1/agents/search/steps", "{\"step_status\":\"x\"}", 400, "`step_status`"),
+                Arguments.of(
+                        "search tasks: page 0", "POST", "/api/v1/agents/search/tasks", "{\"page\":0}", 400, "`page`"),
+                Arguments.of(
+                        "search steps: huge page size",
+                        "POST",
+                        "/api/v1/agents/search/steps",
+                        "{\"offset\":100000}",
+                        400,
+                        "`offset`"),
+                Arguments.of(
+                        "search steps: unknown status",
+                        "POST",
+                        "/api/v1/agents/search/steps",
+                        "{\"step_status\":\"x\"}",
+                        400,
+                        "`step_status`"),
                 Arguments.of("register agent: no name", "POST", "/api/v1/agents", "{}", 400, "`name` is required"),
-                Arguments.of("register agent: name is a number", "POST", "/api/v1/agents", "{\"name\":[1]}", 400, "`name` must be a string"));
+                Arguments.of(
+                        "register agent: name is a number",
+                        "POST",
+                        "/api/v1/agents",
+                        "{\"name\":[1]}",
+                        400,
+                        "`name` must be a string"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badBodies")
-    void badBodies_get4xxJsonNamingTheProblem_andWriteNothing(String name, String method, String path, String body,
-                                                             int status, String words) {
+    void badBodies_get4xxJsonNamingTheProblem_andWriteNothing(
+            String name, String method, String path, String body, int status, String words) {
         long before = writes();
 
-        Reply reply = client.raw(method, path, owner.apiKey(), "application/json", body.getBytes(StandardCharsets.UTF_8));
+        Reply reply =
+                client.raw(method, path, owner.apiKey(), "application/json", body.getBytes(StandardCharsets.UTF_8));
 
         assertThat(reply.status()).as(reply.body().toString()).isEqualTo(status);
         assertThat(reply.contentType()).startsWith("application/json");
@@ -105,20 +221,31 @@ class BadInputTest extends HubTestBase {
     void everyBodyReadingEndpoint_refusesEveryClassOfBadBody(String name, String method, String path, String field) {
         String token = path.startsWith("/api/v1/admin") ? ADMIN_TOKEN : owner.apiKey();
         String nested = "{\"" + field + "\":" + "[".repeat(100) + "]".repeat(100) + "}";
-        String nul = field.equals("steps") ? "{\"steps\":[{\"name\":\"a\\u0000b\"}]}" : "{\"" + field + "\":\"a\\u0000b\"}";
+        String nul =
+                field.equals("steps") ? "{\"steps\":[{\"name\":\"a\\u0000b\"}]}" : "{\"" + field + "\":\"a\\u0000b\"}";
         List<Object[]> cases = List.of(
-                new Object[]{"malformed", "application/json", "{\"" + field + "\":", 400},
-                new Object[]{"not an object", "application/json", "\"text\"", 400},
-                new Object[]{"wrong content type", "text/plain", "{}", 415},
-                new Object[]{"form content type", "application/x-www-form-urlencoded", field + "=x", 415},
-                new Object[]{"deep nesting", "application/json", nested, 400},
-                new Object[]{"oversized", "application/json", "{\"" + field + "\":\"" + "x".repeat(70 * 1024) + "\"}", 413},
-                new Object[]{"NUL in text", "application/json", nul, 400},
-                new Object[]{"number for text", "application/json", field.equals("steps") ? "{\"steps\":[{\"name\":7}]}" : "{\"" + field + "\":7}", 400});
+                new Object[] {"malformed", "application/json", "{\"" + field + "\":", 400},
+                new Object[] {"not an object", "application/json", "\"text\"", 400},
+                new Object[] {"wrong content type", "text/plain", "{}", 415},
+                new Object[] {"form content type", "application/x-www-form-urlencoded", field + "=x", 415},
+                new Object[] {"deep nesting", "application/json", nested, 400},
+                new Object[] {
+                    "oversized", "application/json", "{\"" + field + "\":\"" + "x".repeat(70 * 1024) + "\"}", 413
+                },
+                new Object[] {"NUL in text", "application/json", nul, 400},
+                new Object[] {
+                    "number for text",
+                    "application/json",
+                    field.equals("steps") ? "{\"steps\":[{\"name\":7}]}" : "{\"" + field + "\":7}",
+                    400
+                });
         for (Object[] bad : cases) {
             long before = writes();
-            Reply reply = client.raw(method, path, token, (String) bad[1], ((String) bad[2]).getBytes(StandardCharsets.UTF_8));
-            assertThat(reply.status()).as(name + " / " + bad[0] + ": " + reply.body()).isEqualTo(bad[3]);
+            Reply reply = client.raw(
+                    method, path, token, (String) bad[1], ((String) bad[2]).getBytes(StandardCharsets.UTF_8));
+            assertThat(reply.status())
+                    .as(name + " / " + bad[0] + ": " + reply.body())
+                    .isEqualTo(bad[3]);
             assertThat(reply.contentType()).as(name + " / " + bad[0]).startsWith("application/json");
             assertThat(reply.message()).as(name + " / " + bad[0]).isNotBlank();
             assertThat(writes()).as(name + " / " + bad[0] + " wrote nothing").isEqualTo(before);
@@ -128,9 +255,15 @@ class BadInputTest extends HubTestBase {
     @Test
     void valuesOfTheWrongJsonType_areRefused_notConverted() {
         String step = "/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + stepId;
-        for (String body : List.of("{\"cost\":\"5\"}", "{\"is_last\":0}", "{\"is_last\":\"true\"}", "{\"order\":\"3\"}",
-                "{\"name\":7}", "{\"step_status\":1}")) {
-            Reply reply = client.raw("PUT", step, owner.apiKey(), "application/json", body.getBytes(StandardCharsets.UTF_8));
+        for (String body : List.of(
+                "{\"cost\":\"5\"}",
+                "{\"is_last\":0}",
+                "{\"is_last\":\"true\"}",
+                "{\"order\":\"3\"}",
+                "{\"name\":7}",
+                "{\"step_status\":1}")) {
+            Reply reply =
+                    client.raw("PUT", step, owner.apiKey(), "application/json", body.getBytes(StandardCharsets.UTF_8));
             assertThat(reply.status()).as(body).isEqualTo(400);
             assertThat(reply.message()).as(body).matches("`\\w+` must be .*");
         }
@@ -140,23 +273,32 @@ class BadInputTest extends HubTestBase {
     void costsAndOrdersOutsideTheirRange_are400_soSumsCannotOverflow() {
         String steps = "/api/v1/agents/" + did + "/tasks/" + taskId + "/steps";
         String step = "/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + stepId;
-        assertThat(client.post(steps, owner.apiKey(), "{\"steps\":[{\"cost\":9223372036854775807}]}").message())
+        assertThat(client.post(steps, owner.apiKey(), "{\"steps\":[{\"cost\":9223372036854775807}]}")
+                        .message())
                 .contains("`cost` must be an integer from 0 to");
-        assertThat(client.put(step, owner.apiKey(), "{\"cost\":1000000000001}").status()).isEqualTo(400);
-        assertThat(client.post(steps, owner.apiKey(), "{\"steps\":[{\"order\":2147483647}]}").message())
+        assertThat(client.put(step, owner.apiKey(), "{\"cost\":1000000000001}").status())
+                .isEqualTo(400);
+        assertThat(client.post(steps, owner.apiKey(), "{\"steps\":[{\"order\":2147483647}]}")
+                        .message())
                 .contains("`order` must be an integer from 1 to");
     }
 
     @Test
     void oddCharactersInPathsAndQueries_areAnsweredWith4xxJson_neverA500() {
-        for (String path : List.of("/api/v1/agents/did%00x", "/api/v1/payments/service/token/x%00",
-                "/api/v1/agents/" + did + "/tasks/t%00", "/api/v1/agents/" + did + "/tasks/t%00/steps",
-                "/api/v1/agents/steps?dids=a%00", "/api/v1/agents/%F0%9F%98%80", "/api/v1/agents/steps?status=%00")) {
+        for (String path : List.of(
+                "/api/v1/agents/did%00x",
+                "/api/v1/payments/service/token/x%00",
+                "/api/v1/agents/" + did + "/tasks/t%00",
+                "/api/v1/agents/" + did + "/tasks/t%00/steps",
+                "/api/v1/agents/steps?dids=a%00",
+                "/api/v1/agents/%F0%9F%98%80",
+                "/api/v1/agents/steps?status=%00")) {
             Reply reply = client.get(path, owner.apiKey());
             assertThat(reply.status()).as(path + " " + reply.body()).isBetween(400, 499);
             assertThat(reply.message()).as(path).isNotBlank();
         }
-        assertThat(client.delete("/api/v1/admin/keys/k%00", ADMIN_TOKEN).status()).isBetween(400, 499);
+        assertThat(client.delete("/api/v1/admin/keys/k%00", ADMIN_TOKEN).status())
+                .isBetween(400, 499);
         Reply tooLong = client.get("/api/v1/agents/" + did + "/tasks/" + "t".repeat(10_000), owner.apiKey());
         // Which limit trips first depends on how the bytes arrive; Vert.x answers an oversized header
         // block itself (no body), an oversized request line through the hub's JSON handler.
@@ -171,7 +313,11 @@ class BadInputTest extends HubTestBase {
         long before = writes();
         String huge = "{\"query\":\"" + "x".repeat(70 * 1024) + "\"}";
 
-        Reply reply = client.raw("POST", "/api/v1/agents/" + did + "/tasks", accessToken, "application/json",
+        Reply reply = client.raw(
+                "POST",
+                "/api/v1/agents/" + did + "/tasks",
+                accessToken,
+                "application/json",
                 huge.getBytes(StandardCharsets.UTF_8));
 
         assertThat(reply.status()).isEqualTo(413);
@@ -183,7 +329,11 @@ class BadInputTest extends HubTestBase {
     void deeplyNestedJson_is400() {
         String deep = "{\"query\":\"q\",\"input_additional\":" + "{\"a\":".repeat(200) + "1" + "}".repeat(200) + "}";
 
-        Reply reply = client.raw("POST", "/api/v1/agents/" + did + "/tasks", accessToken, "application/json",
+        Reply reply = client.raw(
+                "POST",
+                "/api/v1/agents/" + did + "/tasks",
+                accessToken,
+                "application/json",
                 deep.getBytes(StandardCharsets.UTF_8));
 
         assertThat(reply.status()).isEqualTo(400);
@@ -192,7 +342,11 @@ class BadInputTest extends HubTestBase {
 
     @Test
     void aNonJsonContentType_is415() {
-        Reply reply = client.raw("POST", "/api/v1/agents/" + did + "/tasks", accessToken, "text/plain",
+        Reply reply = client.raw(
+                "POST",
+                "/api/v1/agents/" + did + "/tasks",
+                accessToken,
+                "text/plain",
                 "query=q".getBytes(StandardCharsets.UTF_8));
 
         assertThat(reply.status()).isEqualTo(415);
@@ -205,8 +359,11 @@ class BadInputTest extends HubTestBase {
         List<Reply> notFound = List.of(
                 client.get(missingTask, owner.apiKey()),
                 client.get(missingTask + "/steps", owner.apiKey()),
-                client.put("/api/v1/agents/" + did + "/tasks/" + taskId + "/step/step-00000000-0000-4000-8000-000000000000",
-                        owner.apiKey(), "{\"step_status\":\"Completed\"}"),
+                client.put(
+                        "/api/v1/agents/" + did + "/tasks/" + taskId
+                                + "/step/step-00000000-0000-4000-8000-000000000000",
+                        owner.apiKey(),
+                        "{\"step_status\":\"Completed\"}"),
                 client.post("/api/v1/agents/did:nv:" + "0".repeat(64) + "/tasks", owner.apiKey(), "{\"query\":\"q\"}"),
                 client.get("/api/v1/nothing-here", owner.apiKey()));
         assertThat(notFound).allSatisfy(reply -> {
@@ -221,7 +378,9 @@ class BadInputTest extends HubTestBase {
 
     @Test
     void badStatusFilters_are400_onEveryListing() {
-        for (String path : List.of("/api/v1/agents/steps?status=Nope", "/api/v1/agents?status=Nope",
+        for (String path : List.of(
+                "/api/v1/agents/steps?status=Nope",
+                "/api/v1/agents?status=Nope",
                 "/api/v1/agents/" + did + "/tasks/" + taskId + "/steps?status=pending")) {
             Reply reply = client.get(path, owner.apiKey());
             assertThat(reply.status()).as(path).isEqualTo(400);

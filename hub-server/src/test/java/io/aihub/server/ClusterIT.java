@@ -50,26 +50,36 @@ class ClusterIT {
         Account subscriber = viaB.account("subscriber");
         String did = viaA.agent(builder);
 
-        try (RawSocket workerOnA = worker(a, builder, did); RawSocket userOnB = user(b, subscriber)) {
+        try (RawSocket workerOnA = worker(a, builder, did);
+                RawSocket userOnB = user(b, subscriber)) {
             // B → A: a task created through B reaches the worker on A.
             JsonNode created = viaB.task(subscriber.apiKey(), did, "across");
             String taskId = created.at("/task/task_id").asText();
             String stepId = created.at("/steps/0/step_id").asText();
-            assertThat(workerOnA.await("step-updated").payload().get("step_id").asText()).isEqualTo(stepId);
+            assertThat(workerOnA.await("step-updated").payload().get("step_id").asText())
+                    .isEqualTo(stepId);
             userOnB.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
             userOnB.await("_join-tasks_");
 
             // A → B: completing it through A reaches the user on B, once.
-            viaA.put("/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + stepId, builder.apiKey(),
+            viaA.put(
+                    "/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + stepId,
+                    builder.apiKey(),
                     Map.of("step_status", "Completed", "output", "done", "is_last", true, "cost", 2));
             JsonNode completed = userOnB.await("task-updated").payload();
             assertThat(completed.get("task_status").asText()).isEqualTo("Completed");
             assertThat(completed.get("cost").asLong()).isEqualTo(2);
 
-            String marker = viaA.task(subscriber.apiKey(), did, "marker").at("/steps/0/step_id").asText();
+            String marker = viaA.task(subscriber.apiKey(), did, "marker")
+                    .at("/steps/0/step_id")
+                    .asText();
             List<String> between = new ArrayList<>();
-            assertThat(workerOnA.await("step-updated", Duration.ofSeconds(10), between).payload()
-                    .get("step_id").asText()).isEqualTo(marker);
+            assertThat(workerOnA
+                            .await("step-updated", Duration.ofSeconds(10), between)
+                            .payload()
+                            .get("step_id")
+                            .asText())
+                    .isEqualTo(marker);
             assertThat(between).as("nothing delivered twice").noneMatch(frame -> frame.contains(stepId));
         }
 
@@ -86,23 +96,31 @@ class ClusterIT {
             agentOnA.emit("_join-tasks", Map.of("tasks", List.of(loggedTask), "history", false));
             agentOnA.await("_join-tasks_");
             agentOnA.emit("_task-log", Map.of("task_id", loggedTask, "message", "written while B was down"));
-            assertThat(agentOnA.await("task-log").payload().get("message").asText()).isEqualTo("written while B was down");
+            assertThat(agentOnA.await("task-log").payload().get("message").asText())
+                    .isEqualTo("written while B was down");
         }
         b.restart();
 
         // A worker reconnecting to B gets every pending step; a user joining gets the history.
-        try (RawSocket workerOnB = worker(b, builder, did); RawSocket userOnB = user(b, subscriber)) {
+        try (RawSocket workerOnB = worker(b, builder, did);
+                RawSocket userOnB = user(b, subscriber)) {
             workerOnB.emit("_emit-steps", Map.of("status", "Pending", "dids", List.of(did)));
             List<String> replayed = new ArrayList<>();
             for (int i = 0; i < pending.size() + 1; i++) {
-                replayed.add(workerOnB.await("step-updated").payload().get("step_id").asText());
+                replayed.add(
+                        workerOnB.await("step-updated").payload().get("step_id").asText());
             }
             assertThat(replayed).containsAll(pending);
 
             userOnB.emit("_join-tasks", Map.of("tasks", List.of(loggedTask)));
             userOnB.await("_join-tasks_");
-            assertThat(userOnB.await("task-log").payload().get("message").asText()).isEqualTo("written while B was down");
-            assertThat(userOnB.await("task-updated").payload().get("task_status").asText()).isEqualTo("Pending");
+            assertThat(userOnB.await("task-log").payload().get("message").asText())
+                    .isEqualTo("written while B was down");
+            assertThat(userOnB.await("task-updated")
+                            .payload()
+                            .get("task_status")
+                            .asText())
+                    .isEqualTo("Pending");
         }
     }
 
@@ -112,13 +130,16 @@ class ClusterIT {
         assertThat(viaB.get("/api/v1/agents", builder.apiKey()).status()).isEqualTo(200);
 
         long revokedAt = System.nanoTime();
-        assertThat(viaA.delete("/api/v1/admin/keys/" + builder.keyId(), ADMIN_TOKEN).status()).isEqualTo(200);
+        assertThat(viaA.delete("/api/v1/admin/keys/" + builder.keyId(), ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
 
         assertThat(viaA.get("/api/v1/agents", builder.apiKey()).status()).isEqualTo(401);
         int onB;
         do {
             onB = viaB.get("/api/v1/agents", builder.apiKey()).status();
-        } while (onB == 200 && System.nanoTime() - revokedAt < Duration.ofSeconds(3).toNanos());
+        } while (onB == 200
+                && System.nanoTime() - revokedAt < Duration.ofSeconds(3).toNanos());
         assertThat(onB).isEqualTo(401);
         assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofMillis(1500));
     }

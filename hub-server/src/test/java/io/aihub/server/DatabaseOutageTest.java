@@ -28,11 +28,20 @@ class DatabaseOutageTest extends HubTestBase {
             throws Exception {
         URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
         try (TcpProxy proxy = new TcpProxy(direct.getPort());
-             Hub cutOff = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl.replace(
-                     direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()), 4),
-                     "http://localhost:3001", Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()),
-                     InstantSource.system());
-             RawSocket worker = RawSocket.open(cutOff.port())) {
+                Hub cutOff = Hub.start(
+                        new HubConfig(
+                                0,
+                                new DatabaseConfig(
+                                        databaseUrl.replace(
+                                                direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()),
+                                        4),
+                                "http://localhost:3001",
+                                Optional.of(ADMIN_TOKEN),
+                                Optional.empty(),
+                                64 * 1024,
+                                List.of()),
+                        InstantSource.system());
+                RawSocket worker = RawSocket.open(cutOff.port())) {
             HubClient viaCutOff = new HubClient("http://127.0.0.1:" + cutOff.port(), ADMIN_TOKEN);
             Account builder = client.account("builder");
             String did = client.agent(builder);
@@ -42,13 +51,16 @@ class DatabaseOutageTest extends HubTestBase {
             worker.await("_join-rooms_");
 
             proxy.cut();
-            HubClient.Reply refused = viaCutOff.post("/api/v1/agents/" + did + "/tasks", builder.apiKey(), Map.of("query", "x"));
+            HubClient.Reply refused =
+                    viaCutOff.post("/api/v1/agents/" + did + "/tasks", builder.apiKey(), Map.of("query", "x"));
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.message()).contains("database");
             assertThat(viaCutOff.get("/health", null).status()).isEqualTo(503);
             List<String> committedMeanwhile = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                committedMeanwhile.add(client.task(builder.apiKey(), did, "meanwhile " + i).at("/steps/0/step_id").asText());
+                committedMeanwhile.add(client.task(builder.apiKey(), did, "meanwhile " + i)
+                        .at("/steps/0/step_id")
+                        .asText());
             }
 
             proxy.restore();
@@ -56,13 +68,21 @@ class DatabaseOutageTest extends HubTestBase {
             List<String> delivered = new ArrayList<>();
             for (int i = 0; i < committedMeanwhile.size(); i++) {
                 delivered.add(worker.await("step-updated", java.time.Duration.ofSeconds(30), new ArrayList<>())
-                        .payload().get("step_id").asText());
+                        .payload()
+                        .get("step_id")
+                        .asText());
             }
             assertThat(delivered).containsExactlyElementsOf(committedMeanwhile);
-            String after = viaCutOff.task(builder.apiKey(), did, "after").at("/steps/0/step_id").asText();
+            String after = viaCutOff
+                    .task(builder.apiKey(), did, "after")
+                    .at("/steps/0/step_id")
+                    .asText();
             List<String> between = new ArrayList<>();
-            assertThat(worker.await("step-updated", java.time.Duration.ofSeconds(10), between).payload()
-                    .get("step_id").asText()).isEqualTo(after);
+            assertThat(worker.await("step-updated", java.time.Duration.ofSeconds(10), between)
+                            .payload()
+                            .get("step_id")
+                            .asText())
+                    .isEqualTo(after);
             assertThat(between).as("nothing delivered twice").noneMatch(frame -> frame.contains("step-updated"));
         }
     }
@@ -72,19 +92,24 @@ class DatabaseOutageTest extends HubTestBase {
             throws Exception {
         URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
         try (TcpProxy proxy = new TcpProxy(direct.getPort());
-             Database database = Database.open(new DatabaseConfig(databaseUrl.replace(
-                     direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()) + "&socketTimeout=1", 2))) {
+                Database database = Database.open(new DatabaseConfig(
+                        databaseUrl.replace(direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port())
+                                + "&socketTimeout=1",
+                        2))) {
             long started = System.nanoTime();
-            ApiError refused = catchThrowableOfType(ApiError.class, () -> database.transaction(tx -> {
-                tx.one("select 1", row -> row.getInt(1));
-                proxy.freeze(); // half-open: the next statement goes out and no answer comes back
-                return tx.one("select 2", row -> row.getInt(1));
-            }));
+            ApiError refused = catchThrowableOfType(
+                    ApiError.class,
+                    () -> database.transaction(tx -> {
+                        tx.one("select 1", row -> row.getInt(1));
+                        proxy.freeze(); // half-open: the next statement goes out and no answer comes back
+                        return tx.one("select 2", row -> row.getInt(1));
+                    }));
 
             assertThat(refused.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE);
             assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(10));
             proxy.restore();
-            int answered = database.lookup(tx -> tx.one("select 3", row -> row.getInt(1)).orElseThrow());
+            int answered = database.lookup(
+                    tx -> tx.one("select 3", row -> row.getInt(1)).orElseThrow());
             assertThat(answered).isEqualTo(3);
         }
     }

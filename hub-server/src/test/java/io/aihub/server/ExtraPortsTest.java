@@ -21,21 +21,37 @@ class ExtraPortsTest {
             extra = probe.getLocalPort();
         }
         String admin = "extra-ports-admin-token";
-        try (Hub hub = Hub.start(new HubConfig(0, new DatabaseConfig(TestDatabase.freshSchemaUrl(), 4),
-                "http://localhost:3001", Optional.of(admin), Optional.empty(), 64 * 1024, List.of(extra)),
+        try (Hub hub = Hub.start(
+                new HubConfig(
+                        0,
+                        new DatabaseConfig(TestDatabase.freshSchemaUrl(), 4),
+                        "http://localhost:3001",
+                        Optional.of(admin),
+                        Optional.empty(),
+                        64 * 1024,
+                        List.of(extra)),
                 InstantSource.system())) {
             HubClient main = new HubClient("http://127.0.0.1:" + hub.port(), admin);
             HubClient proxy = new HubClient("http://127.0.0.1:" + extra, admin);
             HubClient.Account builder = main.account("builder");
             String did = main.agent(builder);
 
-            String taskId = proxy.task(builder.apiKey(), did, "via the extra port").at("/task/task_id").asText();
+            String taskId = proxy.task(builder.apiKey(), did, "via the extra port")
+                    .at("/task/task_id")
+                    .asText();
 
-            assertThat(proxy.get("/health", null).body()).isEqualTo(main.get("/health", null).body());
-            assertThat(main.get("/api/v1/agents/" + did + "/tasks/" + taskId, builder.apiKey()).body()
-                    .at("/task/input_query").asText()).isEqualTo("via the extra port");
-            assertThat(proxy.post("/api/v1/agents/search/tasks", builder.apiKey(), Map.of()).body()
-                    .get("totalResults").asInt()).isEqualTo(1);
+            assertThat(proxy.get("/health", null).body())
+                    .isEqualTo(main.get("/health", null).body());
+            assertThat(main.get("/api/v1/agents/" + did + "/tasks/" + taskId, builder.apiKey())
+                            .body()
+                            .at("/task/input_query")
+                            .asText())
+                    .isEqualTo("via the extra port");
+            assertThat(proxy.post("/api/v1/agents/search/tasks", builder.apiKey(), Map.of())
+                            .body()
+                            .get("totalResults")
+                            .asInt())
+                    .isEqualTo(1);
         }
     }
 }

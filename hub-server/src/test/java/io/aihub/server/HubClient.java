@@ -16,8 +16,11 @@ public final class HubClient {
      * client offers an h2c upgrade on every new connection, and an oversized request racing that
      * upgrade came back as an HTTP/2 stream reset instead of the hub's answer.
      */
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
     private final String baseUrl;
     private final String adminToken;
 
@@ -33,8 +36,7 @@ public final class HubClient {
     }
 
     /** An account with its first API key. */
-    public record Account(String address, String apiKey, String keyId) {
-    }
+    public record Account(String address, String apiKey, String keyId) {}
 
     public Reply get(String path, String token) {
         return send(request(path, token).GET());
@@ -45,12 +47,14 @@ public final class HubClient {
     }
 
     public Reply post(String path, String token, Object body) {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
     public Reply put(String path, String token, Object body) {
-        return send(request(path, token).header("Content-Type", "application/json")
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
@@ -66,7 +70,9 @@ public final class HubClient {
     public Account account(String name) {
         Reply reply = post("/api/v1/admin/accounts", adminToken, java.util.Map.of("name", name));
         require(reply, 201);
-        return new Account(reply.body().get("address").asText(), reply.body().get("api_key").asText(),
+        return new Account(
+                reply.body().get("address").asText(),
+                reply.body().get("api_key").asText(),
                 reply.body().get("key_id").asText());
     }
 
@@ -94,7 +100,8 @@ public final class HubClient {
     }
 
     private HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10));
+        HttpRequest.Builder builder =
+                HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(10));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }
@@ -104,8 +111,12 @@ public final class HubClient {
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-            JsonNode body = response.body().length == 0 ? HubJson.MAPPER.nullNode() : HubJson.MAPPER.readTree(response.body());
-            return new Reply(response.statusCode(), body, response.headers().firstValue("Content-Type").orElse(""));
+            JsonNode body =
+                    response.body().length == 0 ? HubJson.MAPPER.nullNode() : HubJson.MAPPER.readTree(response.body());
+            return new Reply(
+                    response.statusCode(),
+                    body,
+                    response.headers().firstValue("Content-Type").orElse(""));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class HubConfigTest {
 
@@ -24,24 +24,28 @@ class HubConfigTest {
 
     @Test
     void extraPorts_areACommaSeparatedList() {
-        assertThat(HubConfig.fromEnvironment(Map.of("HUB_EXTRA_PORTS", "3100, 3200")).extraPorts())
+        assertThat(HubConfig.fromEnvironment(Map.of("HUB_EXTRA_PORTS", "3100, 3200"))
+                        .extraPorts())
                 .containsExactly(3100, 3200);
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "HUB_PORT|abc",
-            "HUB_PORT|70000",
-            "HUB_DATABASE_URL|mysql://localhost/hub",
-            "HUB_DATABASE_URL|jdbc:postgresql://localhost:5432/my-db",
-            "HUB_PUBLIC_URL|localhost:3001",
-            "HUB_ADMIN_TOKEN|short",
-            "HUB_SIGNING_KEY|too-short",
-            "HUB_MAX_BODY_BYTES|12",
-            "HUB_DB_POOL_SIZE|0",
-            "HUB_EXTRA_PORTS|3100;3200",
-            "HUB_EXTRA_PORTS|3001",
-            "HUB_EXTRA_PORTS|0"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "HUB_PORT|abc",
+                "HUB_PORT|70000",
+                "HUB_DATABASE_URL|mysql://localhost/hub",
+                "HUB_DATABASE_URL|jdbc:postgresql://localhost:5432/my-db",
+                "HUB_PUBLIC_URL|localhost:3001",
+                "HUB_ADMIN_TOKEN|short",
+                "HUB_SIGNING_KEY|too-short",
+                "HUB_MAX_BODY_BYTES|12",
+                "HUB_DB_POOL_SIZE|0",
+                "HUB_EXTRA_PORTS|3100;3200",
+                "HUB_EXTRA_PORTS|3001",
+                "HUB_EXTRA_PORTS|0"
+            })
     void anInvalidValue_stopsTheHubWithAMessageNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> HubConfig.fromEnvironment(Map.of(variable, value)))
                 .isInstanceOfSatisfying(HubConfig.InvalidConfig.class, e -> {

@@ -7,10 +7,9 @@ import java.util.Map;
 
 /** JSON trees as maps, for tests that send back what they received. */
 final class HubJsonMaps {
-    private HubJsonMaps() {
-    }
+    private HubJsonMaps() {}
 
     static Map<String, Object> toMap(JsonNode node) {
-        return HubJson.MAPPER.convertValue(node, new TypeReference<>() { });
+        return HubJson.MAPPER.convertValue(node, new TypeReference<>() {});
     }
 }

@@ -32,11 +32,18 @@ final class HubProcess implements AutoCloseable {
     /** Starts a hub on a free port and returns once it listens. */
     static HubProcess start(String name, String databaseUrl, String adminToken) throws Exception {
         int port = freePort();
-        HubProcess hub = new HubProcess(name, port, Map.of(
-                "HUB_PORT", Integer.toString(port),
-                "HUB_PUBLIC_URL", "http://localhost:" + port,
-                "HUB_ADMIN_TOKEN", adminToken,
-                "HUB_DATABASE_URL", databaseUrl));
+        HubProcess hub = new HubProcess(
+                name,
+                port,
+                Map.of(
+                        "HUB_PORT",
+                        Integer.toString(port),
+                        "HUB_PUBLIC_URL",
+                        "http://localhost:" + port,
+                        "HUB_ADMIN_TOKEN",
+                        adminToken,
+                        "HUB_DATABASE_URL",
+                        databaseUrl));
         hub.launch();
         return hub;
     }
@@ -71,7 +78,8 @@ final class HubProcess implements AutoCloseable {
     }
 
     private void relay(Process started, CompletableFuture<Void> listening) {
-        try (BufferedReader log = new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader log =
+                new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = log.readLine()) != null) {
                 System.out.println("[" + name + "] " + line);
@@ -96,7 +104,9 @@ final class HubProcess implements AutoCloseable {
     }
 
     private static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     }
 

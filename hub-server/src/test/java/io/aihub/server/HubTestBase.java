@@ -22,8 +22,16 @@ public abstract class HubTestBase {
     @BeforeAll
     static void startHub() throws Exception {
         databaseUrl = TestDatabase.freshSchemaUrl();
-        hub = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl, 8), "http://localhost:3001",
-                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()), InstantSource.system());
+        hub = Hub.start(
+                new HubConfig(
+                        0,
+                        new DatabaseConfig(databaseUrl, 8),
+                        "http://localhost:3001",
+                        Optional.of(ADMIN_TOKEN),
+                        Optional.empty(),
+                        64 * 1024,
+                        List.of()),
+                InstantSource.system());
         client = new HubClient("http://127.0.0.1:" + hub.port(), ADMIN_TOKEN);
     }
 
@@ -36,7 +44,7 @@ public abstract class HubTestBase {
     /** A single number from the hub's database, to check what a request did or did not change. */
     protected static long count(String sql, Object... params) {
         try (Connection connection = DriverManager.getConnection(databaseUrl);
-             var statement = connection.prepareStatement(sql)) {
+                var statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 statement.setObject(i + 1, params[i]);
             }

@@ -86,7 +86,10 @@ class LibraryInternalsTest extends HubTestBase {
 
     @Test
     void nettySocketIo_handsListenersANamespaceClient_whoseBaseClientClosesTheTransport() throws Exception {
-        assertThat(NamespaceClient.class.getMethod("getBaseClient").getReturnType().getMethod("disconnect"))
+        assertThat(NamespaceClient.class
+                        .getMethod("getBaseClient")
+                        .getReturnType()
+                        .getMethod("disconnect"))
                 .as("netty-socketio: NamespaceClient.getBaseClient().disconnect() closes a socket's transport")
                 .isNotNull();
         try (RawSocket socket = RawSocket.open(hub.port())) {
@@ -96,8 +99,10 @@ class LibraryInternalsTest extends HubTestBase {
             try {
                 frames = socket.framesUntilClosed(SHORT);
             } catch (AssertionError stillOpen) {
-                throw new AssertionError("netty-socketio: a refused socket's connection stayed open; SocketSession"
-                        + ".disconnect closes it through the NamespaceClient that listeners are handed", stillOpen);
+                throw new AssertionError(
+                        "netty-socketio: a refused socket's connection stayed open; SocketSession"
+                                + ".disconnect closes it through the NamespaceClient that listeners are handed",
+                        stillOpen);
             }
 
             assertThat(frames).anyMatch(frame -> frame.startsWith("44")); // connect_error, then the close

@@ -19,11 +19,13 @@ class OpenApiDocumentTest extends HubTestBase {
         assertThat(document.get("openapi").asText()).startsWith("3.");
 
         Set<String> documented = new TreeSet<>();
-        document.get("paths").properties().forEach(path -> path.getValue().properties().forEach(operation -> {
-            if (Set.of("get", "post", "put", "delete", "patch").contains(operation.getKey())) {
-                documented.add(operation.getKey().toUpperCase() + " " + path.getKey());
-            }
-        }));
+        document.get("paths")
+                .properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    if (Set.of("get", "post", "put", "delete", "patch").contains(operation.getKey())) {
+                        documented.add(operation.getKey().toUpperCase() + " " + path.getKey());
+                    }
+                }));
         Set<String> served = new TreeSet<>();
         for (Route route : hub.router().getRoutes()) {
             if (route.getPath() == null || route.methods() == null) {

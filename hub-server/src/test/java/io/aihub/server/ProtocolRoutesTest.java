@@ -35,16 +35,26 @@ class ProtocolRoutesTest extends HubTestBase {
         assertThat(reply.status()).isEqualTo(200);
         assertThat(reply.body().at("/token/neverminedProxyUri").asText()).isEqualTo("http://localhost:3001");
         assertThat(reply.body().at("/token/accessToken").asText()).isNotBlank();
-        assertThat(client.get("/api/v1/payments/service/token/did:nv:" + "0".repeat(64), subscriber.apiKey()).status())
+        assertThat(client.get("/api/v1/payments/service/token/did:nv:" + "0".repeat(64), subscriber.apiKey())
+                        .status())
                 .isEqualTo(404);
     }
 
     @Test
     void createTask_answers201WithTaskAndInitStep_acceptingBothFieldGenerations() {
-        Reply legacy = client.post("/api/v1/agents/" + did + "/tasks", accessToken,
+        Reply legacy = client.post(
+                "/api/v1/agents/" + did + "/tasks",
+                accessToken,
                 Map.of("query", "q1", "name", "legacy", "additional_params", List.of(Map.of("a", 1), Map.of("b", 2))));
-        Reply current = client.post("/api/v1/agents/" + did + "/tasks", subscriber.apiKey(),
-                Map.of("input_query", "q2", "input_additional", Map.of("a", 1), "input_artifacts",
+        Reply current = client.post(
+                "/api/v1/agents/" + did + "/tasks",
+                subscriber.apiKey(),
+                Map.of(
+                        "input_query",
+                        "q2",
+                        "input_additional",
+                        Map.of("a", 1),
+                        "input_artifacts",
                         List.of(Map.of("artifact_id", "x", "url", "https://example.org/x"))));
 
         assertThat(legacy.status()).isEqualTo(201);
@@ -64,12 +74,14 @@ class ProtocolRoutesTest extends HubTestBase {
         assertThat(current.status()).isEqualTo(201);
         assertThat(current.body().at("/task/input_query").asText()).isEqualTo("q2");
         assertThat(current.body().at("/task/input_params/0/a").asInt()).isEqualTo(1);
-        assertThat(current.body().at("/task/input_artifacts/0/artifact_id").asText()).isEqualTo("x");
+        assertThat(current.body().at("/task/input_artifacts/0/artifact_id").asText())
+                .isEqualTo("x");
     }
 
     @Test
     void getTask_answers200WithTaskStepsAndLogs_forTheCreatorAndTheOwner() {
-        String taskId = client.task(accessToken, did, "hello").at("/task/task_id").asText();
+        String taskId =
+                client.task(accessToken, did, "hello").at("/task/task_id").asText();
 
         for (String token : List.of(accessToken, subscriber.apiKey(), builder.apiKey())) {
             Reply reply = client.get("/api/v1/agents/" + did + "/tasks/" + taskId, token);
@@ -77,7 +89,8 @@ class ProtocolRoutesTest extends HubTestBase {
             assertThat(reply.body().at("/task/task_status").asText()).isEqualTo("Pending");
             assertThat(reply.body().get("steps")).hasSize(1);
             assertThat(reply.body().get("logs").isArray()).isTrue();
-            assertThat(reply.body().at("/task/createdAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
+            assertThat(reply.body().at("/task/createdAt").asText())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z");
         }
     }
 
@@ -90,18 +103,48 @@ class ProtocolRoutesTest extends HubTestBase {
         String third = "step-" + UUID.randomUUID();
         String base = "/api/v1/agents/" + did + "/tasks/" + taskId;
 
-        Reply steps = client.post(base + "/steps", builder.apiKey(), Map.of("steps", List.of(
-                Map.of("step_id", second, "task_id", taskId, "name", "transcribe", "predecessor", init, "order", 2),
-                Map.of("step_id", third, "name", "summarise", "predecessor", second, "is_last", true, "order", 3,
-                        "input_query", "", "is_waiting", true))));
+        Reply steps = client.post(
+                base + "/steps",
+                builder.apiKey(),
+                Map.of(
+                        "steps",
+                        List.of(
+                                Map.of(
+                                        "step_id",
+                                        second,
+                                        "task_id",
+                                        taskId,
+                                        "name",
+                                        "transcribe",
+                                        "predecessor",
+                                        init,
+                                        "order",
+                                        2),
+                                Map.of(
+                                        "step_id",
+                                        third,
+                                        "name",
+                                        "summarise",
+                                        "predecessor",
+                                        second,
+                                        "is_last",
+                                        true,
+                                        "order",
+                                        3,
+                                        "input_query",
+                                        "",
+                                        "is_waiting",
+                                        true))));
         assertThat(steps.status()).isEqualTo(201);
         assertThat(steps.body().get("task_id").asText()).isEqualTo(taskId);
-        assertThat(steps.body().get("steps")).extracting(step -> step.get("step_status").asText())
+        assertThat(steps.body().get("steps"))
+                .extracting(step -> step.get("step_status").asText())
                 .containsExactly("Not_Ready", "Not_Ready");
 
         assertThat(complete(base, init, "the transcript", 1, false).status()).isEqualTo(201);
         Reply pending = client.get(base + "/steps?status=Pending", builder.apiKey());
-        assertThat(pending.body().get("steps")).singleElement()
+        assertThat(pending.body().get("steps"))
+                .singleElement()
                 .satisfies(step -> assertThat(step.get("input_query").asText()).isEqualTo("the transcript"));
 
         assertThat(complete(base, second, "a summary input", 2, null).status()).isEqualTo(201);
@@ -130,38 +173,54 @@ class ProtocolRoutesTest extends HubTestBase {
         spread.put("createdAt", "1999-01-01T00:00:00.000Z");
         spread.put("user", "0x" + "1".repeat(40));
 
-        Reply reply = client.put("/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + init.get("step_id").asText(),
-                builder.apiKey(), spread);
+        Reply reply = client.put(
+                "/api/v1/agents/" + did + "/tasks/" + taskId + "/step/"
+                        + init.get("step_id").asText(),
+                builder.apiKey(),
+                spread);
 
         assertThat(reply.status()).isEqualTo(201);
         assertThat(reply.body().get("task_id").asText()).isEqualTo(taskId);
         assertThat(reply.body().get("did").asText()).isEqualTo(did);
         assertThat(reply.body().get("retries").asInt()).isZero();
-        assertThat(reply.body().get("createdAt").asText()).isEqualTo(init.get("createdAt").asText());
-        assertThat(client.get("/api/v1/agents/" + did + "/tasks/" + taskId, accessToken).body()
-                .at("/task/task_status").asText()).isEqualTo("Completed");
+        assertThat(reply.body().get("createdAt").asText())
+                .isEqualTo(init.get("createdAt").asText());
+        assertThat(client.get("/api/v1/agents/" + did + "/tasks/" + taskId, accessToken)
+                        .body()
+                        .at("/task/task_status")
+                        .asText())
+                .isEqualTo("Completed");
     }
 
     @Test
     void builderListings_tolerateTheSdksQueryStrings_andScopeToTheCallersAgents() {
         String other = client.agent(builder);
         String taskA = client.task(accessToken, did, "a").at("/task/task_id").asText();
-        String taskB = client.task(client.accessToken(subscriber, other), other, "b").at("/task/task_id").asText();
+        String taskB = client.task(client.accessToken(subscriber, other), other, "b")
+                .at("/task/task_id")
+                .asText();
         Account stranger = client.account("stranger");
         String strangersAgent = client.agent(stranger);
         client.task(client.accessToken(subscriber, strangersAgent), strangersAgent, "c");
 
         Reply all = client.get("/api/v1/agents/steps?&status=Pending", builder.apiKey());
-        Reply onlyA = client.get("/api/v1/agents/steps?&status=Pending&dids="
-                + URLEncoder.encode(did, StandardCharsets.UTF_8), builder.apiKey());
+        Reply onlyA = client.get(
+                "/api/v1/agents/steps?&status=Pending&dids=" + URLEncoder.encode(did, StandardCharsets.UTF_8),
+                builder.apiKey());
         Reply tasks = client.get("/api/v1/agents?status=AgentExecutionStatus.Pending", builder.apiKey());
 
         assertThat(all.status()).isEqualTo(200);
-        assertThat(all.body().get("steps")).extracting(s -> s.get("task_id").asText()).containsExactlyInAnyOrder(taskA, taskB);
+        assertThat(all.body().get("steps"))
+                .extracting(s -> s.get("task_id").asText())
+                .containsExactlyInAnyOrder(taskA, taskB);
         assertThat(all.body().get("totalResults").asInt()).isEqualTo(2);
-        assertThat(onlyA.body().get("steps")).extracting(s -> s.get("task_id").asText()).containsExactly(taskA);
+        assertThat(onlyA.body().get("steps"))
+                .extracting(s -> s.get("task_id").asText())
+                .containsExactly(taskA);
         assertThat(tasks.status()).isEqualTo(200);
-        assertThat(tasks.body().get("tasks")).extracting(t -> t.get("task_id").asText()).containsExactlyInAnyOrder(taskA, taskB);
+        assertThat(tasks.body().get("tasks"))
+                .extracting(t -> t.get("task_id").asText())
+                .containsExactlyInAnyOrder(taskA, taskB);
         assertThat(tasks.body().get("totalResults").asInt()).isEqualTo(2);
     }
 
@@ -172,8 +231,10 @@ class ProtocolRoutesTest extends HubTestBase {
             ids.add(client.task(accessToken, did, "q" + i).at("/task/task_id").asText());
         }
 
-        Reply page1 = client.post("/api/v1/agents/search/tasks", builder.apiKey(), Map.of("did", did, "page", 1, "offset", 2));
-        Reply page2 = client.post("/api/v1/agents/search/tasks", builder.apiKey(), Map.of("did", did, "page", 2, "offset", 2));
+        Reply page1 = client.post(
+                "/api/v1/agents/search/tasks", builder.apiKey(), Map.of("did", did, "page", 1, "offset", 2));
+        Reply page2 = client.post(
+                "/api/v1/agents/search/tasks", builder.apiKey(), Map.of("did", did, "page", 2, "offset", 2));
         Reply alias = client.post("/api/v1/agents/search", builder.apiKey(), Map.of("task_id", ids.getFirst()));
         Reply steps = client.post("/api/v1/agents/search/steps", builder.apiKey(), Map.of("task_id", ids.get(1)));
 
@@ -184,7 +245,8 @@ class ProtocolRoutesTest extends HubTestBase {
         assertThat(page1.body().get("tasks")).hasSize(2);
         assertThat(page2.body().get("tasks")).hasSize(1);
         assertThat(page2.body().get("totalResults").asInt()).isEqualTo(3);
-        assertThat(alias.body().get("tasks")).singleElement()
+        assertThat(alias.body().get("tasks"))
+                .singleElement()
                 .satisfies(task -> assertThat(task.get("task_id").asText()).isEqualTo(ids.getFirst()));
         assertThat(steps.status()).isEqualTo(200);
         assertThat(steps.body().get("steps")).singleElement().satisfies(step -> {
@@ -200,16 +262,20 @@ class ProtocolRoutesTest extends HubTestBase {
         JsonNode created = client.task(accessToken, did, "q");
         String taskId = created.at("/task/task_id").asText();
 
-        Reply reply = client.post("/api/v1/agents/" + did + "/tasks/" + taskId + "/steps", builder.apiKey(),
+        Reply reply = client.post(
+                "/api/v1/agents/" + did + "/tasks/" + taskId + "/steps",
+                builder.apiKey(),
                 List.of(Map.of("step_id", "my-own-id", "name", "next")));
 
         assertThat(reply.status()).isEqualTo(201);
         assertThat(reply.body().at("/steps/0/step_id").asText()).matches("step-[0-9a-f-]{36}");
-        assertThat(reply.body().at("/steps/0/predecessor").asText()).isEqualTo(created.at("/steps/0/step_id").asText());
+        assertThat(reply.body().at("/steps/0/predecessor").asText())
+                .isEqualTo(created.at("/steps/0/step_id").asText());
     }
 
     private Reply complete(String base, String stepId, String output, int cost, Boolean isLast) {
-        Map<String, Object> body = new java.util.HashMap<>(Map.of("step_status", "Completed", "output", output, "cost", cost));
+        Map<String, Object> body =
+                new java.util.HashMap<>(Map.of("step_status", "Completed", "output", output, "cost", cost));
         if (isLast != null) {
             body.put("is_last", isLast);
         }

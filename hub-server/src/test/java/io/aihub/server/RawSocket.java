@@ -30,8 +30,9 @@ final class RawSocket implements AutoCloseable {
     private RawSocket(int port, Map<String, String> headers) throws Exception {
         WebSocket.Builder builder = client.newWebSocketBuilder();
         headers.forEach(builder::header);
-        socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"),
-                new Collector()).get(10, TimeUnit.SECONDS);
+        socket = builder.buildAsync(
+                        URI.create("ws://127.0.0.1:" + port + "/socket.io/?EIO=4&transport=websocket"), new Collector())
+                .get(10, TimeUnit.SECONDS);
         String open = next(Duration.ofSeconds(5));
         if (open == null || !open.startsWith("0{")) {
             throw new AssertionError("expected the Engine.IO open packet, got " + open);

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.server.HubClient.Account;
-import io.aihub.server.RawSocket.Event;
 import io.aihub.store.jdbc.DatabaseConfig;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -42,8 +41,10 @@ class RealtimeGatewayTest extends HubTestBase {
 
             List<String> frames = socket.framesUntilClosed(SHORT);
 
-            assertThat(frames).noneMatch(frame -> frame.contains("_connected") || frame.contains("_join-rooms_")
-                    || frame.contains("step-updated"));
+            assertThat(frames)
+                    .noneMatch(frame -> frame.contains("_connected")
+                            || frame.contains("_join-rooms_")
+                            || frame.contains("step-updated"));
             assertThat(frames).anyMatch(frame -> frame.contains("no credential"));
         }
     }
@@ -66,7 +67,8 @@ class RealtimeGatewayTest extends HubTestBase {
     @Test
     void aSocketThatNeverAuthenticates_isClosedAtTheDeadline() throws Exception {
         try (RawSocket socket = RawSocket.open(hub.port())) {
-            assertThat(socket.framesUntilClosed(Duration.ofSeconds(9))).noneMatch(frame -> frame.contains("_connected"));
+            assertThat(socket.framesUntilClosed(Duration.ofSeconds(9)))
+                    .noneMatch(frame -> frame.contains("_connected"));
         }
     }
 
@@ -98,7 +100,8 @@ class RealtimeGatewayTest extends HubTestBase {
 
             byte[] answer = raw.getInputStream().readAllBytes();
 
-            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII)).doesNotContain("101");
+            assertThat(new String(answer, java.nio.charset.StandardCharsets.US_ASCII))
+                    .doesNotContain("101");
         }
         Account builder = client.account("builder");
         try (RawSocket socket = RawSocket.open(hub.port())) {
@@ -118,7 +121,9 @@ class RealtimeGatewayTest extends HubTestBase {
                 List<String> before = new ArrayList<>();
                 socket.await("_connected", Duration.ofSeconds(5), before);
 
-                assertThat(before).as("frames before _connected, connection %d", i).hasSize(1);
+                assertThat(before)
+                        .as("frames before _connected, connection %d", i)
+                        .hasSize(1);
                 assertThat(before.getFirst()).startsWith("40{\"sid\"");
             }
         }
@@ -177,10 +182,13 @@ class RealtimeGatewayTest extends HubTestBase {
                 socket.await("_join-rooms_");
             }
 
-            String stepId = client.task(builder.apiKey(), did, "for everyone").at("/steps/0/step_id").asText();
+            String stepId = client.task(builder.apiKey(), did, "for everyone")
+                    .at("/steps/0/step_id")
+                    .asText();
 
             for (RawSocket socket : sockets) {
-                assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(stepId);
+                assertThat(socket.await("step-updated").payload().get("step_id").asText())
+                        .isEqualTo(stepId);
             }
         } finally {
             sockets.forEach(RawSocket::close);
@@ -233,22 +241,34 @@ class RealtimeGatewayTest extends HubTestBase {
         Account builder = client.account("builder");
         Account stranger = client.account("stranger");
         String did = client.agent(builder);
-        try (RawSocket worker = RawSocket.open(hub.port()); RawSocket spy = RawSocket.open(hub.port())) {
+        try (RawSocket worker = RawSocket.open(hub.port());
+                RawSocket spy = RawSocket.open(hub.port())) {
             worker.connect("Bearer " + builder.apiKey());
             worker.await("_connected");
             worker.emit("_join-rooms", Map.of("joinAccountRoom", true, "joinAgentRooms", List.of(did)));
-            assertThat(worker.await("_join-rooms_").payload().get("agents").get(0).asText()).isEqualTo(did);
+            assertThat(worker.await("_join-rooms_")
+                            .payload()
+                            .get("agents")
+                            .get(0)
+                            .asText())
+                    .isEqualTo(did);
             spy.connect("Bearer " + stranger.apiKey());
             spy.await("_connected");
             spy.emit("_join-rooms", Map.of("joinAccountRoom", true, "joinAgentRooms", List.of(did)));
             List<String> refused = new ArrayList<>();
-            assertThat(spy.await("_join-rooms_", SHORT, refused).payload().get("agents")).isEmpty();
+            assertThat(spy.await("_join-rooms_", SHORT, refused).payload().get("agents"))
+                    .isEmpty();
             assertThat(refused).anyMatch(frame -> frame.contains("not yours"));
 
-            String first = client.task(builder.apiKey(), did, "one").at("/steps/0/step_id").asText();
-            String second = client.task(builder.apiKey(), did, "two").at("/steps/0/step_id").asText();
+            String first = client.task(builder.apiKey(), did, "one")
+                    .at("/steps/0/step_id")
+                    .asText();
+            String second = client.task(builder.apiKey(), did, "two")
+                    .at("/steps/0/step_id")
+                    .asText();
 
-            assertThat(worker.await("step-updated").payload().get("step_id").asText()).isEqualTo(first);
+            assertThat(worker.await("step-updated").payload().get("step_id").asText())
+                    .isEqualTo(first);
             List<String> between = new ArrayList<>();
             JsonNode next = worker.await("step-updated", SHORT, between).payload();
             assertThat(next.get("step_id").asText()).isEqualTo(second);
@@ -266,8 +286,11 @@ class RealtimeGatewayTest extends HubTestBase {
         Account builder = client.account("builder");
         Account subscriber = client.account("subscriber");
         String did = client.agent(builder);
-        String taskId = client.task(client.accessToken(subscriber, did), did, "q").at("/task/task_id").asText();
-        try (RawSocket agent = RawSocket.open(hub.port()); RawSocket user = RawSocket.open(hub.port())) {
+        String taskId = client.task(client.accessToken(subscriber, did), did, "q")
+                .at("/task/task_id")
+                .asText();
+        try (RawSocket agent = RawSocket.open(hub.port());
+                RawSocket user = RawSocket.open(hub.port())) {
             agent.connect("Bearer " + builder.apiKey());
             agent.await("_connected");
             agent.emit("_task-log", "{\"task_id\":\"" + taskId + "\",\"message\":\"started\",\"level\":\"info\"}");
@@ -277,20 +300,25 @@ class RealtimeGatewayTest extends HubTestBase {
             user.connect("Bearer " + subscriber.apiKey());
             user.await("_connected");
             user.emit("_join-tasks", Map.of("tasks", List.of(taskId)));
-            assertThat(user.await("_join-tasks_").payload().get("tasks").get(0).asText()).isEqualTo(taskId);
+            assertThat(user.await("_join-tasks_").payload().get("tasks").get(0).asText())
+                    .isEqualTo(taskId);
             assertThat(user.await("task-log").payload().get("message").asText()).isEqualTo("started");
             JsonNode snapshot = user.await("task-updated").payload();
             assertThat(snapshot.get("task_status").asText()).isEqualTo("Pending");
             assertThat(snapshot.get("status").asText()).isEqualTo("Pending");
 
-            agent.emit("_task-log", Map.of("task_id", taskId, "message", "done", "level", "info", "task_status", "Completed"));
+            agent.emit(
+                    "_task-log",
+                    Map.of("task_id", taskId, "message", "done", "level", "info", "task_status", "Completed"));
             assertThat(user.await("task-log").payload().get("message").asText()).isEqualTo("done");
             JsonNode relayed = user.await("task-updated").payload();
             assertThat(relayed.get("status").asText()).isEqualTo("Completed");
             assertThat(relayed.get("did").asText()).isEqualTo(did);
-            assertThat(count("select count(*) from task_logs where task_id = ?", taskId)).isEqualTo(2);
+            assertThat(count("select count(*) from task_logs where task_id = ?", taskId))
+                    .isEqualTo(2);
             assertThat(count("select count(*) from tasks where task_id = ? and task_status = 'Pending'", taskId))
-                    .as("a log never changes the task").isEqualTo(1);
+                    .as("a log never changes the task")
+                    .isEqualTo(1);
         }
     }
 
@@ -298,21 +326,22 @@ class RealtimeGatewayTest extends HubTestBase {
     void malformedPayloads_getAnErrorEvent_changeNothing_andTheSocketStaysUsable() throws Exception {
         Account builder = client.account("builder");
         String did = client.agent(builder);
-        String taskId = client.task(builder.apiKey(), did, "q").at("/task/task_id").asText();
+        String taskId =
+                client.task(builder.apiKey(), did, "q").at("/task/task_id").asText();
         try (RawSocket socket = RawSocket.open(hub.port())) {
             socket.connect("Bearer " + builder.apiKey());
             socket.await("_connected");
             List<Object[]> bad = List.of(
-                    new Object[]{"_join-rooms", "{nope"},
-                    new Object[]{"_join-rooms", 42},
-                    new Object[]{"_join-rooms", Map.of("joinAgentRooms", Map.of("a", 1))},
-                    new Object[]{"_emit-steps", Map.of("status", "Done")},
-                    new Object[]{"_join-tasks", List.of(1, 2)},
-                    new Object[]{"_task-log", Map.of("task_id", taskId)},
-                    new Object[]{"_task-log", Map.of("task_id", taskId, "message", 7)},
-                    new Object[]{"_task-log", Map.of("task_id", taskId, "message", "x", "level", true)},
-                    new Object[]{"_task-log", Map.of("task_id", taskId, "message", "x", "task_status", "Finished")},
-                    new Object[]{"_task-log", Map.of("task_id", "task-unknown", "message", "x")});
+                    new Object[] {"_join-rooms", "{nope"},
+                    new Object[] {"_join-rooms", 42},
+                    new Object[] {"_join-rooms", Map.of("joinAgentRooms", Map.of("a", 1))},
+                    new Object[] {"_emit-steps", Map.of("status", "Done")},
+                    new Object[] {"_join-tasks", List.of(1, 2)},
+                    new Object[] {"_task-log", Map.of("task_id", taskId)},
+                    new Object[] {"_task-log", Map.of("task_id", taskId, "message", 7)},
+                    new Object[] {"_task-log", Map.of("task_id", taskId, "message", "x", "level", true)},
+                    new Object[] {"_task-log", Map.of("task_id", taskId, "message", "x", "task_status", "Finished")},
+                    new Object[] {"_task-log", Map.of("task_id", "task-unknown", "message", "x")});
             for (Object[] event : bad) {
                 socket.emit((String) event[0], event[1]);
                 JsonNode error = socket.await("error").payload();
@@ -321,19 +350,33 @@ class RealtimeGatewayTest extends HubTestBase {
             }
             socket.emit("subscribe-agent", "{}");
             socket.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
-            assertThat(socket.await("_join-tasks_").payload().get("tasks").get(0).asText()).isEqualTo(taskId);
+            assertThat(socket.await("_join-tasks_")
+                            .payload()
+                            .get("tasks")
+                            .get(0)
+                            .asText())
+                    .isEqualTo(taskId);
         }
-        assertThat(count("select count(*) from task_logs where task_id = ?", taskId)).isZero();
+        assertThat(count("select count(*) from task_logs where task_id = ?", taskId))
+                .isZero();
     }
 
     @Test
     void anEventCommittedThroughAnotherHub_reachesThisHubsSockets() throws Exception {
         Account builder = client.account("builder");
         String did = client.agent(builder);
-        try (Hub other = Hub.start(new HubConfig(0, new DatabaseConfig(databaseUrl, 4), "http://localhost:3001",
-                Optional.of(ADMIN_TOKEN), Optional.empty(), 64 * 1024, List.of()), InstantSource.system());
-             RawSocket worker = RawSocket.open(hub.port());
-             RawSocket otherWorker = RawSocket.open(other.port())) {
+        try (Hub other = Hub.start(
+                        new HubConfig(
+                                0,
+                                new DatabaseConfig(databaseUrl, 4),
+                                "http://localhost:3001",
+                                Optional.of(ADMIN_TOKEN),
+                                Optional.empty(),
+                                64 * 1024,
+                                List.of()),
+                        InstantSource.system());
+                RawSocket worker = RawSocket.open(hub.port());
+                RawSocket otherWorker = RawSocket.open(other.port())) {
             HubClient otherClient = new HubClient("http://127.0.0.1:" + other.port(), ADMIN_TOKEN);
             for (RawSocket socket : List.of(worker, otherWorker)) {
                 socket.connect("Bearer " + builder.apiKey());
@@ -342,12 +385,19 @@ class RealtimeGatewayTest extends HubTestBase {
                 socket.await("_join-rooms_");
             }
 
-            String viaOther = otherClient.task(builder.apiKey(), did, "via B").at("/steps/0/step_id").asText();
-            String viaThis = client.task(builder.apiKey(), did, "via A").at("/steps/0/step_id").asText();
+            String viaOther = otherClient
+                    .task(builder.apiKey(), did, "via B")
+                    .at("/steps/0/step_id")
+                    .asText();
+            String viaThis = client.task(builder.apiKey(), did, "via A")
+                    .at("/steps/0/step_id")
+                    .asText();
 
             for (RawSocket socket : List.of(worker, otherWorker)) {
-                assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(viaOther);
-                assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(viaThis);
+                assertThat(socket.await("step-updated").payload().get("step_id").asText())
+                        .isEqualTo(viaOther);
+                assertThat(socket.await("step-updated").payload().get("step_id").asText())
+                        .isEqualTo(viaThis);
             }
         }
     }
@@ -357,18 +407,23 @@ class RealtimeGatewayTest extends HubTestBase {
         Account builder = client.account("builder");
         String did = client.agent(builder);
         String other = client.agent(builder);
-        String first = client.task(builder.apiKey(), did, "1").at("/steps/0/step_id").asText();
-        String second = client.task(builder.apiKey(), other, "2").at("/steps/0/step_id").asText();
+        String first =
+                client.task(builder.apiKey(), did, "1").at("/steps/0/step_id").asText();
+        String second =
+                client.task(builder.apiKey(), other, "2").at("/steps/0/step_id").asText();
         try (RawSocket socket = RawSocket.open(hub.port())) {
             socket.connect("Bearer " + builder.apiKey());
             socket.await("_connected");
 
             socket.emit("_emit-steps", "{\"status\":\"Pending\",\"dids\":[]}");
-            assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(first);
-            assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(second);
+            assertThat(socket.await("step-updated").payload().get("step_id").asText())
+                    .isEqualTo(first);
+            assertThat(socket.await("step-updated").payload().get("step_id").asText())
+                    .isEqualTo(second);
 
             socket.emit("_emit-steps", Map.of("status", "Pending", "dids", List.of(other)));
-            assertThat(socket.await("step-updated").payload().get("step_id").asText()).isEqualTo(second);
+            assertThat(socket.await("step-updated").payload().get("step_id").asText())
+                    .isEqualTo(second);
         }
     }
 }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * ({@code sdk-tests/}), and python-socketio as the Python SDK uses it ({@code sdk-tests/python/}).
  */
 class SdkConformanceIT {
-    private static final Path SDK_TESTS = Path.of("..", "sdk-tests").toAbsolutePath().normalize();
+    private static final Path SDK_TESTS =
+            Path.of("..", "sdk-tests").toAbsolutePath().normalize();
     private static final String ADMIN_TOKEN = "sdk-it-admin-token-0123456789";
     /** Debian's interpreter: python-socketio comes from apt (PyPI is not reachable here). */
     private static final String PYTHON = "/usr/bin/python3";
@@ -30,7 +31,9 @@ class SdkConformanceIT {
 
     @BeforeAll
     static void startHubJar() throws Exception {
-        assertThat(HubProcess.JAR).as("the fat jar is built by `package` before integration tests").exists();
+        assertThat(HubProcess.JAR)
+                .as("the fat jar is built by `package` before integration tests")
+                .exists();
         hub = HubProcess.start("hub.jar", TestDatabase.freshSchemaUrl(), ADMIN_TOKEN);
         hubUrl = hub.url();
         npm(List.of("ci", "--no-audit", "--no-fund"));
@@ -45,18 +48,22 @@ class SdkConformanceIT {
 
     @Test
     void theTypeScriptSdk_drivesTheRestHalfOfTheProtocol() throws Exception {
-        assertThat(node("rest.test.mjs")).as("node --test rest.test.mjs exit code (output above)").isZero();
+        assertThat(node("rest.test.mjs"))
+                .as("node --test rest.test.mjs exit code (output above)")
+                .isZero();
     }
 
     @Test
     void theTypeScriptSdk_andSocketIoClient_driveTheRealtimeHalfOfTheProtocol() throws Exception {
         assertThat(node("realtime.test.mjs", "socketio.test.mjs"))
-                .as("node --test realtime.test.mjs socketio.test.mjs exit code (output above)").isZero();
+                .as("node --test realtime.test.mjs socketio.test.mjs exit code (output above)")
+                .isZero();
     }
 
     @Test
     void pythonSocketIo_connectsAndReceivesEvents_asThePythonSdkUsesIt() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(PYTHON, "python/socketio_conformance.py").directory(SDK_TESTS.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(PYTHON, "python/socketio_conformance.py").directory(SDK_TESTS.toFile());
         builder.environment().putAll(Map.of("HUB_URL", hubUrl, "HUB_ADMIN_TOKEN", ADMIN_TOKEN));
         assertThat(run(builder, "[python] ", 5))
                 .as("socketio_conformance.py exit code (output above; needs Debian's python3-socketio, "
@@ -85,7 +92,8 @@ class SdkConformanceIT {
         });
         if (!process.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new AssertionError(String.join(" ", builder.command()) + " did not finish in " + timeoutMinutes + " min");
+            throw new AssertionError(
+                    String.join(" ", builder.command()) + " did not finish in " + timeoutMinutes + " min");
         }
         relay.join(5_000);
         return process.exitValue();
@@ -96,6 +104,7 @@ class SdkConformanceIT {
         List<String> command = new java.util.ArrayList<>(List.of("npm"));
         command.addAll(arguments);
         assertThat(run(new ProcessBuilder(command).directory(SDK_TESTS.toFile()), "[npm] ", 5))
-                .as("npm " + arguments + " exit code").isZero();
+                .as("npm " + arguments + " exit code")
+                .isZero();
     }
 }

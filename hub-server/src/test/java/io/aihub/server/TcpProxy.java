@@ -20,7 +20,8 @@ final class TcpProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     /** Held while frozen: relays wait for it before they pass anything on. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock frozen = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private final java.util.concurrent.locks.ReentrantReadWriteLock frozen =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     TcpProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -73,7 +74,8 @@ final class TcpProxy implements AutoCloseable {
 
     private void pipe(Socket from, Socket to) {
         Thread.ofVirtual().start(() -> {
-            try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+            try (InputStream in = from.getInputStream();
+                    OutputStream out = to.getOutputStream()) {
                 byte[] buffer = new byte[16 * 1024];
                 for (int read; (read = in.read(buffer)) >= 0; ) {
                     frozen.readLock().lockInterruptibly(); // waits while frozen

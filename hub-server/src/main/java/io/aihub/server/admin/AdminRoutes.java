@@ -26,10 +26,17 @@ public final class AdminRoutes {
     /** {@code POST /api/v1/admin/accounts {"name"}} → 201 {address, name, api_key, key_id}. */
     public void createAccount(RoutingContext ctx) {
         auth.admin(ctx);
-        AccountStore.NewAccount created = accounts.create(Bodies.read(ctx, NewAccount.class).name());
+        AccountStore.NewAccount created =
+                accounts.create(Bodies.read(ctx, NewAccount.class).name());
         Account account = created.account();
-        Replies.created(ctx, new IssuedAccount(account.address(), account.name(),
-                tokens.apiKey(account.address(), created.key().keyId()), created.key().keyId(), account.createdAt()));
+        Replies.created(
+                ctx,
+                new IssuedAccount(
+                        account.address(),
+                        account.name(),
+                        tokens.apiKey(account.address(), created.key().keyId()),
+                        created.key().keyId(),
+                        account.createdAt()));
     }
 
     /** {@code GET /api/v1/admin/accounts} → 200 {accounts}. */
@@ -60,21 +67,21 @@ public final class AdminRoutes {
         Replies.ok(ctx, auth.revoke(ctx.pathParam("keyId")));
     }
 
-    record NewAccount(@JsonProperty("name") String name) {
-    }
+    record NewAccount(@JsonProperty("name") String name) {}
 
-    record IssuedAccount(@JsonProperty("address") String address, @JsonProperty("name") String name,
-                         @JsonProperty("api_key") String apiKey, @JsonProperty("key_id") String keyId,
-                         @JsonProperty("createdAt") java.time.Instant createdAt) {
-    }
+    record IssuedAccount(
+            @JsonProperty("address") String address,
+            @JsonProperty("name") String name,
+            @JsonProperty("api_key") String apiKey,
+            @JsonProperty("key_id") String keyId,
+            @JsonProperty("createdAt") java.time.Instant createdAt) {}
 
-    record IssuedKey(@JsonProperty("key_id") String keyId, @JsonProperty("address") String address,
-                     @JsonProperty("api_key") String apiKey) {
-    }
+    record IssuedKey(
+            @JsonProperty("key_id") String keyId,
+            @JsonProperty("address") String address,
+            @JsonProperty("api_key") String apiKey) {}
 
-    record AccountList(List<Account> accounts) {
-    }
+    record AccountList(List<Account> accounts) {}
 
-    record KeyList(List<ApiKey> keys) {
-    }
+    record KeyList(List<ApiKey> keys) {}
 }

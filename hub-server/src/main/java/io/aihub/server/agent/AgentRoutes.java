@@ -51,10 +51,13 @@ public final class AgentRoutes {
         String did = ctx.pathParam("did");
         Agent agent = agents.find(did).orElseThrow(() -> ApiError.notFound("agent", did));
         String keyId = caller.keyId();
-        Replies.ok(ctx, new ServiceToken(new ServiceToken.Token(
-                tokens.accessToken(caller.address(), keyId, agent.did()), proxyUrl)));
+        Replies.ok(
+                ctx,
+                new ServiceToken(
+                        new ServiceToken.Token(tokens.accessToken(caller.address(), keyId, agent.did()), proxyUrl)));
     }
 
-    record NewAgent(@JsonProperty("name") String name, @JsonProperty("description") String description) {
-    }
+    record NewAgent(
+            @JsonProperty("name") String name,
+            @JsonProperty("description") String description) {}
 }

@@ -47,8 +47,10 @@ public final class Authenticator {
      * answer is remembered for up to a second (see {@link ActiveKeys}).
      */
     public void requireActive(Caller caller) {
-        String owner = activeKeys.owner(caller.keyId()).orElseThrow(() ->
-                ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
+        String owner = activeKeys
+                .owner(caller.keyId())
+                .orElseThrow(
+                        () -> ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
         if (!owner.equals(caller.address())) {
             throw ApiError.unauthorized("the bearer token does not match its API key's account");
         }
@@ -79,8 +81,8 @@ public final class Authenticator {
     public Caller subscriber(RoutingContext ctx, String did) {
         Caller caller = caller(ctx);
         if (!caller.hasApiKey() && !caller.agentDid().equals(did)) {
-            throw ApiError.forbidden("this access token was issued for agent " + caller.agentDid()
-                    + ", not " + did + "; get one from /api/v1/payments/service/token/" + did);
+            throw ApiError.forbidden("this access token was issued for agent " + caller.agentDid() + ", not " + did
+                    + "; get one from /api/v1/payments/service/token/" + did);
         }
         return caller;
     }
@@ -104,6 +106,7 @@ public final class Authenticator {
     /** Removes an optional {@code Bearer } prefix (any case). */
     public static String strip(String credential) {
         return credential.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                ? credential.substring(BEARER.length()).strip() : credential;
+                ? credential.substring(BEARER.length()).strip()
+                : credential;
     }
 }

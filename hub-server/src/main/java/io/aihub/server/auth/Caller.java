@@ -7,7 +7,10 @@ package io.aihub.server.auth;
  * @param agentDid for an access token, the agent it was issued for; null for an API key
  */
 public record Caller(String address, Credential credential, String keyId, String agentDid) {
-    public enum Credential { API_KEY, ACCESS_TOKEN }
+    public enum Credential {
+        API_KEY,
+        ACCESS_TOKEN
+    }
 
     public boolean hasApiKey() {
         return credential == Credential.API_KEY;

@@ -107,7 +107,9 @@ public final class Tokens {
             if (!ISSUER.equals(claims.getIssuer()) || !Ids.isAddress(claims.getSubject())) {
                 throw ApiError.unauthorized("the bearer token was not issued by this hub");
             }
-            Instant expiresAt = claims.getExpirationTime() == null ? null : claims.getExpirationTime().toInstant();
+            Instant expiresAt = claims.getExpirationTime() == null
+                    ? null
+                    : claims.getExpirationTime().toInstant();
             requireUnexpired(expiresAt); // an expired token is not remembered
             String kind = claims.getStringClaim(KIND);
             String address = claims.getSubject().toLowerCase(Locale.ROOT);
@@ -116,8 +118,13 @@ public final class Tokens {
                         new Caller(address, Caller.Credential.API_KEY, claims.getJWTID(), null), expiresAt);
             }
             if (ACCESS.equals(kind) && claims.getStringClaim(KEY) != null && claims.getStringClaim(AGENT) != null) {
-                return new VerifiedTokens.Verified(new Caller(address, Caller.Credential.ACCESS_TOKEN,
-                        claims.getStringClaim(KEY), claims.getStringClaim(AGENT)), expiresAt);
+                return new VerifiedTokens.Verified(
+                        new Caller(
+                                address,
+                                Caller.Credential.ACCESS_TOKEN,
+                                claims.getStringClaim(KEY),
+                                claims.getStringClaim(AGENT)),
+                        expiresAt);
             }
             throw ApiError.unauthorized("the bearer token is neither an API key nor an access token of this hub");
         } catch (ParseException | JOSEException e) {

@@ -2,16 +2,15 @@ package io.aihub.server.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.protocol.ApiError;
-import io.aihub.server.json.JsonInput;
 import io.aihub.server.json.HubJson;
+import io.aihub.server.json.JsonInput;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 
 /** Reads request bodies: JSON only (415 otherwise), an empty body reads as {@code {}}. */
 public final class Bodies {
-    private Bodies() {
-    }
+    private Bodies() {}
 
     /** The body as a record. */
     public static <T> T read(RoutingContext ctx, Class<T> type) {
@@ -22,7 +21,8 @@ public final class Bodies {
     public static JsonNode tree(RoutingContext ctx) {
         String contentType = ctx.request().getHeader("Content-Type");
         if (contentType != null && !isJson(contentType)) {
-            throw new ApiError(ApiError.Kind.UNSUPPORTED_MEDIA_TYPE,
+            throw new ApiError(
+                    ApiError.Kind.UNSUPPORTED_MEDIA_TYPE,
                     "send the body as JSON with Content-Type: application/json, not " + contentType);
         }
         Buffer body = ctx.body().buffer();
@@ -35,6 +35,7 @@ public final class Bodies {
     /** {@code application/json} or a {@code +json} type, with any parameters ({@code ; charset=utf-8}). */
     static boolean isJson(String contentType) {
         String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-        return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
+        return mediaType.equals("application/json")
+                || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
 }

@@ -37,14 +37,28 @@ public final class ErrorReplies {
         };
         if (error == null) {
             String correlation = UUID.randomUUID().toString();
-            LOG.error("request {} {} failed [correlation {}]", ctx.request().method(), ctx.request().path(), correlation, failure);
-            reply(ctx, 500, "Internal Server Error",
-                    "the hub failed to handle this request; report correlation id " + correlation, correlation);
+            LOG.error(
+                    "request {} {} failed [correlation {}]",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    correlation,
+                    failure);
+            reply(
+                    ctx,
+                    500,
+                    "Internal Server Error",
+                    "the hub failed to handle this request; report correlation id " + correlation,
+                    correlation);
             return;
         }
         if (error.kind() == ApiError.Kind.UNAVAILABLE) {
-            LOG.warn("request {} {} answered 503: {}", ctx.request().method(), ctx.request().path(),
-                    error.getCause() == null ? error.getMessage() : error.getCause().toString());
+            LOG.warn(
+                    "request {} {} answered 503: {}",
+                    ctx.request().method(),
+                    ctx.request().path(),
+                    error.getCause() == null
+                            ? error.getMessage()
+                            : error.getCause().toString());
         }
         send(ctx.response(), error);
     }
@@ -62,20 +76,32 @@ public final class ErrorReplies {
 
     /** Unmatched path. */
     public void noRoute(RoutingContext ctx) {
-        reply(ctx, 404, "Not Found", "no endpoint " + ctx.request().method() + " " + ctx.request().path()
-                + "; the API is described at /api/v1/rest/docs-json", null);
+        reply(
+                ctx,
+                404,
+                "Not Found",
+                "no endpoint " + ctx.request().method() + " " + ctx.request().path()
+                        + "; the API is described at /api/v1/rest/docs-json",
+                null);
     }
 
     /** Matched path, other method. */
     public void wrongMethod(RoutingContext ctx) {
-        reply(ctx, 405, "Method Not Allowed", ctx.request().path() + " does not take " + ctx.request().method()
-                + "; the API is described at /api/v1/rest/docs-json", null);
+        reply(
+                ctx,
+                405,
+                "Method Not Allowed",
+                ctx.request().path() + " does not take " + ctx.request().method()
+                        + "; the API is described at /api/v1/rest/docs-json",
+                null);
     }
 
     private ApiError fromStatus(RoutingContext ctx, int status) {
         return switch (status) {
-            case 413 -> new ApiError(ApiError.Kind.PAYLOAD_TOO_LARGE,
-                    "the body is larger than the hub's limit of " + maxBodyBytes + " bytes (HUB_MAX_BODY_BYTES)");
+            case 413 ->
+                new ApiError(
+                        ApiError.Kind.PAYLOAD_TOO_LARGE,
+                        "the body is larger than the hub's limit of " + maxBodyBytes + " bytes (HUB_MAX_BODY_BYTES)");
             case 400 -> ApiError.badRequest("the request is malformed");
             case 401 -> ApiError.unauthorized("authentication is required");
             case 403 -> ApiError.forbidden("not allowed");
@@ -90,8 +116,8 @@ public final class ErrorReplies {
     }
 
     /** {@code {"statusCode", "error", "message"[, "correlationId"]}} with that status. */
-    public static void send(HttpServerResponse response, int status, String reason, String message,
-                            String correlation) {
+    public static void send(
+            HttpServerResponse response, int status, String reason, String message, String correlation) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("statusCode", status);
         body.put("error", reason);

@@ -7,8 +7,7 @@ import java.util.List;
 
 /** Query-string values as the SDKs send them: {@code ?&status=Pending&dids=a,b}, possibly URL-encoded. */
 public final class QueryParams {
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /** The {@code status} filter, or null when absent or empty. */
     public static Status status(RoutingContext ctx) {

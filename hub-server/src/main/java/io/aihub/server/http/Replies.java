@@ -8,8 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 
 /** Writes JSON responses. */
 public final class Replies {
-    private Replies() {
-    }
+    private Replies() {}
 
     public static void json(RoutingContext ctx, int status, Object body) {
         json(ctx.response(), status, body);
@@ -22,8 +21,7 @@ public final class Replies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the response as JSON", e);
         }
-        response
-                .setStatusCode(status)
+        response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(Buffer.buffer(bytes));
     }

@@ -29,7 +29,9 @@ public final class SystemRoutes {
 
     /** {@code GET /api/v1/rest/docs-json} → the OpenAPI 3 document of every route. */
     public void openApi(RoutingContext ctx) {
-        ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(openApi);
+        ctx.response()
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .end(openApi);
     }
 
     public static byte[] openApiDocument() {

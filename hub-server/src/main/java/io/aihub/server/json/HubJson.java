@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
@@ -25,7 +25,9 @@ public final class HubJson {
     public static final int MAX_NESTING_DEPTH = 64;
 
     public static final ObjectMapper MAPPER = JsonMapper.builder(JsonFactory.builder()
-                    .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+                    .streamReadConstraints(StreamReadConstraints.builder()
+                            .maxNestingDepth(MAX_NESTING_DEPTH)
+                            .build())
                     // Parsers and generators borrow their buffers from one shared pool: Jackson's default
                     // keeps them per thread, and the socket gateway's virtual threads, new for each
                     // event, would allocate fresh buffers every time (9 % of the hub's allocation). The
@@ -55,8 +57,7 @@ public final class HubJson {
                 .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
     }
 
-    private HubJson() {
-    }
+    private HubJson() {}
 
     /** JSON text of a value, or null for null. */
     public static String write(Object value) {
@@ -66,7 +67,8 @@ public final class HubJson {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON", e);
+            throw new IllegalArgumentException(
+                    "cannot write " + value.getClass().getName() + " as JSON", e);
         }
     }
 }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Status;
-import io.aihub.server.json.HubJson;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -22,8 +21,7 @@ import java.util.stream.Collectors;
  * types, broken rules.
  */
 public final class JsonInput {
-    private JsonInput() {
-    }
+    private JsonInput() {}
 
     public static JsonNode parse(byte[] json) {
         try {
@@ -44,8 +42,8 @@ public final class JsonInput {
     /** Converts one node to a record; {@code where} prefixes field names in errors (e.g. {@code steps[2].}). */
     public static <T> T convert(JsonNode node, Class<T> type, String where) {
         if (node == null || !node.isObject()) {
-            throw ApiError.badRequest((where.isEmpty() ? "the payload" : "`" + stripDot(where) + "`")
-                    + " must be a JSON object");
+            throw ApiError.badRequest(
+                    (where.isEmpty() ? "the payload" : "`" + stripDot(where) + "`") + " must be a JSON object");
         }
         try {
             return HubJson.MAPPER.treeToValue(node, type);
@@ -65,13 +63,15 @@ public final class JsonInput {
         }
         if (e instanceof JsonParseException parse) {
             String reason = parse.getOriginalMessage().split("\\s\\(|\\n", 2)[0];
-            return ApiError.badRequest("not valid JSON (line " + parse.getLocation().getLineNr()
-                    + ", column " + parse.getLocation().getColumnNr() + "): " + reason);
+            return ApiError.badRequest(
+                    "not valid JSON (line " + parse.getLocation().getLineNr() + ", column "
+                            + parse.getLocation().getColumnNr() + "): " + reason);
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             Class<?> target = switch (mapping) {
                 case MismatchedInputException mismatch -> mismatch.getTargetType();
-                case ValueInstantiationException instantiation -> instantiation.getType().getRawClass();
+                case ValueInstantiationException instantiation ->
+                    instantiation.getType().getRawClass();
                 default -> null;
             };
             return ApiError.invalid(where + path(mapping), "must be " + describe(target));
@@ -84,8 +84,10 @@ public final class JsonInput {
 
     private static String path(JsonMappingException e) {
         return e.getPath().stream()
-                .map(reference -> reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .map(reference ->
+                        reference.getFieldName() != null ? reference.getFieldName() : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 
     private static String describe(Class<?> type) {

@@ -25,8 +25,9 @@ final class GatewayChannels extends SocketIOChannelInitializer {
         ChannelHandlerContext packets = pipeline.context(PACKET_HANDLER);
         ChannelHandlerContext aggregator = pipeline.context(HTTP_AGGREGATOR);
         if (packets == null || aggregator == null) {
-            throw new IllegalStateException("netty-socketio's SocketIOChannelInitializer no longer installs handlers named "
-                    + PACKET_HANDLER + " and " + HTTP_AGGREGATOR + "; GatewayChannels must follow its new pipeline");
+            throw new IllegalStateException(
+                    "netty-socketio's SocketIOChannelInitializer no longer installs handlers named " + PACKET_HANDLER
+                            + " and " + HTTP_AGGREGATOR + "; GatewayChannels must follow its new pipeline");
         }
         // netty-socketio's timeouts run their callbacks on the executor of the last channel it set up.
         handlerAdded(packets);

@@ -53,11 +53,14 @@ final class Handshake implements AuthTokenListener {
             EventExecutor loop = ThreadExecutorMap.currentExecutor();
             session.enqueue(() -> authenticateFromHeader(session, loop));
         }
-        timers.schedule(() -> {
-            if (!session.isAuthenticated() && client.isChannelOpen()) {
-                refuse(session, "not authenticated within " + deadline.toSeconds() + " s");
-            }
-        }, deadline.toMillis(), TimeUnit.MILLISECONDS);
+        timers.schedule(
+                () -> {
+                    if (!session.isAuthenticated() && client.isChannelOpen()) {
+                        refuse(session, "not authenticated within " + deadline.toSeconds() + " s");
+                    }
+                },
+                deadline.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -122,8 +125,12 @@ final class Handshake implements AuthTokenListener {
             return;
         }
         if (session.authenticate(caller)) {
-            afterConnectAcknowledged(loop, () -> session.send(ProtocolEvent.CONNECTED,
-                    new SocketPayloads.Connected(session.client().getSessionId().toString(), caller.address())));
+            afterConnectAcknowledged(
+                    loop,
+                    () -> session.send(
+                            ProtocolEvent.CONNECTED,
+                            new SocketPayloads.Connected(
+                                    session.client().getSessionId().toString(), caller.address())));
         }
     }
 

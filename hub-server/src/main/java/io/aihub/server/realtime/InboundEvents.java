@@ -67,7 +67,8 @@ final class InboundEvents {
             }
         }
         if (!refused.isEmpty()) {
-            session.sendError(ProtocolEvent.JOIN_ROOMS, "not joined: these agents do not exist or are not yours: " + refused);
+            session.sendError(
+                    ProtocolEvent.JOIN_ROOMS, "not joined: these agents do not exist or are not yours: " + refused);
         }
         session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(request.accountRoom(), joined));
     }
@@ -90,8 +91,12 @@ final class InboundEvents {
         List<String> joined = requested.stream().filter(visible::contains).toList();
         joined.forEach(taskId -> session.client().joinRoom(Rooms.task(taskId)));
         if (joined.size() < requested.size()) {
-            session.sendError(ProtocolEvent.JOIN_TASKS, "not joined: these tasks do not exist or are not yours: "
-                    + requested.stream().filter(id -> !visible.contains(id)).toList());
+            session.sendError(
+                    ProtocolEvent.JOIN_TASKS,
+                    "not joined: these tasks do not exist or are not yours: "
+                            + requested.stream()
+                                    .filter(id -> !visible.contains(id))
+                                    .toList());
         }
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {

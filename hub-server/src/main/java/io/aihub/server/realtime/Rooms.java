@@ -2,8 +2,7 @@ package io.aihub.server.realtime;
 
 /** Room names: internal to the hub, never seen by clients. */
 final class Rooms {
-    private Rooms() {
-    }
+    private Rooms() {}
 
     /** Every agent of an account. */
     static String account(String address) {

@@ -8,31 +8,29 @@ import com.corundumstudio.socketio.Transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.ProtocolEvent;
-import io.aihub.server.json.JsonInput;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.json.HubJson;
+import io.aihub.server.json.JsonInput;
 import io.aihub.store.agent.AgentStore;
-import io.aihub.store.outbox.EventLog;
-import io.aihub.store.task.StepStore;
 import io.aihub.store.outbox.StoredEvent;
+import io.aihub.store.task.StepStore;
 import io.aihub.store.task.TaskStore;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,9 +56,8 @@ public final class SocketGateway implements AutoCloseable {
     private final Object socketsChanged = new Object();
 
     /** The stores and settings the gateway needs. */
-    public record Wiring(Authenticator authenticator, AgentStore agents, TaskStore tasks, StepStore steps,
-                         int maxPayloadBytes) {
-    }
+    public record Wiring(
+            Authenticator authenticator, AgentStore agents, TaskStore tasks, StepStore steps, int maxPayloadBytes) {}
 
     public SocketGateway(Wiring wiring) {
         Configuration config = new Configuration();
@@ -100,8 +97,11 @@ public final class SocketGateway implements AutoCloseable {
     /** Starts netty-socketio and the periodic check of connected sockets' keys. */
     public void start() {
         server.start();
-        timers.scheduleWithFixedDelay(() -> work.execute(this::closeSocketsOfRevokedKeys),
-                KEY_CHECK_EVERY.toMillis(), KEY_CHECK_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(
+                () -> work.execute(this::closeSocketsOfRevokedKeys),
+                KEY_CHECK_EVERY.toMillis(),
+                KEY_CHECK_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     /** Keys are checked at the handshake and then every few seconds: a revoked key's sockets are closed. */
@@ -110,7 +110,8 @@ public final class SocketGateway implements AutoCloseable {
         for (SocketIOClient client : server.getAllClients()) {
             SocketSession session = SocketSession.existing(client);
             if (session != null && session.isAuthenticated()) {
-                byKey.computeIfAbsent(session.caller().keyId(), key -> new ArrayList<>()).add(session);
+                byKey.computeIfAbsent(session.caller().keyId(), key -> new ArrayList<>())
+                        .add(session);
             }
         }
         if (byKey.isEmpty()) {
@@ -142,7 +143,9 @@ public final class SocketGateway implements AutoCloseable {
     public int awaitOpenSockets(int count, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (socketsChanged) {
-            for (long left = timeout.toNanos(); openSockets() != count && left > 0; left = deadline - System.nanoTime()) {
+            for (long left = timeout.toNanos();
+                    openSockets() != count && left > 0;
+                    left = deadline - System.nanoTime()) {
                 TimeUnit.NANOSECONDS.timedWait(socketsChanged, left);
             }
             return openSockets();
@@ -180,8 +183,14 @@ public final class SocketGateway implements AutoCloseable {
                     session.sendError(event, refused.getMessage());
                 } catch (RuntimeException bug) {
                     String correlation = UUID.randomUUID().toString();
-                    LOG.error("{} from {} failed [correlation {}]", event.wireName(), client.getSessionId(), correlation, bug);
-                    session.sendError(event, "the hub failed to handle this event; report correlation id " + correlation);
+                    LOG.error(
+                            "{} from {} failed [correlation {}]",
+                            event.wireName(),
+                            client.getSessionId(),
+                            correlation,
+                            bug);
+                    session.sendError(
+                            event, "the hub failed to handle this event; report correlation id " + correlation);
                 }
             });
         });
@@ -206,8 +215,8 @@ public final class SocketGateway implements AutoCloseable {
                 collect(targets, Rooms.agent(event.did()));
             }
             case TASK_ROOM -> collect(targets, Rooms.task(event.taskId()));
-            case REPLY, INBOUND -> throw new IllegalArgumentException(
-                    event.event().wireName() + " is not delivered to rooms");
+            case REPLY, INBOUND ->
+                throw new IllegalArgumentException(event.event().wireName() + " is not delivered to rooms");
         }
         for (SocketIOClient client : targets.values()) {
             client.sendEvent(event.event().wireName(), event.payloadJson());

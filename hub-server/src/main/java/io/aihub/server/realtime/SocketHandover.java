@@ -57,8 +57,9 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
         ChannelHandlerContext vertx = vertxHandler(request);
         if (vertx == null) {
             String correlation = UUID.randomUUID().toString();
-            LOG.error("a WebSocket upgrade's connection does not expose its Netty channel: this Vert.x version "
-                    + "changed an internal API SocketHandover relies on; Socket.IO cannot be served [correlation {}]",
+            LOG.error(
+                    "a WebSocket upgrade's connection does not expose its Netty channel: this Vert.x version "
+                            + "changed an internal API SocketHandover relies on; Socket.IO cannot be served [correlation {}]",
                     correlation);
             fail(request, correlation);
             return;
@@ -86,8 +87,10 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
                 upgrade.release();
                 channel.close();
             } catch (Exception e) {
-                LOG.warn("could not hand a WebSocket upgrade from {} to the Socket.IO gateway: {}",
-                        channel.remoteAddress(), e.toString());
+                LOG.warn(
+                        "could not hand a WebSocket upgrade from {} to the Socket.IO gateway: {}",
+                        channel.remoteAddress(),
+                        e.toString());
                 upgrade.release();
                 channel.close();
             }
@@ -128,8 +131,13 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
     private static FullHttpRequest copy(HttpServerRequest request) {
         HttpHeaders headers = new DefaultHttpHeaders();
         request.headers().forEach(header -> headers.add(header.getKey(), header.getValue()));
-        return new DefaultFullHttpRequest(io.netty.handler.codec.http.HttpVersion.HTTP_1_1, HttpMethod.GET,
-                request.uri(), Unpooled.EMPTY_BUFFER, headers, EmptyHttpHeaders.INSTANCE);
+        return new DefaultFullHttpRequest(
+                io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
+                HttpMethod.GET,
+                request.uri(),
+                Unpooled.EMPTY_BUFFER,
+                headers,
+                EmptyHttpHeaders.INSTANCE);
     }
 
     /** Removes Vert.x's handlers, its connection handler first so nothing more reaches it. */
@@ -144,14 +152,18 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
     }
 
     private static void fail(HttpServerRequest request, String correlation) {
-        ErrorReplies.send(request.response(), 500, "Internal Server Error",
+        ErrorReplies.send(
+                request.response(),
+                500,
+                "Internal Server Error",
                 "this hub cannot serve Socket.IO with its Vert.x version; report correlation id " + correlation,
                 correlation);
     }
 
     /** Socket.IO is served over WebSocket only (long-polling is not offered). */
     private static void refuse(HttpServerRequest request) {
-        ErrorReplies.send(request.response(), ApiError.badRequest(
-                "Socket.IO is served over WebSocket only: connect with transports: ['websocket']"));
+        ErrorReplies.send(
+                request.response(),
+                ApiError.badRequest("Socket.IO is served over WebSocket only: connect with transports: ['websocket']"));
     }
 }

@@ -19,7 +19,11 @@ final class SocketSession {
     private static final Logger LOG = LoggerFactory.getLogger(SocketSession.class);
     private static final String KEY = "aihub.session";
 
-    enum State { CONNECTING, AUTHENTICATED, REFUSED }
+    enum State {
+        CONNECTING,
+        AUTHENTICATED,
+        REFUSED
+    }
 
     private final SocketIOClient client;
     private final SerialQueue queue;
@@ -61,8 +65,10 @@ final class SocketSession {
         if (client instanceof NamespaceClient namespaced) {
             namespaced.getBaseClient().disconnect();
         } else {
-            LOG.error("netty-socketio handed the hub a {} rather than a NamespaceClient: its internals changed, and a"
-                    + " refused socket's transport stays open (only its namespace is left)", client.getClass().getName());
+            LOG.error(
+                    "netty-socketio handed the hub a {} rather than a NamespaceClient: its internals changed, and a"
+                            + " refused socket's transport stays open (only its namespace is left)",
+                    client.getClass().getName());
             client.disconnect();
         }
     }

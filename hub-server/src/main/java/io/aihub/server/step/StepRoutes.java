@@ -7,10 +7,10 @@ import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
-import io.aihub.server.json.JsonInput;
 import io.aihub.server.http.Bodies;
 import io.aihub.server.http.QueryParams;
 import io.aihub.server.http.Replies;
+import io.aihub.server.json.JsonInput;
 import io.aihub.store.task.StepStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
@@ -45,8 +45,14 @@ public final class StepRoutes {
     public void update(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);
         StepUpdate update = Bodies.read(ctx, StepUpdate.class);
-        Replies.created(ctx, steps.update(caller.address(), ctx.pathParam("did"), ctx.pathParam("taskId"),
-                ctx.pathParam("stepId"), update));
+        Replies.created(
+                ctx,
+                steps.update(
+                        caller.address(),
+                        ctx.pathParam("did"),
+                        ctx.pathParam("taskId"),
+                        ctx.pathParam("stepId"),
+                        update));
     }
 
     /** R8 {@code GET /api/v1/agents/:did/tasks/:taskId/steps[?status=]} → 200 {steps, totalResults}. */

@@ -13,10 +13,12 @@ class ActiveKeysTest {
     private final Map<String, String> database = new HashMap<>(Map.of("key-1", "0xowner"));
     private final AtomicInteger lookups = new AtomicInteger();
     private final AtomicLong clock = new AtomicLong(1_000);
-    private final ActiveKeys keys = new ActiveKeys(keyId -> {
-        lookups.incrementAndGet();
-        return Optional.ofNullable(database.get(keyId));
-    }, clock::get);
+    private final ActiveKeys keys = new ActiveKeys(
+            keyId -> {
+                lookups.incrementAndGet();
+                return Optional.ofNullable(database.get(keyId));
+            },
+            clock::get);
 
     @Test
     void anActiveKey_isLookedUpOnce_withinTheWindow_andAgainAfterIt() {
@@ -53,13 +55,15 @@ class ActiveKeysTest {
     @Test
     void aLookupOvertakenByARevocation_isNotRemembered() {
         ActiveKeys[] racing = new ActiveKeys[1];
-        racing[0] = new ActiveKeys(keyId -> {
-            lookups.incrementAndGet();
-            Optional<String> answer = Optional.ofNullable(database.get(keyId));
-            database.remove(keyId);          // the key is revoked while the lookup's answer is on its way
-            racing[0].forget(keyId);
-            return answer;
-        }, clock::get);
+        racing[0] = new ActiveKeys(
+                keyId -> {
+                    lookups.incrementAndGet();
+                    Optional<String> answer = Optional.ofNullable(database.get(keyId));
+                    database.remove(keyId); // the key is revoked while the lookup's answer is on its way
+                    racing[0].forget(keyId);
+                    return answer;
+                },
+                clock::get);
 
         assertThat(racing[0].owner("key-1")).contains("0xowner");
         assertThat(racing[0].owner("key-1")).isEmpty();

@@ -42,21 +42,30 @@ class TokensTest {
 
         now.set(now.get().plus(Tokens.ACCESS_TOKEN_LIFETIME).plusSeconds(1));
 
-        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(ApiError.class).hasMessageContaining("expired");
+        assertThatThrownBy(() -> tokens.verify(token))
+                .isInstanceOf(ApiError.class)
+                .hasMessageContaining("expired");
     }
 
     @Test
     void tokensSignedWithAnotherKey_unsigned_orNotOurs_areRefused() throws Exception {
-        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer("aihub").subject(ADDRESS).jwtID("key-1")
-                .claim("kind", "api-key").issueTime(Date.from(now.get())).build();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer("aihub")
+                .subject(ADDRESS)
+                .jwtID("key-1")
+                .claim("kind", "api-key")
+                .issueTime(Date.from(now.get()))
+                .build();
         SignedJWT foreign = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
         foreign.sign(new MACSigner("another-secret-of-at-least-32-characters!".getBytes(StandardCharsets.UTF_8)));
         String unsigned = new PlainJWT(new PlainHeader(), claims).serialize();
         String badSubject = tokens.apiKey("0x" + "ab".repeat(32), "key-1");
 
-        for (String token : new String[]{foreign.serialize(), unsigned, badSubject, "abc.def.ghi", ""}) {
-            assertThatThrownBy(() -> tokens.verify(token)).as(token)
-                    .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.UNAUTHORIZED));
+        for (String token : new String[] {foreign.serialize(), unsigned, badSubject, "abc.def.ghi", ""}) {
+            assertThatThrownBy(() -> tokens.verify(token))
+                    .as(token)
+                    .isInstanceOfSatisfying(
+                            ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.UNAUTHORIZED));
         }
     }
 
@@ -67,7 +76,9 @@ class TokensTest {
 
         assertThat(tokens.verify(token)).isSameAs(first);
         now.set(now.get().plus(Tokens.ACCESS_TOKEN_LIFETIME));
-        assertThatThrownBy(() -> tokens.verify(token)).isInstanceOf(ApiError.class).hasMessageContaining("expired");
+        assertThatThrownBy(() -> tokens.verify(token))
+                .isInstanceOf(ApiError.class)
+                .hasMessageContaining("expired");
     }
 
     @Test
@@ -77,8 +88,9 @@ class TokensTest {
         int at = token.length() - 10; // inside the signature, clear of its last character's unused bits
         String tampered = token.substring(0, at) + (token.charAt(at) == 'A' ? 'B' : 'A') + token.substring(at + 1);
 
-        assertThatThrownBy(() -> tokens.verify(tampered)).isInstanceOfSatisfying(ApiError.class,
-                e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.UNAUTHORIZED));
+        assertThatThrownBy(() -> tokens.verify(tampered))
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.UNAUTHORIZED));
     }
 
     @Test
@@ -91,10 +103,17 @@ class TokensTest {
         String standardBase64 = token.substring(0, token.lastIndexOf('.') + 1)
                 + signatureSegment.replace('-', '+').replace('_', '/');
 
-        for (String variant : new String[]{token + "!!!!", token + "=", spareBitsSet, token + "A".repeat(4),
-                signatureSegment.matches(".*[-_].*") ? standardBase64 : token + "+"}) {
-            assertThatThrownBy(() -> tokens.verify(variant)).as(variant).isInstanceOfSatisfying(ApiError.class,
-                    e -> assertThat(e.getMessage()).contains("not a well-formed JWT"));
+        for (String variant : new String[] {
+            token + "!!!!",
+            token + "=",
+            spareBitsSet,
+            token + "A".repeat(4),
+            signatureSegment.matches(".*[-_].*") ? standardBase64 : token + "+"
+        }) {
+            assertThatThrownBy(() -> tokens.verify(variant))
+                    .as(variant)
+                    .isInstanceOfSatisfying(
+                            ApiError.class, e -> assertThat(e.getMessage()).contains("not a well-formed JWT"));
         }
         assertThatThrownBy(() -> tokens.verify("a".repeat(3000) + "." + token))
                 .hasMessageContaining("not a well-formed JWT");

@@ -15,8 +15,8 @@ class VerifiedTokensTest {
         if (token.startsWith("bad")) {
             throw ApiError.unauthorized("the bearer token was not issued by this hub (bad signature)");
         }
-        return new VerifiedTokens.Verified(new Caller("0x" + "ab".repeat(20), Caller.Credential.API_KEY, token, null),
-                null);
+        return new VerifiedTokens.Verified(
+                new Caller("0x" + "ab".repeat(20), Caller.Credential.API_KEY, token, null), null);
     };
 
     @Test

@@ -9,5 +9,6 @@ import java.time.Instant;
 public record Account(
         @JsonProperty("address") String address,
         @JsonProperty("name") String name,
-        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant createdAt) {
-}
+
+        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant createdAt) {}

@@ -5,8 +5,7 @@ import io.aihub.store.jdbc.Tx;
 
 /** SQL of the {@code accounts}, {@code api_keys} and {@code hub_settings} tables, with their row mappers. */
 final class AccountSql {
-    private AccountSql() {
-    }
+    private AccountSql() {}
 
     static final String ACCOUNT_INSERT = """
             insert into accounts (address, name, created_at) values (?, ?, ?)
@@ -51,9 +50,12 @@ final class AccountSql {
             select value from hub_settings where name = ?
             """;
 
-    static final RowMapper<Account> ACCOUNT = row ->
-            new Account(row.getString("address"), row.getString("name"), Tx.instant(row, "created_at"));
+    static final RowMapper<Account> ACCOUNT =
+            row -> new Account(row.getString("address"), row.getString("name"), Tx.instant(row, "created_at"));
 
-    static final RowMapper<ApiKey> KEY = row -> new ApiKey(row.getString("key_id"), row.getString("address"),
-            Tx.instant(row, "created_at"), Tx.instant(row, "revoked_at"));
+    static final RowMapper<ApiKey> KEY = row -> new ApiKey(
+            row.getString("key_id"),
+            row.getString("address"),
+            Tx.instant(row, "created_at"),
+            Tx.instant(row, "revoked_at"));
 }

@@ -9,9 +9,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 /** Accounts and their API keys (the keys themselves are signed JWTs; only their ids are stored). */
 public final class AccountStore {
@@ -47,7 +47,8 @@ public final class AccountStore {
         return database.transaction(tx -> {
             tx.one(AccountSql.ACCOUNT_FIND, AccountSql.ACCOUNT, account)
                     .orElseThrow(() -> ApiError.notFound("account", address));
-            return tx.one(AccountSql.KEY_INSERT, AccountSql.KEY, Ids.newKeyId(), account, now()).orElseThrow();
+            return tx.one(AccountSql.KEY_INSERT, AccountSql.KEY, Ids.newKeyId(), account, now())
+                    .orElseThrow();
         });
     }
 
@@ -76,15 +77,16 @@ public final class AccountStore {
         if (keyIds.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(database.lookup(tx -> tx.list(AccountSql.KEY_ACTIVE_AMONG, row -> row.getString(1),
-                (Object) keyIds.toArray(String[]::new))));
+        return new HashSet<>(database.lookup(tx ->
+                tx.list(AccountSql.KEY_ACTIVE_AMONG, row -> row.getString(1), (Object) keyIds.toArray(String[]::new))));
     }
 
     /** Reads a hub-wide setting, storing {@code candidate} first if it is not set (first node wins). */
     public String settingOrInit(String name, String candidate) {
         return database.transaction(tx -> {
             tx.update(AccountSql.SETTING_INSERT_IF_ABSENT, name, candidate);
-            return tx.one(AccountSql.SETTING_FIND, row -> row.getString("value"), name).orElseThrow();
+            return tx.one(AccountSql.SETTING_FIND, row -> row.getString("value"), name)
+                    .orElseThrow();
         });
     }
 
@@ -100,6 +102,5 @@ public final class AccountStore {
     }
 
     /** A just-created account and the id of its first key. */
-    public record NewAccount(Account account, ApiKey key) {
-    }
+    public record NewAccount(Account account, ApiKey key) {}
 }

@@ -9,6 +9,9 @@ import java.time.Instant;
 public record ApiKey(
         @JsonProperty("key_id") String keyId,
         @JsonProperty("address") String address,
-        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant createdAt,
-        @JsonProperty("revokedAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant revokedAt) {
-}
+
+        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant createdAt,
+
+        @JsonProperty("revokedAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant revokedAt) {}

@@ -11,5 +11,6 @@ public record Agent(
         @JsonProperty("owner") String owner,
         @JsonProperty("name") String name,
         @JsonProperty("description") String description,
-        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC") Instant createdAt) {
-}
+
+        @JsonProperty("createdAt") @JsonFormat(pattern = Timestamps.PATTERN, timezone = "UTC")
+        Instant createdAt) {}

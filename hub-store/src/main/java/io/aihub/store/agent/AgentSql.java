@@ -5,8 +5,7 @@ import io.aihub.store.jdbc.Tx;
 
 /** SQL of the {@code agents} table and its row mapper. */
 final class AgentSql {
-    private AgentSql() {
-    }
+    private AgentSql() {}
 
     static final String AGENT_INSERT = """
             insert into agents (did, owner, name, description, created_at) values (?, ?, ?, ?, ?)
@@ -26,6 +25,10 @@ final class AgentSql {
             select did from agents where did = any(?) and owner = ?
             """;
 
-    static final RowMapper<Agent> AGENT = row -> new Agent(row.getString("did"), row.getString("owner"),
-            row.getString("name"), row.getString("description"), Tx.instant(row, "created_at"));
+    static final RowMapper<Agent> AGENT = row -> new Agent(
+            row.getString("did"),
+            row.getString("owner"),
+            row.getString("name"),
+            row.getString("description"),
+            Tx.instant(row, "created_at"));
 }

@@ -7,8 +7,8 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Optional;
+import java.util.Set;
 
 /** Registered agents. */
 public final class AgentStore {
@@ -27,8 +27,14 @@ public final class AgentStore {
         if (description != null && description.length() > 10_000) {
             throw ApiError.invalid("description", "must be at most 10000 characters");
         }
-        return database.transaction(tx -> tx.one(AgentSql.AGENT_INSERT, AgentSql.AGENT, Ids.newDid(), owner,
-                name.strip(), description == null ? "" : description, clock.instant().truncatedTo(ChronoUnit.MILLIS))
+        return database.transaction(tx -> tx.one(
+                        AgentSql.AGENT_INSERT,
+                        AgentSql.AGENT,
+                        Ids.newDid(),
+                        owner,
+                        name.strip(),
+                        description == null ? "" : description,
+                        clock.instant().truncatedTo(ChronoUnit.MILLIS))
                 .orElseThrow());
     }
 
@@ -38,7 +44,8 @@ public final class AgentStore {
 
     /** The agent if it exists and {@code owner} owns it; otherwise a 404 that does not tell which. */
     public Agent findOwned(String did, String owner) {
-        return find(did).filter(agent -> agent.owner().equals(owner))
+        return find(did)
+                .filter(agent -> agent.owner().equals(owner))
                 .orElseThrow(() -> ApiError.notFound("agent", did));
     }
 
@@ -47,8 +54,8 @@ public final class AgentStore {
         if (dids.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(database.lookup(tx -> tx.list(AgentSql.AGENT_DIDS_OWNED, row -> row.getString(1),
-                dids.toArray(String[]::new), owner)));
+        return new HashSet<>(database.lookup(
+                tx -> tx.list(AgentSql.AGENT_DIDS_OWNED, row -> row.getString(1), dids.toArray(String[]::new), owner)));
     }
 
     public List<Agent> listOwned(String owner) {

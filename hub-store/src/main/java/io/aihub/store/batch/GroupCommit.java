@@ -92,10 +92,8 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         this.writer = writer;
         this.waiting = waiting;
         for (int i = 1; i <= settings.writers(); i++) {
-            writers.add(Thread.ofPlatform()
-                    .name(settings.name() + "-" + i)
-                    .daemon()
-                    .start(this::writeBatches));
+            writers.add(
+                    Thread.ofPlatform().name(settings.name() + "-" + i).daemon().start(this::writeBatches));
         }
     }
 
@@ -171,8 +169,8 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         for (Pending<R, A> pending : batch) {
             if (!pending.answer().isDone()) {
                 pending.answer()
-                        .completeExceptionally(
-                                new IllegalStateException("the batch writer " + settings.name() + " left a request unanswered"));
+                        .completeExceptionally(new IllegalStateException(
+                                "the batch writer " + settings.name() + " left a request unanswered"));
             }
         }
     }
@@ -194,7 +192,8 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         for (int i = 0; i < rest.size(); i++) {
             Pending<R, A> alone = rest.get(i);
             write(List.of(alone), true);
-            if (alone.answer().isCompletedExceptionally() && Database.lostConnection(alone.answer().exceptionNow())) {
+            if (alone.answer().isCompletedExceptionally()
+                    && Database.lostConnection(alone.answer().exceptionNow())) {
                 Throwable lost = alone.answer().exceptionNow(); // the rest would wait for it in turn
                 rest.subList(i + 1, rest.size()).forEach(left -> left.answer().completeExceptionally(lost));
                 return;

@@ -84,8 +84,7 @@ public final class Database implements AutoCloseable {
         // TCP keepalive, hours away. The hub's transactions never pause between statements. A SET on each
         // new connection rather than a startup option, which connection poolers such as PgBouncer refuse;
         // committed at once (isolated), or the new connection would sit idle in that transaction.
-        hikari.setConnectionInitSql(
-                "set idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_SECONDS + "s'");
+        hikari.setConnectionInitSql("set idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_SECONDS + "s'");
         hikari.setIsolateInternalQueries(true);
         Migrations.apply(unpooled(config));
         return new Database(new HikariDataSource(hikari), config);
@@ -188,8 +187,10 @@ public final class Database implements AutoCloseable {
             return ApiError.unavailable("the database is out of resources right now (" + state + "); retry shortly", e);
         }
         if (state.equals("40001") || state.equals("40P01") || state.equals("55P03") || state.equals("57014")) {
-            return ApiError.unavailable("the database gave up on this request (" + state
-                    + ": a conflict, a lock wait or a cancelled statement); retry it", e);
+            return ApiError.unavailable(
+                    "the database gave up on this request (" + state
+                            + ": a conflict, a lock wait or a cancelled statement); retry it",
+                    e);
         }
         return new StoreException("database error " + state + ": " + e.getMessage(), e);
     }
@@ -202,16 +203,21 @@ public final class Database implements AutoCloseable {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SQLException e) {
                 String state = e.getSQLState() == null ? "" : e.getSQLState();
-                return e instanceof SQLTransientConnectionException || state.startsWith("08")
-                        || state.equals("57P01") || state.equals("57P02") || state.equals("57P03")
-                        || state.equals("25P03") || state.equals("25P04");
+                return e instanceof SQLTransientConnectionException
+                        || state.startsWith("08")
+                        || state.equals("57P01")
+                        || state.equals("57P02")
+                        || state.equals("57P03")
+                        || state.equals("25P03")
+                        || state.equals("25P04");
             }
         }
         return false;
     }
 
     private static String detail(SQLException e) {
-        if (e instanceof org.postgresql.util.PSQLException psql && psql.getServerErrorMessage() != null
+        if (e instanceof org.postgresql.util.PSQLException psql
+                && psql.getServerErrorMessage() != null
                 && psql.getServerErrorMessage().getDetail() != null) {
             return psql.getServerErrorMessage().getDetail();
         }
@@ -238,8 +244,8 @@ public final class Database implements AutoCloseable {
             if ("42P04".equals(e.getSQLState())) {
                 return; // another hub node created it first
             }
-            throw new StoreException("cannot create database '" + name + "' via " + config.maintenanceUrl()
-                    + ": " + e.getMessage(), e);
+            throw new StoreException(
+                    "cannot create database '" + name + "' via " + config.maintenanceUrl() + ": " + e.getMessage(), e);
         }
     }
 

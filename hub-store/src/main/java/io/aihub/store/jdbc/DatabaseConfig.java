@@ -17,8 +17,9 @@ public record DatabaseConfig(String jdbcUrl, int poolSize) {
         }
         String name = databaseName(jdbcUrl);
         if (!DATABASE_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("names database '" + name
-                    + "': use letters, digits and underscores (e.g. jdbc:postgresql://127.0.0.1:5432/hub?user=postgres)");
+            throw new IllegalArgumentException(
+                    "names database '" + name
+                            + "': use letters, digits and underscores (e.g. jdbc:postgresql://127.0.0.1:5432/hub?user=postgres)");
         }
         if (poolSize < 1 || poolSize > 200) {
             throw new IllegalArgumentException("pool size must be between 1 and 200, got " + poolSize);

@@ -35,8 +35,9 @@ public final class Announcements {
             throw new IllegalArgumentException(event.wireName() + " is not an event the outbox announces");
         }
         if (!event.payloadType().isInstance(payload)) {
-            throw new IllegalArgumentException(event.wireName() + " carries " + event.payloadType().getSimpleName()
-                    + ", not " + payload.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    event.wireName() + " carries " + event.payloadType().getSimpleName() + ", not "
+                            + payload.getClass().getSimpleName());
         }
         ats.add(at.toString());
         names.add(event.wireName());
@@ -55,9 +56,14 @@ public final class Announcements {
         if (names.isEmpty()) {
             return;
         }
-        tx.one(EventSql.EVENT_APPEND_AND_NOTIFY, row -> Boolean.TRUE, ats.toArray(String[]::new),
+        tx.one(
+                EventSql.EVENT_APPEND_AND_NOTIFY,
+                row -> Boolean.TRUE,
+                ats.toArray(String[]::new),
                 names.toArray(String[]::new),
-                taskIds.toArray(String[]::new), dids.toArray(String[]::new), owners.toArray(String[]::new),
+                taskIds.toArray(String[]::new),
+                dids.toArray(String[]::new),
+                owners.toArray(String[]::new),
                 payloads.toArray(String[]::new));
     }
 }

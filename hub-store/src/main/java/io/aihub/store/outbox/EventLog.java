@@ -26,8 +26,8 @@ public final class EventLog {
 
     /** A cursor before every event not yet committed and after every event committed already. */
     public EventCursor now() {
-        long xmin = Long.parseLong(database.lookup(tx -> tx.one(EventSql.EVENT_CURSOR_NOW, row -> row.getString(1))
-                .orElseThrow()));
+        long xmin = Long.parseLong(database.lookup(
+                tx -> tx.one(EventSql.EVENT_CURSOR_NOW, row -> row.getString(1)).orElseThrow()));
         return new EventCursor(xmin, -1);
     }
 
@@ -36,8 +36,8 @@ public final class EventLog {
         return database.lookup(tx -> {
             List<StoredEvent> settled = new ArrayList<>();
             boolean waiting = false;
-            for (Row row : tx.listPlannedPerRun(EventSql.EVENT_READ_AFTER, EventLog::row,
-                    Long.toString(cursor.txId()), cursor.eventId(), limit)) {
+            for (Row row : tx.listPlannedPerRun(
+                    EventSql.EVENT_READ_AFTER, EventLog::row, Long.toString(cursor.txId()), cursor.eventId(), limit)) {
                 if (!row.settled()) {
                     waiting = true;
                     break;
@@ -50,8 +50,8 @@ public final class EventLog {
 
     /** Drops events older than {@code before}: late readers get state by replay, not from old events. */
     public int deleteBefore(Instant before) {
-        Optional<Long> found = database.lookup(tx -> tx.one(EventSql.EVENT_PRUNE_BOUNDARY, row -> row.getLong(1),
-                before));
+        Optional<Long> found =
+                database.lookup(tx -> tx.one(EventSql.EVENT_PRUNE_BOUNDARY, row -> row.getLong(1), before));
         if (found.isEmpty()) {
             return 0; // no events at all
         }
@@ -59,8 +59,8 @@ public final class EventLog {
         int deleted = 0;
         int chunk;
         do { // in chunks, each a short transaction: a day of events at full speed is millions of rows
-            chunk = database.transaction(tx -> tx.update(EventSql.EVENT_DELETE_OLDEST_BEFORE, boundary, before,
-                    DELETE_CHUNK));
+            chunk = database.transaction(
+                    tx -> tx.update(EventSql.EVENT_DELETE_OLDEST_BEFORE, boundary, before, DELETE_CHUNK));
             deleted += chunk;
         } while (chunk == DELETE_CHUNK);
         return deleted;
@@ -70,15 +70,20 @@ public final class EventLog {
      * @param waiting rows exist after these whose transactions may still be preceded; read again soon
      * @param full    the limit was reached; read again at once
      */
-    public record Batch(List<StoredEvent> events, boolean waiting, boolean full) {
-    }
+    public record Batch(List<StoredEvent> events, boolean waiting, boolean full) {}
 
-    private record Row(StoredEvent event, boolean settled) {
-    }
+    private record Row(StoredEvent event, boolean settled) {}
 
     private static Row row(java.sql.ResultSet row) throws java.sql.SQLException {
-        return new Row(new StoredEvent(row.getLong("event_id"), Long.parseLong(row.getString("tx_text")),
-                ProtocolEvent.ofWireName(row.getString("event_name")), row.getString("task_id"), row.getString("did"),
-                row.getString("owner"), row.getString("payload")), row.getBoolean("settled"));
+        return new Row(
+                new StoredEvent(
+                        row.getLong("event_id"),
+                        Long.parseLong(row.getString("tx_text")),
+                        ProtocolEvent.ofWireName(row.getString("event_name")),
+                        row.getString("task_id"),
+                        row.getString("did"),
+                        row.getString("owner"),
+                        row.getString("payload")),
+                row.getBoolean("settled"));
     }
 }

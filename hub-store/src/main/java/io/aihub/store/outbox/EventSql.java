@@ -6,8 +6,7 @@ package io.aihub.store.outbox;
  * delivered if and only if the change commits.
  */
 final class EventSql {
-    private EventSql() {
-    }
+    private EventSql() {}
 
     /**
      * Enters the gates of tasks ({@link TaskGates}): an advisory lock per key, in the order given (unnest

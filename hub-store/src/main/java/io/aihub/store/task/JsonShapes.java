@@ -1,7 +1,6 @@
 package io.aihub.store.task;
 
 import io.aihub.store.jdbc.JsonColumns;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +11,7 @@ import java.util.Map;
  * read back (the Python SDK 0.7 validates them strictly), as JSON text for {@code jsonb} columns.
  */
 final class JsonShapes {
-    private JsonShapes() {
-    }
+    private JsonShapes() {}
 
     static String json(Object value) {
         return JsonColumns.write(value);
@@ -62,6 +60,8 @@ final class JsonShapes {
         if (!(additional instanceof Map<?, ?> map)) {
             return json(List.of());
         }
-        return json(map.entrySet().stream().map(entry -> Collections.singletonMap(entry.getKey(), entry.getValue())).toList());
+        return json(map.entrySet().stream()
+                .map(entry -> Collections.singletonMap(entry.getKey(), entry.getValue()))
+                .toList());
     }
 }

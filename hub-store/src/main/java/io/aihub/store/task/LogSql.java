@@ -13,8 +13,7 @@ import java.util.List;
 
 /** SQL of the {@code task_logs} table and its row mapper. */
 final class LogSql {
-    private LogSql() {
-    }
+    private LogSql() {}
 
     static final String LOG_INSERT = """
             insert into task_logs (tl_id, task_id, step_id, task_status, level, message, created_at)
@@ -53,8 +52,13 @@ final class LogSql {
         Long[] millis = millisArray == null ? new Long[0] : (Long[]) millisArray.getArray();
         List<TaskLogRecord> logs = new ArrayList<>(ids.length);
         for (int i = 0; i < ids.length; i++) {
-            logs.add(new TaskLogRecord(ids[i], taskId, stepIds[i],
-                    statuses[i] == null ? null : Status.valueOf(statuses[i]), levels[i], messages[i],
+            logs.add(new TaskLogRecord(
+                    ids[i],
+                    taskId,
+                    stepIds[i],
+                    statuses[i] == null ? null : Status.valueOf(statuses[i]),
+                    levels[i],
+                    messages[i],
                     Instant.ofEpochMilli(millis[i])));
         }
         return logs;

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Parameter lists shared by a query and its count. */
 final class Params {
-    private Params() {
-    }
+    private Params() {}
 
     static Object[] append(Object[] params, Object... more) {
         Object[] all = Arrays.copyOf(params, params.length + more.length);

@@ -34,11 +34,12 @@ final class StepChain {
         if (existing.containsKey(id) || added.containsKey(id)) {
             throw ApiError.conflict(where + ": step '" + id + "' already exists in this task");
         }
-        String predecessor = step.predecessor() == null ? latest
+        String predecessor = step.predecessor() == null
+                ? latest
                 : Objects.requireNonNullElse(Ids.canonicalStepId(step.predecessor()), step.predecessor());
         if (predecessor != null && !existing.containsKey(predecessor) && !added.containsKey(predecessor)) {
-            throw ApiError.invalid(where + ".predecessor",
-                    "must name an earlier step of this task, not '" + step.predecessor() + "'");
+            throw ApiError.invalid(
+                    where + ".predecessor", "must name an earlier step of this task, not '" + step.predecessor() + "'");
         }
         StepRecord done = predecessor == null ? null : existing.get(predecessor);
         boolean runnable = predecessor == null || (done != null && done.stepStatus() == Status.Completed);
@@ -47,15 +48,27 @@ final class StepChain {
         String inputArtifacts = JsonShapes.json(step.inputArtifacts());
         if (done != null && done.stepStatus() == Status.Completed) {
             inputQuery = inputQuery == null || inputQuery.isEmpty() ? done.output() : inputQuery;
-            inputArtifacts = inputArtifacts == null || inputArtifacts.equals("[]") ? done.outputArtifacts() : inputArtifacts;
+            inputArtifacts =
+                    inputArtifacts == null || inputArtifacts.equals("[]") ? done.outputArtifacts() : inputArtifacts;
         }
-        String inputParams = step.inputParams() != null ? JsonShapes.json(step.inputParams())
+        String inputParams = step.inputParams() != null
+                ? JsonShapes.json(step.inputParams())
                 : JsonShapes.entryArray(step.inputAdditional());
-        String inputAdditional = step.inputAdditional() != null ? JsonShapes.json(step.inputAdditional())
+        String inputAdditional = step.inputAdditional() != null
+                ? JsonShapes.json(step.inputAdditional())
                 : JsonShapes.mergedObject(step.inputParams());
         int order = step.order() != null ? step.order() : maxOrder + 1;
-        StepRows.Row row = new StepRows.Row(id, status, step.name(), order, predecessor,
-                Boolean.TRUE.equals(step.isLast()), inputQuery, inputParams, inputAdditional, inputArtifacts,
+        StepRows.Row row = new StepRows.Row(
+                id,
+                status,
+                step.name(),
+                order,
+                predecessor,
+                Boolean.TRUE.equals(step.isLast()),
+                inputQuery,
+                inputParams,
+                inputAdditional,
+                inputArtifacts,
                 step.cost() == null ? 0 : step.cost());
         added.put(id, row);
         track(id, order);

@@ -15,22 +15,40 @@ import java.util.function.Function;
 
 /** New step rows, fully defaulted, inserted in one statement (of one task, or of several created together). */
 final class StepRows {
-    private StepRows() {
-    }
+    private StepRows() {}
 
     /** The name of the step every task starts with. */
     static final String INIT_STEP_NAME = "init";
 
     /** A step ready to insert; JSON fields are JSON text. */
-    record Row(String stepId, Status status, String name, int order, String predecessor, boolean isLast,
-               String inputQuery, String inputParams, String inputAdditional, String inputArtifacts, long cost) {
-    }
+    record Row(
+            String stepId,
+            Status status,
+            String name,
+            int order,
+            String predecessor,
+            boolean isLast,
+            String inputQuery,
+            String inputParams,
+            String inputAdditional,
+            String inputArtifacts,
+            long cost) {}
 
     /** A new task's first step: Pending, first in order, carrying the task's query and inputs. */
-    static Row init(String stepId, String inputQuery, String inputParams, String inputAdditional,
-                    String inputArtifacts) {
-        return new Row(stepId, Status.Pending, INIT_STEP_NAME, 1, null, false, inputQuery, inputParams,
-                inputAdditional, inputArtifacts, 0L);
+    static Row init(
+            String stepId, String inputQuery, String inputParams, String inputAdditional, String inputArtifacts) {
+        return new Row(
+                stepId,
+                Status.Pending,
+                INIT_STEP_NAME,
+                1,
+                null,
+                false,
+                inputQuery,
+                inputParams,
+                inputAdditional,
+                inputArtifacts,
+                0L);
     }
 
     /** Inserts steps of one task and returns the stored steps in the order given. */
@@ -40,7 +58,11 @@ final class StepRows {
 
     /** Inserts {@code rows.get(i)} as a step of {@code tasks.get(i)}; returns the stored steps in the order given. */
     static List<StepRecord> insert(Tx tx, List<TaskRecord> tasks, List<Row> rows, Instant now) throws SQLException {
-        List<StepRecord> stored = tx.list(StepSql.STEP_INSERT_MANY, StepSql.STEP, now, now,
+        List<StepRecord> stored = tx.list(
+                StepSql.STEP_INSERT_MANY,
+                StepSql.STEP,
+                now,
+                now,
                 column(rows, Row::stepId),
                 tasks.stream().map(TaskRecord::taskId).toArray(String[]::new),
                 tasks.stream().map(TaskRecord::did).toArray(String[]::new),
@@ -59,7 +81,9 @@ final class StepRows {
         for (int i = 0; i < rows.size(); i++) {
             position.put(rows.get(i).stepId(), i);
         }
-        return stored.stream().sorted(Comparator.comparing(step -> position.get(step.stepId()))).toList();
+        return stored.stream()
+                .sorted(Comparator.comparing(step -> position.get(step.stepId())))
+                .toList();
     }
 
     private static String[] column(List<Row> rows, Function<Row, String> field) {

@@ -6,8 +6,7 @@ import io.aihub.store.jdbc.Tx;
 
 /** SQL of the {@code steps} table and its row mapper. Terminal steps are never updated. */
 final class StepSql {
-    private StepSql() {
-    }
+    private StepSql() {}
 
     private static final String COLUMNS = """
             step_id, task_id, did, step_status, name, step_order, predecessor, is_last, retries, input_query,

@@ -16,9 +16,9 @@ import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
-import io.aihub.store.jdbc.Tx;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -37,6 +37,7 @@ import java.util.Optional;
 public final class StepStore implements AutoCloseable {
     /** The most steps one create request may carry. */
     public static final int MAX_STEPS_PER_REQUEST = 1000;
+
     private final Database database;
     private final InstantSource clock;
     private final StepUpdates updates;
@@ -54,7 +55,8 @@ public final class StepStore implements AutoCloseable {
      */
     public CreatedSteps create(String owner, String did, String taskId, List<NewStep> steps) {
         if (steps.isEmpty() || steps.size() > MAX_STEPS_PER_REQUEST) {
-            throw ApiError.invalid("steps", "must hold between 1 and " + MAX_STEPS_PER_REQUEST + " steps, not " + steps.size());
+            throw ApiError.invalid(
+                    "steps", "must hold between 1 and " + MAX_STEPS_PER_REQUEST + " steps, not " + steps.size());
         }
         Instant now = now();
         return database.transaction(tx -> {
@@ -92,37 +94,64 @@ public final class StepStore implements AutoCloseable {
         String stepId = canonical(requestedStepId);
         Instant now = now();
         return updates.run(taskId, (tx, announced) -> {
-            TaskSql.LockedForStep locked = tx.one(TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP,
-                    stepId, taskId).orElseThrow(() -> ApiError.notFound("task", taskId));
+            TaskSql.LockedForStep locked = tx.one(
+                            TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP, stepId, taskId)
+                    .orElseThrow(() -> ApiError.notFound("task", taskId));
             TaskRecord task = workable(locked.task(), owner, did);
             Status before = locked.stepStatus();
             if (before == null) {
                 throw ApiError.notFound("step", stepId);
             }
             if (before.isTerminal() || task.taskStatus().isTerminal()) {
-                return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId).orElseThrow();
+                return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
+                        .orElseThrow();
             }
             String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
-            String inputParams = update.inputParams() != null ? JsonShapes.json(update.inputParams())
+            String inputParams = update.inputParams() != null
+                    ? JsonShapes.json(update.inputParams())
                     : update.inputAdditional() != null ? JsonShapes.entryArray(update.inputAdditional()) : null;
-            String inputAdditional = update.inputAdditional() != null ? JsonShapes.json(update.inputAdditional())
+            String inputAdditional = update.inputAdditional() != null
+                    ? JsonShapes.json(update.inputAdditional())
                     : JsonShapes.mergedObject(update.inputParams());
-            StepRecord step = tx.one(StepSql.STEP_UPDATE, StepSql.STEP,
-                            update.stepStatus(), JsonShapes.text(update.output()),
-                            JsonShapes.object(update.outputAdditional()), JsonShapes.array(update.outputArtifacts()),
-                            update.cost(), update.isLast(), update.name(), update.order(), predecessor,
-                            update.inputQuery(), inputParams, inputAdditional, JsonShapes.json(update.inputArtifacts()),
-                            now, stepId, taskId)
+            StepRecord step = tx.one(
+                            StepSql.STEP_UPDATE,
+                            StepSql.STEP,
+                            update.stepStatus(),
+                            JsonShapes.text(update.output()),
+                            JsonShapes.object(update.outputAdditional()),
+                            JsonShapes.array(update.outputArtifacts()),
+                            update.cost(),
+                            update.isLast(),
+                            update.name(),
+                            update.order(),
+                            predecessor,
+                            update.inputQuery(),
+                            inputParams,
+                            inputAdditional,
+                            JsonShapes.json(update.inputArtifacts()),
+                            now,
+                            stepId,
+                            taskId)
                     .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
             if (step.stepStatus() == Status.Pending && before != Status.Pending) {
                 announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
             }
             TaskRecord after = switch (step.stepStatus()) {
-                case Completed -> step.isLast()
-                        ? tx.one(TaskSql.TASK_COMPLETE, TaskSql.TASK, step.output(), step.outputAdditional(),
-                                step.outputArtifacts(), now, taskId).orElse(task)
-                        : activateSuccessors(tx, task, step, now, announced);
-                case Failed -> tx.one(TaskSql.TASK_FAIL, TaskSql.TASK, step.output(), now, taskId).orElse(task);
+                case Completed ->
+                    step.isLast()
+                            ? tx.one(
+                                            TaskSql.TASK_COMPLETE,
+                                            TaskSql.TASK,
+                                            step.output(),
+                                            step.outputAdditional(),
+                                            step.outputArtifacts(),
+                                            now,
+                                            taskId)
+                                    .orElse(task)
+                            : activateSuccessors(tx, task, step, now, announced);
+                case Failed ->
+                    tx.one(TaskSql.TASK_FAIL, TaskSql.TASK, step.output(), now, taskId)
+                            .orElse(task);
                 case In_Progress -> progress(tx, taskId, true, now).orElse(task);
                 case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
             };
@@ -148,7 +177,14 @@ public final class StepStore implements AutoCloseable {
     public StepList listOwned(String owner, Status status, List<String> dids) {
         String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
         return database.read(tx -> new StepList(
-                tx.list(StepSql.STEP_LIST_BY_OWNER, StepSql.STEP, owner, status, status, didFilter, didFilter,
+                tx.list(
+                        StepSql.STEP_LIST_BY_OWNER,
+                        StepSql.STEP,
+                        owner,
+                        status,
+                        status,
+                        didFilter,
+                        didFilter,
                         Paging.MAX_SIZE),
                 tx.one(StepSql.STEP_COUNT_BY_OWNER, RowMapper.COUNT, owner, status, status, didFilter, didFilter)
                         .orElseThrow()));
@@ -157,25 +193,43 @@ public final class StepStore implements AutoCloseable {
     /** The caller's steps in {@code status}, of the given agents or (none given) all of them, oldest first. */
     public List<StepRecord> toReplay(String owner, Status status, List<String> dids) {
         String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
-        return database.lookup(tx -> tx.list(StepSql.STEP_LIST_TO_REPLAY, StepSql.STEP, owner, status, didFilter,
-                didFilter, Paging.MAX_SIZE));
+        return database.lookup(tx -> tx.list(
+                StepSql.STEP_LIST_TO_REPLAY, StepSql.STEP, owner, status, didFilter, didFilter, Paging.MAX_SIZE));
     }
 
     public StepPage search(String owner, StepSearch search) {
         Paging paging = search.paging();
         String stepId = search.stepId() == null ? null : canonical(search.stepId());
-        Object[] filter = {owner, stepId, stepId, search.taskId(), search.taskId(), search.did(),
-                search.did(), search.name(), search.name(), search.stepStatus(), search.stepStatus()};
+        Object[] filter = {
+            owner,
+            stepId,
+            stepId,
+            search.taskId(),
+            search.taskId(),
+            search.did(),
+            search.did(),
+            search.name(),
+            search.name(),
+            search.stepStatus(),
+            search.stepStatus()
+        };
         return database.read(tx -> new StepPage(
                 tx.list(StepSql.STEP_SEARCH, StepSql.STEP, Params.append(filter, paging.offset(), paging.skip())),
                 tx.one(StepSql.STEP_SEARCH_COUNT, RowMapper.COUNT, filter).orElseThrow(),
-                paging.page(), paging.offset()));
+                paging.page(),
+                paging.offset()));
     }
 
-    private TaskRecord activateSuccessors(Tx tx, TaskRecord task, StepRecord completed, Instant now,
-                                          Announcements announced) throws SQLException {
-        List<StepRecord> activated = new ArrayList<>(tx.list(StepSql.STEP_ACTIVATE_SUCCESSORS, StepSql.STEP,
-                completed.output(), completed.outputArtifacts(), now, task.taskId(), completed.stepId()));
+    private TaskRecord activateSuccessors(
+            Tx tx, TaskRecord task, StepRecord completed, Instant now, Announcements announced) throws SQLException {
+        List<StepRecord> activated = new ArrayList<>(tx.list(
+                StepSql.STEP_ACTIVATE_SUCCESSORS,
+                StepSql.STEP,
+                completed.output(),
+                completed.outputArtifacts(),
+                now,
+                task.taskId(),
+                completed.stepId()));
         activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
         for (StepRecord step : activated) {
             announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
@@ -183,8 +237,7 @@ public final class StepStore implements AutoCloseable {
         return progress(tx, task.taskId(), true, now).orElse(task);
     }
 
-    private static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now)
-            throws SQLException {
+    private static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now) throws SQLException {
         return tx.one(TaskSql.TASK_PROGRESS, TaskSql.TASK, start, now, taskId);
     }
 
@@ -194,8 +247,10 @@ public final class StepStore implements AutoCloseable {
      * TaskSql); a caller refused here holds that lock only until the refusal rolls the transaction back.
      */
     private static TaskRecord lockOwnedTask(Tx tx, String owner, String did, String taskId) throws SQLException {
-        return workable(tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
-                .orElseThrow(() -> ApiError.notFound("task", taskId)), owner, did);
+        return workable(
+                tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId).orElseThrow(() -> ApiError.notFound("task", taskId)),
+                owner,
+                did);
     }
 
     /** The task, if the caller owns its agent {@code did}; else a 403 for its creator, a 404 for anyone else. */
@@ -221,8 +276,11 @@ public final class StepStore implements AutoCloseable {
             return null;
         }
         String predecessor = canonical(requested);
-        if (predecessor.equals(stepId) || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId).isEmpty()) {
-            throw ApiError.invalid("predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
+        if (predecessor.equals(stepId)
+                || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId)
+                        .isEmpty()) {
+            throw ApiError.invalid(
+                    "predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
         }
         return predecessor;
     }

@@ -4,9 +4,9 @@ import io.aihub.protocol.StepRecord;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
-import io.aihub.store.jdbc.Tx;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,8 +27,7 @@ final class StepUpdates implements AutoCloseable {
         StepRecord run(Tx tx, Announcements announced) throws SQLException;
     }
 
-    record Update(String taskId, Work work) {
-    }
+    record Update(String taskId, Work work) {}
 
     private final Database database;
     private final GroupCommit<Update, StepRecord> batches;
@@ -45,7 +44,9 @@ final class StepUpdates implements AutoCloseable {
 
     private void write(List<Pending<Update, StepRecord>> batch) {
         List<StepRecord> results = database.transaction(tx -> {
-            TaskGates.enter(tx, batch.stream().map(pending -> pending.request().taskId()).toList());
+            TaskGates.enter(
+                    tx,
+                    batch.stream().map(pending -> pending.request().taskId()).toList());
             Announcements announced = new Announcements();
             List<StepRecord> done = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) {

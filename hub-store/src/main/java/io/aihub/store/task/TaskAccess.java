@@ -9,8 +9,7 @@ import io.aihub.protocol.TaskRecord;
  * agent's owner would have to forget it on every node too.
  */
 final class TaskAccess {
-    private TaskAccess() {
-    }
+    private TaskAccess() {}
 
     /** The creator and owner of a task of agent {@code did}. */
     record Audience(String taskId, String did, String owner, String user) {

@@ -32,9 +32,16 @@ final class TaskIntake implements AutoCloseable {
     private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-intake", 2, 64, 1024);
 
     /** A task to create; its ids are chosen up front so that a batch written again creates the same task. */
-    record Request(String taskId, String stepId, String did, String user, String name, String query,
-                   String params, String additional, String artifacts) {
-    }
+    record Request(
+            String taskId,
+            String stepId,
+            String did,
+            String user,
+            String name,
+            String query,
+            String params,
+            String additional,
+            String artifacts) {}
 
     private final Database database;
     private final InstantSource clock;
@@ -47,10 +54,10 @@ final class TaskIntake implements AutoCloseable {
     }
 
     /** Creates the task with the next batch and returns it, or throws the refusal meant for this request. */
-    CreatedTask create(String did, String user, String name, String query, String params, String additional,
-                       String artifacts) {
-        return batches.submit(new Request(Ids.newTaskId(), Ids.newStepId(), did, user, name, query, params,
-                additional, artifacts));
+    CreatedTask create(
+            String did, String user, String name, String query, String params, String additional, String artifacts) {
+        return batches.submit(
+                new Request(Ids.newTaskId(), Ids.newStepId(), did, user, name, query, params, additional, artifacts));
     }
 
     private void write(List<Pending<Request, CreatedTask>> batch) {
@@ -62,24 +69,41 @@ final class TaskIntake implements AutoCloseable {
             if (task != null) {
                 pending.answer().complete(task);
             } else {
-                pending.answer().completeExceptionally(ApiError.notFound("agent", pending.request().did()));
+                pending.answer()
+                        .completeExceptionally(
+                                ApiError.notFound("agent", pending.request().did()));
             }
         }
     }
 
     /** Writes a batch: tasks of unknown agents are left out (and answered 404). */
     private static Map<String, CreatedTask> insert(Tx tx, List<Request> batch, Instant now) throws SQLException {
-        List<TaskRecord> tasks = tx.list(TaskSql.TASK_INSERT_MANY, TaskSql.TASK, now, now,
-                column(batch, Request::taskId), column(batch, Request::did), column(batch, Request::user),
-                column(batch, Request::name), column(batch, Request::query), column(batch, Request::params),
-                column(batch, Request::additional), column(batch, Request::artifacts));
+        List<TaskRecord> tasks = tx.list(
+                TaskSql.TASK_INSERT_MANY,
+                TaskSql.TASK,
+                now,
+                now,
+                column(batch, Request::taskId),
+                column(batch, Request::did),
+                column(batch, Request::user),
+                column(batch, Request::name),
+                column(batch, Request::query),
+                column(batch, Request::params),
+                column(batch, Request::additional),
+                column(batch, Request::artifacts));
         Map<String, Request> byTask = new HashMap<>();
         batch.forEach(request -> byTask.put(request.taskId(), request));
-        List<StepRows.Row> inits = tasks.stream().map(task -> {
-            Request request = byTask.get(task.taskId());
-            return StepRows.init(request.stepId(), task.inputQuery(), request.params(), request.additional(),
-                    request.artifacts());
-        }).toList();
+        List<StepRows.Row> inits = tasks.stream()
+                .map(task -> {
+                    Request request = byTask.get(task.taskId());
+                    return StepRows.init(
+                            request.stepId(),
+                            task.inputQuery(),
+                            request.params(),
+                            request.additional(),
+                            request.artifacts());
+                })
+                .toList();
         List<StepRecord> steps = tasks.isEmpty() ? List.of() : StepRows.insert(tx, tasks, inits, now);
         Announcements announced = new Announcements();
         Map<String, CreatedTask> created = new HashMap<>();

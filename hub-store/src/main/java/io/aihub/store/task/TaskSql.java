@@ -7,8 +7,7 @@ import io.aihub.store.jdbc.Tx;
 
 /** SQL of the {@code tasks} table and its row mapper. Every status change guards on the current status. */
 final class TaskSql {
-    private TaskSql() {
-    }
+    private TaskSql() {}
 
     private static final String COLUMNS = """
             task_id, did, owner, user_address, task_status, name, input_query, input_params, input_additional,
@@ -70,7 +69,8 @@ final class TaskSql {
             select task_id, did, owner, user_address from tasks where task_id = any(?)
             """;
 
-    private static final String STEP_COST_SUM = "(select coalesce(sum(cost), 0) from steps where steps.task_id = tasks.task_id)";
+    private static final String STEP_COST_SUM =
+            "(select coalesce(sum(cost), 0) from steps where steps.task_id = tasks.task_id)";
 
     static final String TASK_COMPLETE = """
             update tasks set task_status = 'Completed', output = coalesce(?, ''),
@@ -137,12 +137,11 @@ final class TaskSql {
             Tx.instant(row, "created_at"),
             Tx.instant(row, "updated_at"));
 
-    static final RowMapper<LockedForStep> LOCKED_FOR_STEP = row -> new LockedForStep(TASK.map(row),
-            Tx.status(row, "step_status"));
+    static final RowMapper<LockedForStep> LOCKED_FOR_STEP =
+            row -> new LockedForStep(TASK.map(row), Tx.status(row, "step_status"));
 
     /** A task locked for a step update, and that step's status (null: the task has no such step). */
-    record LockedForStep(TaskRecord task, Status stepStatus) {
-    }
+    record LockedForStep(TaskRecord task, Status stepStatus) {}
 
     static final RowMapper<TaskHistory> TASK_AND_LOGS = row -> new TaskHistory(LogSql.LOGS.map(row), TASK.map(row));
 

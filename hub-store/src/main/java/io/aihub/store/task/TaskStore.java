@@ -9,11 +9,10 @@ import io.aihub.protocol.Ids;
 import io.aihub.protocol.NewTask;
 import io.aihub.protocol.Paging;
 import io.aihub.protocol.ProtocolEvent;
-import io.aihub.protocol.Status;
-import io.aihub.protocol.StepRecord;
-import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.SocketPayloads.NewTaskLog;
+import io.aihub.protocol.Status;
 import io.aihub.protocol.TaskLogRecord;
+import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskSearch;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.jdbc.Database;
@@ -51,11 +50,13 @@ public final class TaskStore implements AutoCloseable {
     public CreatedTask create(String did, String user, NewTask request) {
         refuseNul(request.name(), request.query());
         String params = request.additionalParams() != null
-                ? JsonShapes.json(request.additionalParams()) : JsonShapes.entryArray(request.inputAdditional());
+                ? JsonShapes.json(request.additionalParams())
+                : JsonShapes.entryArray(request.inputAdditional());
         String additional = request.inputAdditional() != null
-                ? JsonShapes.json(request.inputAdditional()) : JsonShapes.mergedObject(request.additionalParams());
-        CreatedTask created = intake.create(did, user, request.name(), request.query(), params, additional,
-                JsonShapes.array(request.artifacts()));
+                ? JsonShapes.json(request.inputAdditional())
+                : JsonShapes.mergedObject(request.additionalParams());
+        CreatedTask created = intake.create(
+                did, user, request.name(), request.query(), params, additional, JsonShapes.array(request.artifacts()));
         audiences.remember(TaskAccess.of(created.task()));
         return created;
     }
@@ -79,7 +80,8 @@ public final class TaskStore implements AutoCloseable {
             TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId)
                     .filter(found -> TaskAccess.of(found).canRead(did, caller))
                     .orElseThrow(() -> ApiError.notFound("task", taskId));
-            return new TaskWithSteps(task,
+            return new TaskWithSteps(
+                    task,
                     tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null),
                     tx.list(LogSql.LOG_LIST_BY_TASK, LogSql.LOG, taskId));
         });
@@ -97,8 +99,17 @@ public final class TaskStore implements AutoCloseable {
             TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, log.taskId())
                     .filter(found -> TaskAccess.of(found).canRead(found.did(), caller))
                     .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
-            TaskLogRecord stored = tx.one(LogSql.LOG_INSERT, LogSql.LOG, Ids.newLogId(), task.taskId(), log.stepId(),
-                    log.taskStatus(), log.level(), log.message(), now).orElseThrow();
+            TaskLogRecord stored = tx.one(
+                            LogSql.LOG_INSERT,
+                            LogSql.LOG,
+                            Ids.newLogId(),
+                            task.taskId(),
+                            log.stepId(),
+                            log.taskStatus(),
+                            log.level(),
+                            log.message(),
+                            now)
+                    .orElseThrow();
             Announcements announced = new Announcements();
             announced.add(now, ProtocolEvent.TASK_LOG, task, stored);
             if (stored.taskStatus() != null) {
@@ -117,8 +128,8 @@ public final class TaskStore implements AutoCloseable {
             audiences.of(taskId).ifPresentOrElse(known::add, () -> unknown.add(taskId));
         }
         if (!unknown.isEmpty()) {
-            for (TaskAccess.Audience audience : database.lookup(tx -> tx.list(TaskSql.TASK_AUDIENCE_AMONG,
-                    TaskSql.AUDIENCE, (Object) unknown.toArray(String[]::new)))) {
+            for (TaskAccess.Audience audience : database.lookup(tx ->
+                    tx.list(TaskSql.TASK_AUDIENCE_AMONG, TaskSql.AUDIENCE, (Object) unknown.toArray(String[]::new)))) {
                 audiences.remember(audience);
                 known.add(audience);
             }
@@ -141,8 +152,8 @@ public final class TaskStore implements AutoCloseable {
             return List.of();
         }
         Map<String, TaskHistory> byTask = new HashMap<>();
-        for (TaskHistory history : database.lookup(tx -> tx.list(TaskSql.TASK_WITH_LOGS, TaskSql.TASK_AND_LOGS,
-                (Object) taskIds.toArray(String[]::new)))) {
+        for (TaskHistory history : database.lookup(tx ->
+                tx.list(TaskSql.TASK_WITH_LOGS, TaskSql.TASK_AND_LOGS, (Object) taskIds.toArray(String[]::new)))) {
             byTask.put(history.task().taskId(), history);
         }
         return taskIds.stream().map(byTask::get).filter(Objects::nonNull).toList();
@@ -152,17 +163,28 @@ public final class TaskStore implements AutoCloseable {
     public TaskList listOwned(String owner, Status status) {
         return database.read(tx -> new TaskList(
                 tx.list(TaskSql.TASK_LIST_BY_OWNER, TaskSql.TASK, owner, status, status, Paging.MAX_SIZE),
-                tx.one(TaskSql.TASK_COUNT_BY_OWNER, RowMapper.COUNT, owner, status, status).orElseThrow()));
+                tx.one(TaskSql.TASK_COUNT_BY_OWNER, RowMapper.COUNT, owner, status, status)
+                        .orElseThrow()));
     }
 
     public TaskPage search(String owner, TaskSearch search) {
         Paging paging = search.paging();
-        Object[] filter = {owner, search.did(), search.did(), search.taskId(), search.taskId(), search.name(),
-                search.name(), search.taskStatus(), search.taskStatus()};
+        Object[] filter = {
+            owner,
+            search.did(),
+            search.did(),
+            search.taskId(),
+            search.taskId(),
+            search.name(),
+            search.name(),
+            search.taskStatus(),
+            search.taskStatus()
+        };
         return database.read(tx -> new TaskPage(
                 tx.list(TaskSql.TASK_SEARCH, TaskSql.TASK, Params.append(filter, paging.offset(), paging.skip())),
                 tx.one(TaskSql.TASK_SEARCH_COUNT, RowMapper.COUNT, filter).orElseThrow(),
-                paging.page(), paging.offset()));
+                paging.page(),
+                paging.offset()));
     }
 
     /** Stops creating tasks; creations still waiting are refused with 503. */

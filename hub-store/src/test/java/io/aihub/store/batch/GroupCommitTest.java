@@ -98,8 +98,10 @@ class GroupCommitTest {
             if (i % 2 == 0) {
                 assertThat(answers.get(i)).isEqualTo(i);
             } else {
-                assertThat(answers.get(i)).isInstanceOfSatisfying(ApiError.class, error -> assertThat(error.kind())
-                        .isEqualTo(ApiError.Kind.NOT_FOUND));
+                assertThat(answers.get(i))
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
             }
             assertThat(runs.get(i)).as("runs of unit %d", i).isBetween(1, 3);
         }
@@ -123,9 +125,11 @@ class GroupCommitTest {
             }
             return unit;
         });
-        assertThat(lost).allSatisfy(answer -> assertThat(answer).isInstanceOfSatisfying(ApiError.class, error -> assertThat(
-                        error.kind())
-                .isEqualTo(ApiError.Kind.UNAVAILABLE)));
+        assertThat(lost)
+                .allSatisfy(answer -> assertThat(answer)
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE)));
     }
 
     @Test
@@ -170,9 +174,10 @@ class GroupCommitTest {
         assertThat(inFlight.get(5, TimeUnit.SECONDS)).isEqualTo(1);
         assertThat(catchThrowableOfType(ExecutionException.class, () -> queued.get(5, TimeUnit.SECONDS)))
                 .cause()
-                .isInstanceOfSatisfying(ApiError.class, refusal -> assertThat(refusal.kind())
-                        .isEqualTo(ApiError.Kind.UNAVAILABLE));
-        assertThat(catchThrowableOfType(ApiError.class, () -> commit.submit(new Unit(9, unit -> 9))).kind())
+                .isInstanceOfSatisfying(
+                        ApiError.class, refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE));
+        assertThat(catchThrowableOfType(ApiError.class, () -> commit.submit(new Unit(9, unit -> 9)))
+                        .kind())
                 .isEqualTo(ApiError.Kind.UNAVAILABLE);
     }
 
@@ -264,7 +269,9 @@ class GroupCommitTest {
         }
 
         void awaitHolding() throws InterruptedException {
-            assertThat(holding.await(5, TimeUnit.SECONDS)).as("the writer took the first batch").isTrue();
+            assertThat(holding.await(5, TimeUnit.SECONDS))
+                    .as("the writer took the first batch")
+                    .isTrue();
         }
 
         void release() {

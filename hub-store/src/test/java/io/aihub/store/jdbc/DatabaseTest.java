@@ -25,7 +25,9 @@ class DatabaseTest {
     @Test
     void lookups_runEachStatementInItsOwnTransaction_andTransactionsShareOne() {
         Work<Optional<String>> setThenRead = tx -> {
-            tx.one("select set_config('hub_test.marker', 'set', true)", row -> Boolean.TRUE); // until the transaction ends
+            tx.one(
+                    "select set_config('hub_test.marker', 'set', true)",
+                    row -> Boolean.TRUE); // until the transaction ends
             return tx.one("select coalesce(current_setting('hub_test.marker', true), '')", row -> row.getString(1));
         };
 
@@ -38,19 +40,22 @@ class DatabaseTest {
 
     @Test
     void pooledConnections_askTheServerToEndSessionsLeftIdleInATransaction() {
-        Optional<String> timeout = database.lookup(tx -> tx.one("show idle_in_transaction_session_timeout",
-                row -> row.getString(1)));
+        Optional<String> timeout =
+                database.lookup(tx -> tx.one("show idle_in_transaction_session_timeout", row -> row.getString(1)));
 
         assertThat(timeout).contains("30s");
     }
 
     @Test
     void failuresThatARetryMaySolve_are503s_notServerErrors() {
-        for (String state : new String[]{"40001", "40P01", "55P03", "57014", "53300", "53100", "25P03", "25P04", "08006"}) {
+        for (String state :
+                new String[] {"40001", "40P01", "55P03", "57014", "53300", "53100", "25P03", "25P04", "08006"}) {
             RuntimeException translated = Database.translate(new SQLException("refused", state));
 
-            assertThat(translated).as(state).isInstanceOfSatisfying(ApiError.class,
-                    error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE));
+            assertThat(translated)
+                    .as(state)
+                    .isInstanceOfSatisfying(
+                            ApiError.class, error -> assertThat(error.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE));
         }
         assertThat(Database.translate(new SQLException("bug", "42601"))).isInstanceOf(StoreException.class);
     }

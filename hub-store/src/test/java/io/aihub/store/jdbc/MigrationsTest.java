@@ -3,9 +3,9 @@ package io.aihub.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.aihub.protocol.ProtocolEvent;
 import java.sql.Connection;
 import java.sql.SQLException;
-import io.aihub.protocol.ProtocolEvent;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,11 +21,23 @@ class MigrationsTest {
             Migrations.apply(dataSource);
             Migrations.apply(dataSource);
 
-            var flyway = Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load();
+            var flyway = Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .load();
             assertThat(flyway.info().applied()).hasSize(flyway.info().all().length);
             assertThat(flyway.info().pending()).isEmpty();
-            assertThat(tables(dataSource)).containsExactlyInAnyOrder("accounts", "agents", "api_keys", "events",
-                    "flyway_schema_history", "hub_settings", "steps", "task_logs", "tasks");
+            assertThat(tables(dataSource))
+                    .containsExactlyInAnyOrder(
+                            "accounts",
+                            "agents",
+                            "api_keys",
+                            "events",
+                            "flyway_schema_history",
+                            "hub_settings",
+                            "steps",
+                            "task_logs",
+                            "tasks");
         }
     }
 
@@ -85,8 +97,10 @@ class MigrationsTest {
     private static List<String> tables(HikariDataSource dataSource) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
-             var rows = connection.createStatement().executeQuery(
-                     "select table_name from information_schema.tables where table_schema = current_schema()")) {
+                var rows = connection
+                        .createStatement()
+                        .executeQuery(
+                                "select table_name from information_schema.tables where table_schema = current_schema()")) {
             while (rows.next()) {
                 names.add(rows.getString(1));
             }

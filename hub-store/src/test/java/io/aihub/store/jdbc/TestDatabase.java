@@ -26,8 +26,7 @@ public final class TestDatabase {
 
     private static String baseUrl;
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** A JDBC URL whose {@code currentSchema} is a new, empty schema. */
     public static synchronized String freshSchemaUrl() {
@@ -60,8 +59,8 @@ public final class TestDatabase {
             } else if (dockerIsLikely() && DockerClientFactory.instance().isDockerAvailable()) {
                 PostgreSQLContainer container = new PostgreSQLContainer("postgres:16-alpine");
                 container.start();
-                baseUrl = container.getJdbcUrl() + "&user=" + container.getUsername()
-                        + "&password=" + container.getPassword();
+                baseUrl = container.getJdbcUrl() + "&user=" + container.getUsername() + "&password="
+                        + container.getPassword();
             } else {
                 baseUrl = LOCAL_URL;
             }
@@ -81,8 +80,9 @@ public final class TestDatabase {
         long cutoff = System.currentTimeMillis() / 1000 - STALE_SCHEMA_SECONDS;
         List<String> stale = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url);
-             var rows = connection.createStatement().executeQuery(
-                     "select nspname from pg_namespace where nspname ~ '^t_[0-9]+_[0-9a-f]+$'")) {
+                var rows = connection
+                        .createStatement()
+                        .executeQuery("select nspname from pg_namespace where nspname ~ '^t_[0-9]+_[0-9a-f]+$'")) {
             while (rows.next()) {
                 String name = rows.getString(1);
                 if (Long.parseLong(name.split("_")[1]) < cutoff) {

@@ -1,14 +1,12 @@
 package io.aihub.store.outbox;
 
-import io.aihub.store.task.Fixtures;
-import io.aihub.store.task.WithFixtures;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aihub.protocol.ProtocolEvent;
+import io.aihub.store.agent.Agent;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.TestDatabase;
-import io.aihub.store.agent.Agent;
+import io.aihub.store.task.Fixtures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -44,14 +42,18 @@ class EventLogTest {
         String second = fx.task(agent, owner, "second").task().taskId();
         EventLog.Batch batch = log.after(cursor, 100);
 
-        assertThat(batch.events()).extracting(StoredEvent::taskId).containsExactly(first, second).doesNotContain(before);
+        assertThat(batch.events())
+                .extracting(StoredEvent::taskId)
+                .containsExactly(first, second)
+                .doesNotContain(before);
         assertThat(batch.events()).allSatisfy(event -> {
             assertThat(event.event()).isEqualTo(ProtocolEvent.STEP_UPDATED);
             assertThat(event.owner()).isEqualTo(owner);
             assertThat(event.payloadJson()).contains("\"step_status\":\"Pending\"");
         });
         assertThat(batch.waiting()).isFalse();
-        assertThat(log.after(EventCursor.after(batch.events().getLast()), 100).events()).isEmpty();
+        assertThat(log.after(EventCursor.after(batch.events().getLast()), 100).events())
+                .isEmpty();
     }
 
     @Test
@@ -70,8 +72,8 @@ class EventLogTest {
             }
 
             assertThat(events.deleteBefore(cutoff)).isEqualTo(1);
-            List<String> kept = own.lookup(tx -> tx.list("select task_id from events order by event_id",
-                    row -> row.getString(1)));
+            List<String> kept =
+                    own.lookup(tx -> tx.list("select task_id from events order by event_id", row -> row.getString(1)));
             assertThat(kept).containsExactly("new-1", "old-2");
             assertThat(events.deleteBefore(cutoff.plusSeconds(120))).isEqualTo(2);
         }
@@ -94,10 +96,14 @@ class EventLogTest {
                     """, cutoff));
 
             assertThat(new EventLog(own).deleteBefore(cutoff)).isEqualTo(45000);
-            long older = own.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-old-%'",
-                    io.aihub.store.jdbc.RowMapper.COUNT).orElseThrow());
-            long newer = own.lookup(tx -> tx.one("select count(*) from events where task_id like 'task-new-%'",
-                    io.aihub.store.jdbc.RowMapper.COUNT).orElseThrow());
+            long older = own.lookup(tx -> tx.one(
+                            "select count(*) from events where task_id like 'task-old-%'",
+                            io.aihub.store.jdbc.RowMapper.COUNT)
+                    .orElseThrow());
+            long newer = own.lookup(tx -> tx.one(
+                            "select count(*) from events where task_id like 'task-new-%'",
+                            io.aihub.store.jdbc.RowMapper.COUNT)
+                    .orElseThrow());
             assertThat(older).isZero();
             assertThat(newer).isEqualTo(10);
         }
@@ -106,7 +112,7 @@ class EventLogTest {
     @Test
     void eventsAreReadInTransactionIdOrder_asNumbers_notAsText() throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
-            for (String txId : new String[]{"100", "99", "1000"}) {
+            for (String txId : new String[] {"100", "99", "1000"}) {
                 try (var insert = connection.prepareStatement("""
                         insert into events (event_name, task_id, did, owner, payload, created_at, tx_id)
                         values ('task-log', ?, 'did', 'owner', '{}'::json, now(), ?::xid8)

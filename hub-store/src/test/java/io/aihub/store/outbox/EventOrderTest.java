@@ -1,8 +1,5 @@
 package io.aihub.store.outbox;
 
-import io.aihub.store.task.Fixtures;
-import io.aihub.store.task.WithFixtures;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aihub.protocol.NewStep;
@@ -11,6 +8,8 @@ import io.aihub.protocol.Status;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.store.agent.Agent;
+import io.aihub.store.task.Fixtures;
+import io.aihub.store.task.WithFixtures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,8 +42,11 @@ class EventOrderTest extends WithFixtures {
             for (int i = 1; i <= CHAIN; i++) {
                 steps.add(new NewStep(null, "s" + i, null, null, i == CHAIN, null, null, null, null, null, null));
             }
-            List<String> chain = new ArrayList<>(List.of(created.steps().getFirst().stepId()));
-            fx.steps.create(owner, agent.did(), taskId, steps).steps().stream().map(StepRecord::stepId).forEach(chain::add);
+            List<String> chain =
+                    new ArrayList<>(List.of(created.steps().getFirst().stepId()));
+            fx.steps.create(owner, agent.did(), taskId, steps).steps().stream()
+                    .map(StepRecord::stepId)
+                    .forEach(chain::add);
             taskIds.add(taskId);
             chains.put(taskId, chain);
         }
@@ -53,12 +55,13 @@ class EventOrderTest extends WithFixtures {
 
         List<Callable<Object>> writers = new ArrayList<>();
         for (String taskId : taskIds) {
-            writers.add(() -> { // completes the chain step by step: each completion makes the next one Pending
-                for (String stepId : chains.get(taskId)) {
-                    fx.steps.update(owner, agent.did(), taskId, stepId, completed());
-                }
-                return null;
-            });
+            writers.add(
+                    () -> { // completes the chain step by step: each completion makes the next one Pending
+                        for (String stepId : chains.get(taskId)) {
+                            fx.steps.update(owner, agent.did(), taskId, stepId, completed());
+                        }
+                        return null;
+                    });
             writers.add(() -> {
                 for (int i = 0; i < LOGS; i++) {
                     fx.tasks.appendLog(owner, new NewTaskLog(taskId, "log " + i, "info", null, null));
@@ -80,16 +83,22 @@ class EventOrderTest extends WithFixtures {
         } while (batch.full() || batch.waiting());
 
         for (String taskId : taskIds) {
-            List<Long> ids = delivered.stream().filter(event -> event.taskId().equals(taskId))
-                    .map(StoredEvent::eventId).toList();
+            List<Long> ids = delivered.stream()
+                    .filter(event -> event.taskId().equals(taskId))
+                    .map(StoredEvent::eventId)
+                    .toList();
             // CHAIN step-updated (s1..sN), task-updated In_Progress and Completed, and the logs
             assertThat(ids).hasSize(CHAIN + 2 + LOGS);
             assertThat(ids).as("event ids of task %s as delivered", taskId).isSorted();
         }
-        long transactions = fx.database.lookup(tx -> tx.one("""
+        long transactions = fx.database
+                .lookup(tx -> tx.one("""
                 select count(distinct tx_id) from events where event_name = 'step-updated' and task_id = any(?)
-                """, io.aihub.store.jdbc.RowMapper.COUNT, (Object) taskIds.toArray(String[]::new))).orElseThrow();
-        assertThat(transactions).as("step updates written in shared transactions").isLessThan((long) TASKS * CHAIN);
+                """, io.aihub.store.jdbc.RowMapper.COUNT, (Object) taskIds.toArray(String[]::new)))
+                .orElseThrow();
+        assertThat(transactions)
+                .as("step updates written in shared transactions")
+                .isLessThan((long) TASKS * CHAIN);
     }
 
     private static StepUpdate completed() {

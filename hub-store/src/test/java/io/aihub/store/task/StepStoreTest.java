@@ -58,13 +58,31 @@ class StepStoreTest extends WithFixtures {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
         StepRecord init = created.steps().getFirst();
-        StepRecord last = fx.steps.create(owner, agent.did(), taskId,
-                List.of(step("finish", null, true))).steps().getFirst();
+        StepRecord last = fx.steps
+                .create(owner, agent.did(), taskId, List.of(step("finish", null, true)))
+                .steps()
+                .getFirst();
 
         fx.steps.update(owner, agent.did(), taskId, init.stepId(), completed("first", 2L, null));
-        fx.steps.update(owner, agent.did(), taskId, last.stepId(),
-                new StepUpdate(Status.Completed, "final answer", Map.of("k", "v"), List.of(Map.of("artifact_id", "a", "url", "u")),
-                        3L, null, null, null, null, null, null, null, null));
+        fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                last.stepId(),
+                new StepUpdate(
+                        Status.Completed,
+                        "final answer",
+                        Map.of("k", "v"),
+                        List.of(Map.of("artifact_id", "a", "url", "u")),
+                        3L,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
 
         TaskWithSteps task = fx.tasks.withSteps(agent.did(), taskId, subscriber);
         assertThat(task.task().taskStatus()).isEqualTo(Status.Completed);
@@ -72,32 +90,46 @@ class StepStoreTest extends WithFixtures {
         assertThat(task.task().outputAdditional()).isEqualTo("{\"k\": \"v\"}");
         assertThat(task.task().outputArtifacts()).contains("\"artifact_id\": \"a\"");
         assertThat(task.task().cost()).isEqualTo(5);
-        assertThat(fx.events(taskId)).containsExactly(
-                "step-updated:init:Pending",
-                "step-updated:finish:Pending",
-                "task-updated:In_Progress",
-                "task-updated:Completed");
+        assertThat(fx.events(taskId))
+                .containsExactly(
+                        "step-updated:init:Pending",
+                        "step-updated:finish:Pending",
+                        "task-updated:In_Progress",
+                        "task-updated:Completed");
     }
 
     @Test
     void completingAStep_makesItsWaitingSuccessorPending_withThePredecessorsOutputAsInput() {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
-        List<StepRecord> added = fx.steps.create(owner, agent.did(), taskId, List.of(
-                step("transcribe", null, false), step("summarise", null, true))).steps();
+        List<StepRecord> added = fx.steps
+                .create(
+                        owner,
+                        agent.did(),
+                        taskId,
+                        List.of(step("transcribe", null, false), step("summarise", null, true)))
+                .steps();
         assertThat(added).extracting(StepRecord::stepStatus).containsExactly(Status.Not_Ready, Status.Not_Ready);
-        assertThat(added.get(0).predecessor()).isEqualTo(created.steps().getFirst().stepId());
+        assertThat(added.get(0).predecessor())
+                .isEqualTo(created.steps().getFirst().stepId());
         assertThat(added.get(1).predecessor()).isEqualTo(added.get(0).stepId());
         assertThat(added).extracting(StepRecord::order).containsExactly(2, 3);
         assertThat(added.get(0).isWaiting()).isTrue();
 
-        fx.steps.update(owner, agent.did(), taskId, created.steps().getFirst().stepId(), completed("the transcript", 1L, false));
+        fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                created.steps().getFirst().stepId(),
+                completed("the transcript", 1L, false));
 
         List<StepRecord> steps = fx.tasks.withSteps(agent.did(), taskId, owner).steps();
-        assertThat(steps).extracting(StepRecord::stepStatus)
+        assertThat(steps)
+                .extracting(StepRecord::stepStatus)
                 .containsExactly(Status.Completed, Status.Pending, Status.Not_Ready);
         assertThat(steps.get(1).inputQuery()).isEqualTo("the transcript");
-        assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).task().taskStatus()).isEqualTo(Status.In_Progress);
+        assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).task().taskStatus())
+                .isEqualTo(Status.In_Progress);
     }
 
     @Test
@@ -105,8 +137,25 @@ class StepStoreTest extends WithFixtures {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
 
-        fx.steps.update(owner, agent.did(), taskId, created.steps().getFirst().stepId(),
-                new StepUpdate(Status.Failed, "model unavailable", null, null, null, null, null, null, null, null, null, null, null));
+        fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                created.steps().getFirst().stepId(),
+                new StepUpdate(
+                        Status.Failed,
+                        "model unavailable",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
 
         var task = fx.tasks.withSteps(agent.did(), taskId, subscriber).task();
         assertThat(task.taskStatus()).isEqualTo(Status.Failed);
@@ -122,12 +171,17 @@ class StepStoreTest extends WithFixtures {
         StepRecord done = fx.steps.update(owner, agent.did(), taskId, init, completed("once", 1L, true));
         List<String> before = fx.events(taskId);
 
-        StepRecord again = fx.steps.update(owner, agent.did(), taskId, init,
+        StepRecord again = fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                init,
                 new StepUpdate(Status.Failed, "twice", null, null, 9L, null, null, null, null, null, null, null, null));
 
         assertThat(again).isEqualTo(done);
         assertThat(fx.events(taskId)).isEqualTo(before);
-        assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).task().taskStatus()).isEqualTo(Status.Completed);
+        assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).task().taskStatus())
+                .isEqualTo(Status.Completed);
     }
 
     @Test
@@ -135,11 +189,33 @@ class StepStoreTest extends WithFixtures {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
         String init = created.steps().getFirst().stepId();
-        List<StepRecord> added = fx.steps.create(owner, agent.did(), taskId, List.of(
-                step("waiting", init, true),
-                new NewStep(null, "runner", null, init, null, Status.Pending, null, null, null, null, null))).steps();
-        fx.steps.update(owner, agent.did(), taskId, added.get(1).stepId(),
-                new StepUpdate(Status.Failed, "broke", null, null, null, null, null, null, null, null, null, null, null));
+        List<StepRecord> added = fx.steps
+                .create(
+                        owner,
+                        agent.did(),
+                        taskId,
+                        List.of(
+                                step("waiting", init, true),
+                                new NewStep(
+                                        null,
+                                        "runner",
+                                        null,
+                                        init,
+                                        null,
+                                        Status.Pending,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null)))
+                .steps();
+        fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                added.get(1).stepId(),
+                new StepUpdate(
+                        Status.Failed, "broke", null, null, null, null, null, null, null, null, null, null, null));
         List<String> before = fx.events(taskId);
 
         StepRecord unchanged = fx.steps.update(owner, agent.did(), taskId, init, completed("late", 3L, false));
@@ -148,7 +224,8 @@ class StepStoreTest extends WithFixtures {
         assertThat(fx.events(taskId)).isEqualTo(before);
         var task = fx.tasks.withSteps(agent.did(), taskId, owner);
         assertThat(task.task().taskStatus()).isEqualTo(Status.Failed);
-        assertThat(task.steps()).extracting(StepRecord::stepStatus)
+        assertThat(task.steps())
+                .extracting(StepRecord::stepStatus)
                 .containsExactly(Status.Pending, Status.Not_Ready, Status.Failed);
     }
 
@@ -157,14 +234,20 @@ class StepStoreTest extends WithFixtures {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
         String pythonId = "step-$" + UUID.randomUUID().toString().toUpperCase();
-        fx.steps.create(owner, agent.did(), taskId, List.of(
-                new NewStep(pythonId, "py", null, null, null, Status.Pending, null, null, null, null, null)));
+        fx.steps.create(
+                owner,
+                agent.did(),
+                taskId,
+                List.of(new NewStep(pythonId, "py", null, null, null, Status.Pending, null, null, null, null, null)));
 
         StepRecord updated = fx.steps.update(owner, agent.did(), taskId, pythonId, completed("ok", 1L, false));
 
         assertThat(updated.stepStatus()).isEqualTo(Status.Completed);
-        assertThat(fx.steps.search(owner, new io.aihub.protocol.StepSearch(pythonId, null, null, null, null, null, null))
-                .steps()).extracting(StepRecord::stepId).containsExactly(updated.stepId());
+        assertThat(fx.steps
+                        .search(owner, new io.aihub.protocol.StepSearch(pythonId, null, null, null, null, null, null))
+                        .steps())
+                .extracting(StepRecord::stepId)
+                .containsExactly(updated.stepId());
     }
 
     @Test
@@ -174,9 +257,11 @@ class StepStoreTest extends WithFixtures {
         String init = created.steps().getFirst().stepId();
 
         assertThatThrownBy(() -> fx.steps.update(subscriber, agent.did(), taskId, init, completed("x", 1L, true)))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.FORBIDDEN));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.FORBIDDEN));
         assertThatThrownBy(() -> fx.steps.update(fx.account(), agent.did(), taskId, init, completed("x", 1L, true)))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
     }
 
     @Test
@@ -214,9 +299,26 @@ class StepStoreTest extends WithFixtures {
         CreatedTask created = fx.task(agent, subscriber, "q");
         UUID first = UUID.randomUUID();
         UUID second = UUID.randomUUID();
-        List<StepRecord> added = fx.steps.create(owner, agent.did(), created.task().taskId(), List.of(
-                new NewStep("step-$" + first, "a", null, null, null, null, null, null, null, null, null),
-                new NewStep("step-$" + second, "b", null, "step-$" + first, true, null, null, null, null, null, null)))
+        List<StepRecord> added = fx.steps
+                .create(
+                        owner,
+                        agent.did(),
+                        created.task().taskId(),
+                        List.of(
+                                new NewStep(
+                                        "step-$" + first, "a", null, null, null, null, null, null, null, null, null),
+                                new NewStep(
+                                        "step-$" + second,
+                                        "b",
+                                        null,
+                                        "step-$" + first,
+                                        true,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null,
+                                        null)))
                 .steps();
 
         assertThat(added).extracting(StepRecord::stepId).containsExactly("step-" + first, "step-" + second);
@@ -230,7 +332,10 @@ class StepStoreTest extends WithFixtures {
         String init = created.steps().getFirst().stepId();
         fx.steps.update(owner, agent.did(), taskId, init, completed("init output", 0L, false));
 
-        StepRecord late = fx.steps.create(owner, agent.did(), taskId, List.of(step("late", init, true))).steps().getFirst();
+        StepRecord late = fx.steps
+                .create(owner, agent.did(), taskId, List.of(step("late", init, true)))
+                .steps()
+                .getFirst();
 
         assertThat(late.stepStatus()).isEqualTo(Status.Pending);
         assertThat(late.inputQuery()).isEqualTo("init output");
@@ -245,14 +350,18 @@ class StepStoreTest extends WithFixtures {
         NewStep once = new NewStep(id, "a", null, null, null, null, null, null, null, null, null);
 
         assertThatThrownBy(() -> fx.steps.create(owner, agent.did(), taskId, List.of(once, once)))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.CONFLICT));
-        assertThatThrownBy(() -> fx.steps.create(owner, agent.did(), taskId, List.of(step("x", "step-" + UUID.randomUUID(), false))))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.getMessage()).contains("steps[0].predecessor"));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.CONFLICT));
+        assertThatThrownBy(() -> fx.steps.create(
+                        owner, agent.did(), taskId, List.of(step("x", "step-" + UUID.randomUUID(), false))))
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.getMessage()).contains("steps[0].predecessor"));
         assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).steps()).hasSize(1);
 
         fx.steps.update(owner, agent.did(), taskId, created.steps().getFirst().stepId(), completed("x", 0L, true));
         assertThatThrownBy(() -> fx.steps.create(owner, agent.did(), taskId, List.of(step("after", null, false))))
-                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.CONFLICT));
+                .isInstanceOfSatisfying(
+                        ApiError.class, e -> assertThat(e.kind()).isEqualTo(ApiError.Kind.CONFLICT));
     }
 
     @Test
@@ -268,7 +377,9 @@ class StepStoreTest extends WithFixtures {
                     .isInstanceOf(ApiError.class);
         }
         assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).steps())
-                .singleElement().extracting(StepRecord::stepStatus).isEqualTo(Status.Pending);
+                .singleElement()
+                .extracting(StepRecord::stepStatus)
+                .isEqualTo(Status.Pending);
         assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending");
     }
 
@@ -276,9 +387,25 @@ class StepStoreTest extends WithFixtures {
     void freeFormOutputs_areStoredInTheShapesStrictReadersAccept() {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
-        StepRecord step = fx.steps.update(owner, agent.did(), taskId, created.steps().getFirst().stepId(),
-                new StepUpdate(Status.In_Progress, Map.of("text", "hi"), "success", "https://example.org/a.mp3",
-                        null, null, null, null, null, null, null, null, null));
+        StepRecord step = fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                created.steps().getFirst().stepId(),
+                new StepUpdate(
+                        Status.In_Progress,
+                        Map.of("text", "hi"),
+                        "success",
+                        "https://example.org/a.mp3",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
 
         assertThat(step.output()).isEqualTo("{\"text\":\"hi\"}");
         assertThat(step.outputAdditional()).isEqualTo("{\"value\": \"success\"}");
@@ -290,6 +417,7 @@ class StepStoreTest extends WithFixtures {
     }
 
     private static StepUpdate completed(String output, Long cost, Boolean isLast) {
-        return new StepUpdate(Status.Completed, output, null, null, cost, isLast, null, null, null, null, null, null, null);
+        return new StepUpdate(
+                Status.Completed, output, null, null, cost, isLast, null, null, null, null, null, null, null);
     }
 }

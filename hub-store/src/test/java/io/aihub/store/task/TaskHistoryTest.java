@@ -20,6 +20,7 @@ class TaskHistoryTest extends WithFixtures {
     private final AtomicLong millis = new AtomicLong(Fixtures.T0.toEpochMilli());
     /** A clock that moves a millisecond per reading, so logs have an order of their own. */
     private final InstantSource ticking = () -> Instant.ofEpochMilli(millis.incrementAndGet());
+
     private TaskStore store;
     private TaskStore otherNode;
 
@@ -40,8 +41,12 @@ class TaskHistoryTest extends WithFixtures {
         String owner = fx.account();
         String user = fx.account();
         Agent agent = fx.agent(owner);
-        String logged = store.create(agent.did(), user, new NewTask("logged", "logged task", null, null, null)).task().taskId();
-        String quiet = store.create(agent.did(), user, new NewTask("quiet", null, null, null, null)).task().taskId();
+        String logged = store.create(agent.did(), user, new NewTask("logged", "logged task", null, null, null))
+                .task()
+                .taskId();
+        String quiet = store.create(agent.did(), user, new NewTask("quiet", null, null, null, null))
+                .task()
+                .taskId();
         for (String message : List.of("first", "second", "third")) {
             store.appendLog(owner, new NewTaskLog(logged, message, "info", null, null));
         }
@@ -53,8 +58,11 @@ class TaskHistoryTest extends WithFixtures {
         assertThat(history.get(0).logs()).isEmpty();
         assertThat(history.get(0).task().inputQuery()).isEqualTo("quiet");
         assertThat(history.get(1).task().name()).isEqualTo("logged task");
-        assertThat(history.get(1).logs()).extracting(TaskLogRecord::message).containsExactly("first", "second", "third", "done");
-        assertThat(history.get(1).logs()).allSatisfy(log -> assertThat(log.taskId()).isEqualTo(logged));
+        assertThat(history.get(1).logs())
+                .extracting(TaskLogRecord::message)
+                .containsExactly("first", "second", "third", "done");
+        assertThat(history.get(1).logs())
+                .allSatisfy(log -> assertThat(log.taskId()).isEqualTo(logged));
         assertThat(history.get(1).logs().getLast().taskStatus()).isEqualTo(Status.Completed);
         assertThat(store.history(List.of())).isEmpty();
     }
@@ -65,8 +73,13 @@ class TaskHistoryTest extends WithFixtures {
         String user = fx.account();
         String stranger = fx.account();
         Agent agent = fx.agent(owner);
-        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null)).task().taskId();
-        String elsewhere = otherNode.create(agent.did(), user, new NewTask("elsewhere", null, null, null, null)).task().taskId();
+        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null))
+                .task()
+                .taskId();
+        String elsewhere = otherNode
+                .create(agent.did(), user, new NewTask("elsewhere", null, null, null, null))
+                .task()
+                .taskId();
         List<String> asked = List.of(here, elsewhere, "task-unknown");
 
         assertThat(store.visible(user, asked)).containsExactlyInAnyOrder(here, elsewhere);

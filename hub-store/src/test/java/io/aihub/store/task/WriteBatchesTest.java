@@ -25,8 +25,10 @@ class WriteBatchesTest extends WithFixtures {
     void aNulInATasksOwnText_isRefusedBeforeItJoinsABatch() {
         Agent agent = fx.agent(fx.account());
 
-        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(ApiError.class,
-                () -> fx.tasks.create(agent.did(), fx.account(), new NewTask("a \u0000 b", null, null, null, null))))
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(
+                        ApiError.class,
+                        () -> fx.tasks.create(
+                                agent.did(), fx.account(), new NewTask("a \u0000 b", null, null, null, null))))
                 .satisfies(refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.BAD_REQUEST));
     }
 
@@ -46,8 +48,7 @@ class WriteBatchesTest extends WithFixtures {
         assertThat(burst.created()).isEqualTo(60 - 5 - 8);
     }
 
-    private record Burst(int created, long transactions) {
-    }
+    private record Burst(int created, long transactions) {}
 
     /** Creates {@code callers} tasks at once and checks each answer; counts the tasks and their transactions. */
     private static Burst burst(int callers, int unknownEvery, int nulEvery) throws Exception {
@@ -60,7 +61,9 @@ class WriteBatchesTest extends WithFixtures {
         List<String> dids = new ArrayList<>();
         for (int i = 0; i < callers; i++) {
             boolean nul = nulEvery > 0 && i % nulEvery == 5;
-            String did = !nul && unknownEvery > 0 && i % unknownEvery == 3 ? unknownDid : agents.get(i % agents.size()).did();
+            String did = !nul && unknownEvery > 0 && i % unknownEvery == 3
+                    ? unknownDid
+                    : agents.get(i % agents.size()).did();
             // a NUL inside the JSON parameters is refused by the database, for the whole batch it came in
             Object params = nul ? Map.of("note", "nul \u0000 inside") : null;
             String query = nul ? "query " + i + " (nul)" : "query " + i;
@@ -75,11 +78,15 @@ class WriteBatchesTest extends WithFixtures {
             Object answer = answers.get(i);
             String query = queries.get(i);
             if (query.endsWith("(nul)")) {
-                assertThat(answer).isInstanceOfSatisfying(ApiError.class,
-                        refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.BAD_REQUEST));
+                assertThat(answer)
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.BAD_REQUEST));
             } else if (dids.get(i).equals(unknownDid)) {
-                assertThat(answer).isInstanceOfSatisfying(ApiError.class,
-                        refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
+                assertThat(answer)
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
             } else {
                 CreatedTask task = (CreatedTask) answer;
                 assertThat(task.task().inputQuery()).isEqualTo(query);
@@ -94,12 +101,16 @@ class WriteBatchesTest extends WithFixtures {
                 created++;
             }
         }
-        long stored = fx.database.lookup(tx -> tx.one("select count(*) from tasks where user_address = ?",
-                io.aihub.store.jdbc.RowMapper.COUNT, user)).orElseThrow();
+        long stored = fx.database
+                .lookup(tx -> tx.one(
+                        "select count(*) from tasks where user_address = ?", io.aihub.store.jdbc.RowMapper.COUNT, user))
+                .orElseThrow();
         assertThat(stored).isEqualTo(created);
-        long transactions = fx.database.lookup(tx -> tx.one("""
+        long transactions = fx.database
+                .lookup(tx -> tx.one("""
                 select count(distinct e.tx_id) from events e join tasks t using (task_id) where t.user_address = ?
-                """, io.aihub.store.jdbc.RowMapper.COUNT, user)).orElseThrow();
+                """, io.aihub.store.jdbc.RowMapper.COUNT, user))
+                .orElseThrow();
         return new Burst(created, transactions);
     }
 
@@ -116,9 +127,14 @@ class WriteBatchesTest extends WithFixtures {
             tasks.add(fx.task(agent, user, "q" + i));
         }
 
-        List<Object> answers = Fixtures.atOnce(tasks.stream().<Callable<Object>>map(task -> () -> fx.steps.update(
-                agent.owner(), agent.did(), task.task().taskId(), task.steps().getFirst().stepId(),
-                finish("out " + task.task().taskId()))).toList());
+        List<Object> answers = Fixtures.atOnce(tasks.stream()
+                .<Callable<Object>>map(task -> () -> fx.steps.update(
+                        agent.owner(),
+                        agent.did(),
+                        task.task().taskId(),
+                        task.steps().getFirst().stepId(),
+                        finish("out " + task.task().taskId())))
+                .toList());
 
         for (int i = 0; i < tasks.size(); i++) {
             String taskId = tasks.get(i).task().taskId();
@@ -126,12 +142,15 @@ class WriteBatchesTest extends WithFixtures {
                 assertThat(step.taskId()).isEqualTo(taskId);
                 assertThat(step.stepStatus()).isEqualTo(Status.Completed);
             });
-            assertThat(fx.tasks.withSteps(agent.did(), taskId, user).task().output()).isEqualTo("out " + taskId);
+            assertThat(fx.tasks.withSteps(agent.did(), taskId, user).task().output())
+                    .isEqualTo("out " + taskId);
             assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending", "task-updated:Completed");
         }
-        long transactions = fx.database.lookup(tx -> tx.one("""
+        long transactions = fx.database
+                .lookup(tx -> tx.one("""
                 select count(distinct tx_id) from events where event_name = 'task-updated' and task_id = any(?)
-                """, io.aihub.store.jdbc.RowMapper.COUNT, (Object) tasks.stream().map(task -> task.task().taskId()).toArray(String[]::new)))
+                """, io.aihub.store.jdbc.RowMapper.COUNT, (Object)
+                        tasks.stream().map(task -> task.task().taskId()).toArray(String[]::new)))
                 .orElseThrow();
         assertThat(transactions).as("completions committed together").isLessThan(tasks.size());
     }
@@ -151,13 +170,15 @@ class WriteBatchesTest extends WithFixtures {
             String taskId = task.task().taskId();
             String stepId = task.steps().getFirst().stepId();
             String missingStep = "step-missing-" + i;
-            calls.add(switch (i % 4) {
-                case 0 -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, missingStep, finish("x"));
-                case 1 -> () -> fx.steps.update(strangers.owner(), agent.did(), taskId, stepId, finish("x"));
-                // refused by the database (text cannot hold a NUL), for that update alone
-                case 2 -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("nul \u0000"));
-                default -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("done"));
-            });
+            calls.add(
+                    switch (i % 4) {
+                        case 0 -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, missingStep, finish("x"));
+                        case 1 -> () -> fx.steps.update(strangers.owner(), agent.did(), taskId, stepId, finish("x"));
+                        // refused by the database (text cannot hold a NUL), for that update alone
+                        case 2 ->
+                            () -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("nul \u0000"));
+                        default -> () -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("done"));
+                    });
         }
 
         List<Object> answers = Fixtures.atOnce(calls);
@@ -175,8 +196,10 @@ class WriteBatchesTest extends WithFixtures {
                 assertThat(status).isEqualTo(Status.Completed);
                 assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending", "task-updated:Completed");
             } else {
-                assertThat(answers.get(i)).isInstanceOfSatisfying(ApiError.class,
-                        refused -> assertThat(refused.kind()).isEqualTo(refusal));
+                assertThat(answers.get(i))
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                refused -> assertThat(refused.kind()).isEqualTo(refusal));
                 assertThat(status).isEqualTo(Status.Pending);
                 assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending");
             }
