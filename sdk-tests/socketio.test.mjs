@@ -3,7 +3,7 @@
 //
 //   HUB_URL=http://localhost:3001 HUB_ADMIN_TOKEN=... node --test socketio.test.mjs
 //
-// Contract: ../shared/protocol/query-protocol.md §1.6, §1.7, §3, checklist 6-21, §7.1/7.8/7.11/7.13/7.14.
+// Contract: docs/protocol.md §5 (Socket.IO) and §8 (client quirks).
 // Every test makes its own accounts. Tests wait on events; a fixed pause (quiet()) is only used to assert that
 // something did NOT arrive, and only after a positive signal that would have preceded it.
 import test, { after } from 'node:test';
@@ -61,7 +61,7 @@ const forStep = (stepId) => (data) => data?.step_id === stepId;
 const forTask = (taskId) => (data) => data?.task_id === taskId;
 
 // ---------------------------------------------------------------------------------------------------------
-// Handshake authentication (§1.6, checklist 6-8)
+// Handshake authentication (docs/protocol.md §5.1)
 // ---------------------------------------------------------------------------------------------------------
 
 test('handshake: CONNECT auth {token: "Bearer <key>"} connects and `_connected` arrives once with {sid, account}', async (t) => {
@@ -162,7 +162,7 @@ test('handshake: a service access token (not an API key) cannot open a socket', 
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Rooms, dedup, no implicit joins (§1.7, §3.2, checklist 9, 12, 16, 17)
+// Rooms, dedup, no implicit joins (docs/protocol.md §5.3)
 // ---------------------------------------------------------------------------------------------------------
 
 test('nothing is joined implicitly: a connected socket that joined nothing receives no step-updated', async (t) => {
@@ -292,7 +292,7 @@ test('a stranger cannot join another account\'s agent or task rooms and never re
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// _emit-steps (checklist 13)
+// _emit-steps (docs/protocol.md §5.2)
 // ---------------------------------------------------------------------------------------------------------
 
 test('_emit-steps {dids: []} replays all the caller\'s pending steps, oldest first, to that socket only; none of another account', async (t) => {
@@ -338,7 +338,7 @@ test('_emit-steps {dids: []} replays all the caller\'s pending steps, oldest fir
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Task rooms, history, logs (checklist 18-21)
+// Task rooms, history, logs (docs/protocol.md §5.2, §5.3)
 // ---------------------------------------------------------------------------------------------------------
 
 test('`_join-tasks_` arrives before the history replay: task-logs (oldest first) then one task-updated snapshot', async (t) => {
@@ -441,7 +441,7 @@ test('task room: task-updated on every status change (task_id, did, task_status 
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Payload types, garbage, unknown events (§3, §7.1, checklist 10, 14)
+// Payload types, garbage, unknown events (docs/protocol.md §5.2, §8)
 // ---------------------------------------------------------------------------------------------------------
 
 test('payload types: every inbound event works with a JSON string and with an object', async (t) => {
@@ -543,7 +543,7 @@ test('unknown events (legacy subscribe-agent, server event names, nonsense) are 
 });
 
 // ---------------------------------------------------------------------------------------------------------
-// Wire format of every server event recorded above (§3, checklist 8, 14)
+// Wire format of every server event recorded above (docs/protocol.md §5.2)
 // ---------------------------------------------------------------------------------------------------------
 
 test('every server event received in this file carried exactly one argument, a JSON string', () => {

@@ -13,7 +13,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The Query Protocol routes with the codes and shapes the SDKs check (contract §2, §4, §5). */
+/** The Query Protocol routes with the codes and shapes the SDKs check (docs/protocol.md §3, §4, §6). */
 class ProtocolRoutesTest extends HubTestBase {
     private Account builder;
     private Account subscriber;

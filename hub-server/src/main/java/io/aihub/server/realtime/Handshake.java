@@ -18,7 +18,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Authenticates sockets, closing the holes netty-socketio leaves open (STACK.md): its connect
+ * Authenticates sockets, closing the holes netty-socketio leaves open: its connect
  * listener runs before authentication, a refused socket stays open, and a CONNECT without
  * {@code auth} skips the auth listener. So: nothing is emitted or joined on connect; the credential
  * is the CONNECT {@code auth} payload {@code {"token": "Bearer <api key>"}}, else the upgrade's
