@@ -2,6 +2,9 @@ package io.aihub.server;
 
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
+import io.aihub.server.http.BodyBudget;
+import io.aihub.server.http.ConnectionGuard;
+import io.aihub.server.http.CredentialGate;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.step.StepRoutes;
@@ -13,11 +16,17 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
- * The HTTP API as a table. Handlers block on the database, so each runs on a worker thread
- * (unordered: requests do not wait for each other). Literal paths come before {@code :did} patterns.
+ * The HTTP API as a table. Every request first passes the guards (connection deadlines, the
+ * credential checked from its headers, the budget for bodies being read), then its body is read.
+ * Handlers block on the database, so each runs on a worker thread (unordered: requests do not wait for
+ * each other). Literal paths come before {@code :did} patterns.
  */
 public final class ApiRouter {
     private ApiRouter() {}
+
+    /** What every request passes through before its route's handler, in this order. */
+    public record Guards(
+            ConnectionGuard connections, CredentialGate credentials, BodyBudget bodies, int maxBodyBytes) {}
 
     /** The route handlers, by feature. */
     public record Handlers(
@@ -28,9 +37,19 @@ public final class ApiRouter {
             StepRoutes steps,
             ErrorReplies errors) {}
 
-    public static Router create(Vertx vertx, Handlers h, int maxBodyBytes) {
+    public static Router create(Vertx vertx, Guards guards, Handlers h) {
         Router router = Router.router(vertx);
-        router.route().handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes));
+        router.route().handler(ctx -> {
+            ctx.addEndHandler(ended -> guards.connections().requestEnded(ctx.request()));
+            ctx.next();
+        });
+        router.route("/api/v1/*").handler(guards.credentials()); // before any body is read
+        router.route().handler(guards.bodies());
+        router.route().handler(BodyHandler.create(false).setBodyLimit(guards.maxBodyBytes()));
+        router.route().handler(ctx -> {
+            guards.connections().bodyReceived(ctx.request());
+            ctx.next();
+        });
         router.route().failureHandler(h.errors()::handle);
         router.errorHandler(404, h.errors()::noRoute);
         router.errorHandler(405, h.errors()::wrongMethod);

@@ -1,5 +1,6 @@
 package io.aihub.server;
 
+import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.realtime.SocketHandover;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -25,13 +26,20 @@ final class ApiVerticle extends VerticleBase {
     private final List<Integer> extraPorts;
     private final Router router;
     private final Handler<HttpServerRequest> sockets;
+    private final ConnectionGuard connections;
     private volatile HttpServer server;
 
-    ApiVerticle(int port, List<Integer> extraPorts, Router router, Handler<HttpServerRequest> sockets) {
+    ApiVerticle(
+            int port,
+            List<Integer> extraPorts,
+            Router router,
+            Handler<HttpServerRequest> sockets,
+            ConnectionGuard connections) {
         this.port = port;
         this.extraPorts = extraPorts;
         this.router = router;
         this.sockets = sockets;
+        this.connections = connections;
     }
 
     @Override
@@ -43,10 +51,17 @@ final class ApiVerticle extends VerticleBase {
     }
 
     private Future<HttpServer> listen(int onPort) {
-        return vertx.createHttpServer(new HttpServerOptions().setPort(onPort).setHost("0.0.0.0"))
+        return vertx.createHttpServer(new HttpServerOptions()
+                        .setPort(onPort)
+                        .setHost("0.0.0.0")
+                        .setHttp2ClearTextEnabled(
+                                false)) // HTTP/1.1 only: what the SDKs speak, and what the guard tracks
+                .connectionHandler(connections::opened)
                 .invalidRequestHandler(ApiVerticle::rejectMalformed)
                 .requestHandler(request -> {
+                    connections.requestStarted(request);
                     if (request.path().startsWith(SocketHandover.PATH)) {
+                        request.response().endHandler(ended -> connections.requestEnded(request));
                         sockets.handle(request);
                     } else {
                         router.handle(request);

@@ -6,6 +6,9 @@ import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Tokens;
 import io.aihub.server.delivery.EventDispatcher;
 import io.aihub.server.delivery.EventRetention;
+import io.aihub.server.http.BodyBudget;
+import io.aihub.server.http.ConnectionGuard;
+import io.aihub.server.http.CredentialGate;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.realtime.SocketGateway;
@@ -98,27 +101,36 @@ public final class Hub implements AutoCloseable {
                     config.signingKey().orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
             String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
             Tokens tokens = new Tokens(signingKey, clock);
-            Authenticator auth = new Authenticator(tokens, accounts, adminToken);
+            Authenticator auth = new Authenticator(tokens, accounts, adminToken, config.rateLimit());
             AgentStore agents = new AgentStore(database, clock);
-            TaskStore tasks = running.add(new TaskStore(database, clock));
-            StepStore steps = running.add(new StepStore(database, clock));
+            TaskStore tasks = running.add(new TaskStore(database, clock, config.tasks()));
+            StepStore steps = running.add(new StepStore(database, clock, config.tasks()));
+            SocketGateway gateway = running.add(new SocketGateway(new SocketGateway.Wiring(
+                    auth, agents, tasks, steps, config.http().maxBodyBytes(), config.sockets())));
+            gateway.start();
+            EventLog events = new EventLog(database);
+            EventDispatcher dispatcher =
+                    running.add(new EventDispatcher(database, events, gateway::deliver, config.deliveryStall()));
+            dispatcher.start();
+            running.add(new EventRetention(events, clock)).start();
+            vertx = Vertx.vertx(
+                    new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
+            ConnectionGuard connections = new ConnectionGuard(vertx, config.http());
+            ApiRouter.Guards guards = new ApiRouter.Guards(
+                    connections,
+                    new CredentialGate(auth),
+                    new BodyBudget(config.http()),
+                    config.http().maxBodyBytes());
             ApiRouter.Handlers handlers = new ApiRouter.Handlers(
-                    new SystemRoutes(database),
+                    new SystemRoutes(database, dispatcher),
                     new AdminRoutes(auth, accounts, tokens),
                     new AgentRoutes(auth, agents, tokens, config.publicUrl()),
                     new TaskRoutes(auth, tasks),
                     new StepRoutes(auth, steps),
-                    new ErrorReplies(config.maxBodyBytes()));
-            SocketGateway gateway = running.add(
-                    new SocketGateway(new SocketGateway.Wiring(auth, agents, tasks, steps, config.maxBodyBytes())));
-            gateway.start();
-            EventLog events = new EventLog(database);
-            running.add(new EventDispatcher(database, events, gateway::deliver)).start();
-            running.add(new EventRetention(events, clock)).start();
-            vertx = Vertx.vertx(
-                    new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
-            Router router = ApiRouter.create(vertx, handlers, config.maxBodyBytes());
-            ApiVerticle api = new ApiVerticle(config.port(), config.extraPorts(), router, gateway.handover());
+                    new ErrorReplies(config.http().maxBodyBytes()));
+            Router router = ApiRouter.create(vertx, guards, handlers);
+            ApiVerticle api = new ApiVerticle(
+                    config.port(), config.extraPorts(), router, gateway.handover(connections), connections);
             vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Hub hub = new Hub(
                     vertx,

@@ -1,7 +1,12 @@
 package io.aihub.server;
 
+import io.aihub.server.auth.RateLimit;
+import io.aihub.server.http.HttpLimits;
+import io.aihub.server.realtime.SocketLimits;
 import io.aihub.store.jdbc.DatabaseConfig;
+import io.aihub.store.task.TaskLimits;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +16,15 @@ import java.util.Optional;
  * The hub's configuration, read from environment variables, with every default in this one place.
  * An invalid value stops the hub with a message that names the variable.
  *
- * @param adminToken bearer token of the admin API; empty: generated at start and logged once
- * @param signingKey secret that signs API keys and access tokens; empty: generated once and kept in the database
- * @param extraPorts more ports serving the same API, e.g. 3100 and 3200 for the Python SDK's fixed
- *                   {@code local} environment
+ * @param adminToken    bearer token of the admin API; empty: generated at start and logged once
+ * @param signingKey    secret that signs API keys and access tokens; empty: generated once and kept in the database
+ * @param extraPorts    more ports serving the same API, e.g. 3100 and 3200 for the Python SDK's fixed
+ *                      {@code local} environment
+ * @param http          bounds on connections and requests
+ * @param sockets       bounds on Socket.IO connections
+ * @param tasks         what one task may hold, and how much of it a joining socket is sent
+ * @param rateLimit     requests and socket events per API key (off by default)
+ * @param deliveryStall how long event delivery may make no progress before {@code /health} says 503
  */
 public record HubConfig(
         int port,
@@ -22,13 +32,17 @@ public record HubConfig(
         String publicUrl,
         Optional<String> adminToken,
         Optional<String> signingKey,
-        int maxBodyBytes,
-        List<Integer> extraPorts) {
+        List<Integer> extraPorts,
+        HttpLimits http,
+        SocketLimits sockets,
+        TaskLimits tasks,
+        RateLimit rateLimit,
+        Duration deliveryStall) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/hub?user=postgres";
-    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
     public static final int DEFAULT_DB_POOL_SIZE = 16;
+    public static final Duration DEFAULT_DELIVERY_STALL = Duration.ofSeconds(30);
     /** HS256 wants at least 256 bits of key. */
     public static final int MIN_SIGNING_KEY_LENGTH = 32;
 
@@ -52,9 +66,6 @@ public record HubConfig(
         signingKey.filter(key -> key.length() < MIN_SIGNING_KEY_LENGTH).ifPresent(key -> {
             throw new InvalidConfig("HUB_SIGNING_KEY", "must be at least " + MIN_SIGNING_KEY_LENGTH + " characters");
         });
-        if (maxBodyBytes < 1024) {
-            throw new InvalidConfig("HUB_MAX_BODY_BYTES", "must be at least 1024, got " + maxBodyBytes);
-        }
         extraPorts = List.copyOf(extraPorts);
         for (int extra : extraPorts) {
             if (extra < 1 || extra > 65535 || extra == port) {
@@ -62,6 +73,52 @@ public record HubConfig(
                         "HUB_EXTRA_PORTS", "must list port numbers 1-65535 other than HUB_PORT, got " + extra);
             }
         }
+    }
+
+    /** A hub with every limit at its default. */
+    public static HubConfig of(int port, DatabaseConfig database, String publicUrl, Optional<String> adminToken) {
+        return new HubConfig(
+                port,
+                database,
+                publicUrl,
+                adminToken,
+                Optional.empty(),
+                List.of(),
+                HttpLimits.defaults(),
+                SocketLimits.DEFAULTS,
+                TaskLimits.DEFAULTS,
+                RateLimit.OFF,
+                DEFAULT_DELIVERY_STALL);
+    }
+
+    public HubConfig withExtraPorts(List<Integer> ports) {
+        return new HubConfig(
+                port,
+                database,
+                publicUrl,
+                adminToken,
+                signingKey,
+                ports,
+                http,
+                sockets,
+                tasks,
+                rateLimit,
+                deliveryStall);
+    }
+
+    public HubConfig withHttp(HttpLimits limits) {
+        return new HubConfig(
+                port,
+                database,
+                publicUrl,
+                adminToken,
+                signingKey,
+                extraPorts,
+                limits,
+                sockets,
+                tasks,
+                rateLimit,
+                deliveryStall);
     }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
@@ -82,8 +139,64 @@ public record HubConfig(
                 env.getOrDefault("HUB_PUBLIC_URL", "http://localhost:" + (port == 0 ? DEFAULT_PORT : port)),
                 Optional.ofNullable(env.get("HUB_ADMIN_TOKEN")),
                 Optional.ofNullable(env.get("HUB_SIGNING_KEY")),
-                integer(env, "HUB_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES),
-                ports(env, "HUB_EXTRA_PORTS"));
+                ports(env, "HUB_EXTRA_PORTS"),
+                httpLimits(env),
+                socketLimits(env),
+                taskLimits(env),
+                rateLimit(env),
+                Duration.ofSeconds(
+                        atLeast(env, "HUB_DELIVERY_STALL_SECONDS", (int) DEFAULT_DELIVERY_STALL.toSeconds(), 1)));
+    }
+
+    private static HttpLimits httpLimits(Map<String, String> env) {
+        int maxBody = atLeast(env, "HUB_MAX_BODY_BYTES", HttpLimits.DEFAULT_MAX_BODY_BYTES, 1024);
+        long buffered =
+                atLeast(env, "HUB_MAX_BUFFERED_BODY_BYTES", (int) HttpLimits.DEFAULT_MAX_BUFFERED_BODY_BYTES, 1024);
+        if (buffered < maxBody) {
+            throw new InvalidConfig(
+                    "HUB_MAX_BUFFERED_BODY_BYTES",
+                    "must be at least HUB_MAX_BODY_BYTES (" + maxBody + "), got " + buffered);
+        }
+        return new HttpLimits(
+                maxBody,
+                buffered,
+                atLeast(env, "HUB_MAX_CONNECTIONS", HttpLimits.defaultMaxConnections(), 1),
+                Duration.ofSeconds(
+                        atLeast(env, "HUB_IDLE_TIMEOUT_SECONDS", (int) HttpLimits.DEFAULT_IDLE_TIMEOUT.toSeconds(), 1)),
+                Duration.ofSeconds(atLeast(
+                        env, "HUB_BODY_TIMEOUT_SECONDS", (int) HttpLimits.DEFAULT_BODY_TIMEOUT.toSeconds(), 1)));
+    }
+
+    private static SocketLimits socketLimits(Map<String, String> env) {
+        SocketLimits defaults = SocketLimits.DEFAULTS;
+        return new SocketLimits(
+                atLeast(env, "HUB_SOCKET_BUFFER_BYTES", defaults.outboundBufferBytes(), 64 * 1024),
+                atLeast(env, "HUB_SOCKET_QUEUE", defaults.inboundQueue(), 1),
+                atLeast(env, "HUB_SOCKETS_PER_ACCOUNT", defaults.socketsPerAccount(), 1));
+    }
+
+    private static TaskLimits taskLimits(Map<String, String> env) {
+        TaskLimits defaults = TaskLimits.DEFAULTS;
+        return new TaskLimits(
+                atLeast(env, "HUB_MAX_STEPS_PER_TASK", defaults.maxStepsPerTask(), 1),
+                atLeast(env, "HUB_MAX_LOGS_PER_TASK", defaults.maxLogsPerTask(), 1),
+                atLeast(env, "HUB_MAX_LOG_BYTES", defaults.maxLogBytes(), 1),
+                atLeast(env, "HUB_REPLAY_LOGS", defaults.replayLogs(), 1),
+                atLeast(env, "HUB_REPLAY_LOG_BYTES", defaults.replayLogBytes(), 1));
+    }
+
+    private static RateLimit rateLimit(Map<String, String> env) {
+        int perSecond = atLeast(env, "HUB_RATE_LIMIT", 0, 0);
+        int burst = atLeast(env, "HUB_RATE_BURST", Math.max(1, 2 * perSecond), 1);
+        return new RateLimit(perSecond, perSecond == 0 ? 0 : burst);
+    }
+
+    private static int atLeast(Map<String, String> env, String variable, int fallback, int minimum) {
+        int value = integer(env, variable, fallback);
+        if (value < minimum) {
+            throw new InvalidConfig(variable, "must be at least " + minimum + ", got " + value);
+        }
+        return value;
     }
 
     private static List<Integer> ports(Map<String, String> env, String variable) {

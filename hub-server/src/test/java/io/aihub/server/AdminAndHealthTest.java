@@ -8,7 +8,6 @@ import io.aihub.server.HubClient.Reply;
 import io.aihub.store.jdbc.DatabaseConfig;
 import io.aihub.store.jdbc.TestDatabase;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -27,14 +26,7 @@ class AdminAndHealthTest extends HubTestBase {
     @Test
     void health_is503_whenTheDatabaseIsGone() throws Exception {
         try (Hub lonely = Hub.start(
-                new HubConfig(
-                        0,
-                        new DatabaseConfig(TestDatabase.freshSchemaUrl(), 2),
-                        "http://localhost:3001",
-                        Optional.of(ADMIN_TOKEN),
-                        Optional.empty(),
-                        64 * 1024,
-                        List.of()),
+                HubTestBase.testConfig(new DatabaseConfig(TestDatabase.freshSchemaUrl(), 2), Optional.of(ADMIN_TOKEN)),
                 InstantSource.system())) {
             lonely.database().close();
 

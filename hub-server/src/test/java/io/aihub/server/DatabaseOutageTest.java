@@ -29,17 +29,12 @@ class DatabaseOutageTest extends HubTestBase {
         URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
         try (TcpProxy proxy = new TcpProxy(direct.getPort());
                 Hub cutOff = Hub.start(
-                        new HubConfig(
-                                0,
+                        HubTestBase.testConfig(
                                 new DatabaseConfig(
                                         databaseUrl.replace(
                                                 direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()),
                                         4),
-                                "http://localhost:3001",
-                                Optional.of(ADMIN_TOKEN),
-                                Optional.empty(),
-                                64 * 1024,
-                                List.of()),
+                                Optional.of(ADMIN_TOKEN)),
                         InstantSource.system());
                 RawSocket worker = RawSocket.open(cutOff.port())) {
             HubClient viaCutOff = new HubClient("http://127.0.0.1:" + cutOff.port(), ADMIN_TOKEN);

@@ -22,14 +22,8 @@ class ExtraPortsTest {
         }
         String admin = "extra-ports-admin-token";
         try (Hub hub = Hub.start(
-                new HubConfig(
-                        0,
-                        new DatabaseConfig(TestDatabase.freshSchemaUrl(), 4),
-                        "http://localhost:3001",
-                        Optional.of(admin),
-                        Optional.empty(),
-                        64 * 1024,
-                        List.of(extra)),
+                HubTestBase.testConfig(new DatabaseConfig(TestDatabase.freshSchemaUrl(), 4), Optional.of(admin))
+                        .withExtraPorts(List.of(extra)),
                 InstantSource.system())) {
             HubClient main = new HubClient("http://127.0.0.1:" + hub.port(), admin);
             HubClient proxy = new HubClient("http://127.0.0.1:" + extra, admin);

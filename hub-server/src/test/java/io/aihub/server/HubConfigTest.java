@@ -17,7 +17,7 @@ class HubConfigTest {
         assertThat(config.port()).isEqualTo(3001);
         assertThat(config.publicUrl()).isEqualTo("http://localhost:3001");
         assertThat(config.database().jdbcUrl()).isEqualTo(HubConfig.DEFAULT_DATABASE_URL);
-        assertThat(config.maxBodyBytes()).isEqualTo(1024 * 1024);
+        assertThat(config.http().maxBodyBytes()).isEqualTo(1024 * 1024);
         assertThat(config.adminToken()).isEmpty();
         assertThat(config.extraPorts()).isEmpty();
     }

@@ -1,12 +1,12 @@
 package io.aihub.server;
 
+import io.aihub.server.http.HttpLimits;
 import io.aihub.store.jdbc.DatabaseConfig;
 import io.aihub.store.jdbc.TestDatabase;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.InstantSource;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,16 +23,15 @@ public abstract class HubTestBase {
     static void startHub() throws Exception {
         databaseUrl = TestDatabase.freshSchemaUrl();
         hub = Hub.start(
-                new HubConfig(
-                        0,
-                        new DatabaseConfig(databaseUrl, 8),
-                        "http://localhost:3001",
-                        Optional.of(ADMIN_TOKEN),
-                        Optional.empty(),
-                        64 * 1024,
-                        List.of()),
+                HubTestBase.testConfig(new DatabaseConfig(databaseUrl, 8), Optional.of(ADMIN_TOKEN)),
                 InstantSource.system());
         client = new HubClient("http://127.0.0.1:" + hub.port(), ADMIN_TOKEN);
+    }
+
+    /** A hub on port 0 with the defaults but small bodies (64 KiB), on the given database. */
+    static HubConfig testConfig(DatabaseConfig database, Optional<String> adminToken) {
+        return HubConfig.of(0, database, "http://localhost:3001", adminToken)
+                .withHttp(HttpLimits.defaults().withMaxBodyBytes(64 * 1024));
     }
 
     @AfterAll

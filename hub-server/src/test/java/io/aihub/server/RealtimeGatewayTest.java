@@ -366,14 +366,7 @@ class RealtimeGatewayTest extends HubTestBase {
         Account builder = client.account("builder");
         String did = client.agent(builder);
         try (Hub other = Hub.start(
-                        new HubConfig(
-                                0,
-                                new DatabaseConfig(databaseUrl, 4),
-                                "http://localhost:3001",
-                                Optional.of(ADMIN_TOKEN),
-                                Optional.empty(),
-                                64 * 1024,
-                                List.of()),
+                        HubTestBase.testConfig(new DatabaseConfig(databaseUrl, 4), Optional.of(ADMIN_TOKEN)),
                         InstantSource.system());
                 RawSocket worker = RawSocket.open(hub.port());
                 RawSocket otherWorker = RawSocket.open(other.port())) {

@@ -17,17 +17,26 @@ public final class Authenticator {
     private final AccountStore accounts;
     private final ActiveKeys activeKeys;
     private final byte[] adminToken;
+    private final RateLimits rateLimits;
 
-    public Authenticator(Tokens tokens, AccountStore accounts, String adminToken) {
+    public Authenticator(Tokens tokens, AccountStore accounts, String adminToken, RateLimit rateLimit) {
         this.tokens = tokens;
         this.accounts = accounts;
         this.activeKeys = new ActiveKeys(accounts::activeKeyOwner, System::nanoTime);
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
+        this.rateLimits = new RateLimits(rateLimit);
     }
 
-    /** Any valid, unrevoked credential: an API key or an access token. */
+    /** Any valid, unrevoked credential: an API key or an access token, within its key's rate limit. */
     public Caller caller(RoutingContext ctx) {
-        return verify(bearer(ctx));
+        Caller caller = verify(bearer(ctx));
+        throttle(caller);
+        return caller;
+    }
+
+    /** Counts one request or socket event against the caller's key; 429 past its rate limit (if one is set). */
+    public void throttle(Caller caller) {
+        rateLimits.take(caller.keyId());
     }
 
     /** Verifies a bearer token (with or without the {@code Bearer } prefix): signature, expiry, revocation. */
@@ -35,6 +44,11 @@ public final class Authenticator {
         Caller caller = signed(token);
         requireActive(caller);
         return caller;
+    }
+
+    /** The request's bearer token, its signature and expiry checked (no database): who it claims to be. */
+    public Caller signedCaller(RoutingContext ctx) {
+        return signed(bearer(ctx));
     }
 
     /** Checks a token's signature and expiry only (no database). */

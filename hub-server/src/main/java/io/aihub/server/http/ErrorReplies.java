@@ -28,6 +28,9 @@ public final class ErrorReplies {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
+        if (!ctx.request().isEnded()) { // refused before its body was read: the body is not wanted either
+            ctx.response().putHeader("Connection", "close");
+        }
         Throwable failure = ctx.failure();
         ApiError error = switch (failure) {
             case ApiError api -> api;
@@ -74,6 +77,13 @@ public final class ErrorReplies {
         send(response, error.kind().status, error.kind().reason, error.getMessage(), null);
     }
 
+    /** A body over the per-request limit. */
+    public static ApiError tooLarge(int maxBodyBytes) {
+        return new ApiError(
+                ApiError.Kind.PAYLOAD_TOO_LARGE,
+                "the body is larger than the hub's limit of " + maxBodyBytes + " bytes (HUB_MAX_BODY_BYTES)");
+    }
+
     /** Unmatched path. */
     public void noRoute(RoutingContext ctx) {
         reply(
@@ -98,10 +108,7 @@ public final class ErrorReplies {
 
     private ApiError fromStatus(RoutingContext ctx, int status) {
         return switch (status) {
-            case 413 ->
-                new ApiError(
-                        ApiError.Kind.PAYLOAD_TOO_LARGE,
-                        "the body is larger than the hub's limit of " + maxBodyBytes + " bytes (HUB_MAX_BODY_BYTES)");
+            case 413 -> tooLarge(maxBodyBytes);
             case 400 -> ApiError.badRequest("the request is malformed");
             case 401 -> ApiError.unauthorized("authentication is required");
             case 403 -> ApiError.forbidden("not allowed");

@@ -1,6 +1,7 @@
 package io.aihub.server.http;
 
 import io.aihub.protocol.ApiError;
+import io.aihub.server.delivery.EventDispatcher;
 import io.aihub.store.jdbc.Database;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -12,18 +13,29 @@ import java.util.Map;
 /** Health and the OpenAPI description of the API. */
 public final class SystemRoutes {
     private final Database database;
+    private final EventDispatcher delivery;
     private final Buffer openApi;
 
-    public SystemRoutes(Database database) {
+    public SystemRoutes(Database database, EventDispatcher delivery) {
         this.database = database;
+        this.delivery = delivery;
         this.openApi = Buffer.buffer(openApiDocument());
     }
 
-    /** {@code GET /health} → 200 once the database answers (it is migrated before the hub listens), else 503. */
+    /**
+     * {@code GET /health} → 200 once the database answers (it is migrated before the hub listens) and
+     * event delivery makes progress; else 503, saying which.
+     */
     public void health(RoutingContext ctx) {
         if (!database.isReachable()) {
             throw ApiError.unavailable("the database does not answer", null);
         }
+        delivery.stalledFor().ifPresent(stalled -> {
+            throw ApiError.unavailable(
+                    "event delivery has made no progress for " + stalled.toSeconds()
+                            + " s (the database does not answer its reads); events wait in the outbox",
+                    null);
+        });
         Replies.ok(ctx, Map.of("status", "ok"));
     }
 

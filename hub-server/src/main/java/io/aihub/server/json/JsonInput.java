@@ -45,11 +45,56 @@ public final class JsonInput {
             throw ApiError.badRequest(
                     (where.isEmpty() ? "the payload" : "`" + stripDot(where) + "`") + " must be a JSON object");
         }
+        requireWholeCharacters(node, where.isEmpty() ? "" : stripDot(where));
         try {
             return HubJson.MAPPER.treeToValue(node, type);
         } catch (IOException | IllegalArgumentException e) {
             throw translate(e, where);
         }
+    }
+
+    /**
+     * Refuses text that is not Unicode: a lone UTF-16 surrogate (which JSON's {@code \\ud800} escapes can
+     * spell) has no UTF-8 form, and would be stored as {@code ?}, silently changing what was sent.
+     */
+    private static void requireWholeCharacters(JsonNode node, String path) {
+        if (node.isTextual()) {
+            if (!isWholeCharacters(node.textValue())) {
+                throw ApiError.invalid(
+                        path.isEmpty() ? "the payload" : path,
+                        "holds a lone UTF-16 surrogate (an escape such as \\ud800 without its pair): not text");
+            }
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                if (!isWholeCharacters(field.getKey())) {
+                    throw ApiError.invalid(
+                            path.isEmpty() ? "the payload" : path,
+                            "has a field name holding a lone UTF-16 surrogate: not text");
+                }
+                requireWholeCharacters(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireWholeCharacters(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
+    private static boolean isWholeCharacters(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                return false;
+            }
+            if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static ApiError translate(Exception e, String where) {

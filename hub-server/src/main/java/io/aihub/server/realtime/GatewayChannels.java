@@ -4,7 +4,12 @@ import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.FullHttpRequest;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * netty-socketio's channel set-up, also applied to connections it did not accept itself: a WebSocket
@@ -14,12 +19,30 @@ import io.netty.handler.codec.http.FullHttpRequest;
  * handlers it installs ({@code LibraryInternalsTest}).
  */
 final class GatewayChannels extends SocketIOChannelInitializer {
+    /** Adopted channels by their peer's address (one connection each), until they close. */
+    private final Map<SocketAddress, Channel> adopted = new ConcurrentHashMap<>();
+
+    private final WriteBufferWaterMark outbound;
+
+    /** @param outboundBufferBytes where a channel stops being writable: a socket past it is not reading */
+    GatewayChannels(int outboundBufferBytes) {
+        this.outbound = new WriteBufferWaterMark(outboundBufferBytes / 2, outboundBufferBytes);
+    }
+
+    /** The channel of the socket whose peer is at {@code remote}, while it is open. */
+    Optional<Channel> channelOf(SocketAddress remote) {
+        return Optional.ofNullable(adopted.get(remote));
+    }
 
     /**
      * Installs netty-socketio's handlers on a channel stripped of any other HTTP handling and feeds
      * them the upgrade request as if they had decoded it. Runs on the channel's event loop.
      */
     void adopt(Channel channel, FullHttpRequest upgrade) throws Exception {
+        channel.config().setWriteBufferWaterMark(outbound);
+        SocketAddress remote = channel.remoteAddress();
+        adopted.put(remote, channel);
+        channel.closeFuture().addListener(closed -> adopted.remove(remote, channel));
         ChannelPipeline pipeline = channel.pipeline();
         initChannel(channel);
         ChannelHandlerContext packets = pipeline.context(PACKET_HANDLER);

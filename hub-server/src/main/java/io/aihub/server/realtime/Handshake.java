@@ -12,7 +12,6 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,13 +30,17 @@ final class Handshake implements AuthTokenListener {
     static final Duration FLUSH_BEFORE_DISCONNECT = Duration.ofMillis(200);
 
     private final Authenticator authenticator;
-    private final Executor executor;
+    private final SocketSession.Shared sessions;
     private final ScheduledExecutorService timers;
     private final Duration deadline;
 
-    Handshake(Authenticator authenticator, Executor executor, ScheduledExecutorService timers, Duration deadline) {
+    Handshake(
+            Authenticator authenticator,
+            SocketSession.Shared sessions,
+            ScheduledExecutorService timers,
+            Duration deadline) {
         this.authenticator = authenticator;
-        this.executor = executor;
+        this.sessions = sessions;
         this.timers = timers;
         this.deadline = deadline;
     }
@@ -48,7 +51,7 @@ final class Handshake implements AuthTokenListener {
      * SDKs) is checked now; everyone else has until the deadline to send a credential.
      */
     void onConnect(SocketIOClient client) {
-        SocketSession session = SocketSession.of(client, executor);
+        SocketSession session = SocketSession.of(client, sessions);
         if (header(session) != null) {
             EventExecutor loop = ThreadExecutorMap.currentExecutor();
             session.enqueue(() -> authenticateFromHeader(session, loop));
@@ -69,7 +72,7 @@ final class Handshake implements AuthTokenListener {
      */
     @Override
     public AuthTokenResult getAuthTokenResult(Object authData, SocketIOClient client) {
-        SocketSession session = SocketSession.of(client, executor);
+        SocketSession session = SocketSession.of(client, sessions);
         session.credentialOffered();
         String token = tokenFrom(authData);
         if (token == null) {
@@ -125,6 +128,13 @@ final class Handshake implements AuthTokenListener {
             return;
         }
         if (session.authenticate(caller)) {
+            if (!session.countAgainstAccount(caller.address())) {
+                refuse(
+                        session,
+                        "this account holds " + sessions.accounts().limit()
+                                + " sockets on this hub node already, the most it may (HUB_SOCKETS_PER_ACCOUNT); close one first");
+                return;
+            }
             afterConnectAcknowledged(
                     loop,
                     () -> session.send(

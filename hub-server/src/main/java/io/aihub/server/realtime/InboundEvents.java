@@ -1,5 +1,6 @@
 package io.aihub.server.realtime;
 
+import io.aihub.protocol.Paging;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.SocketPayloads.EmitSteps;
 import io.aihub.protocol.SocketPayloads.JoinRooms;
@@ -73,17 +74,31 @@ final class InboundEvents {
         session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(request.accountRoom(), joined));
     }
 
-    /** {@code _emit-steps}: the caller's steps in a status, oldest first, as {@code step-updated} to this socket. */
+    /**
+     * {@code _emit-steps}: the caller's steps in a status, oldest first, as {@code step-updated} to this
+     * socket: at most {@link Paging#MAX_SIZE}; when more wait, an {@code error} event says so after them.
+     */
     void emitSteps(SocketSession session, EmitSteps request) {
-        for (StepRecord step : steps.toReplay(session.caller().address(), request.status(), request.agentDids())) {
-            session.send(ProtocolEvent.STEP_UPDATED, step);
+        List<StepRecord> found =
+                steps.toReplay(session.caller().address(), request.status(), request.agentDids(), Paging.MAX_SIZE + 1);
+        for (StepRecord step : found.subList(0, Math.min(found.size(), Paging.MAX_SIZE))) {
+            if (!session.send(ProtocolEvent.STEP_UPDATED, step)) {
+                return;
+            }
+        }
+        if (found.size() > Paging.MAX_SIZE) {
+            session.sendError(
+                    ProtocolEvent.EMIT_STEPS,
+                    "replayed the oldest " + Paging.MAX_SIZE + " "
+                            + request.status().wire() + " steps; more wait: ask again once these are handled");
         }
     }
 
     /**
      * {@code _join-tasks}: joins the rooms of tasks the caller created or owns the agent of, answers
-     * {@code _join-tasks_} once, then (unless {@code history} is false) replays each task's logs and
-     * one snapshot of its state, after the answer: clients start listening when they get it.
+     * {@code _join-tasks_} once, then (unless {@code history} is false) replays each task's latest logs
+     * (bounded: {@code TaskLimits}) and one snapshot of its state, after the answer: clients start
+     * listening when they get it.
      */
     void joinTasks(SocketSession session, JoinTasks request) {
         List<String> requested = request.taskIds();
@@ -102,9 +117,13 @@ final class InboundEvents {
         if (request.replayHistory()) {
             for (TaskHistory history : tasks.history(joined)) {
                 for (TaskLogRecord log : history.logs()) {
-                    session.send(ProtocolEvent.TASK_LOG, log);
+                    if (!session.send(ProtocolEvent.TASK_LOG, log)) {
+                        return;
+                    }
                 }
-                session.send(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(history.task()));
+                if (!session.send(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(history.task()))) {
+                    return;
+                }
             }
         }
     }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.server.auth.Authenticator;
+import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.json.HubJson;
 import io.aihub.server.json.JsonInput;
 import io.aihub.store.agent.AgentStore;
@@ -47,8 +48,9 @@ public final class SocketGateway implements AutoCloseable {
     static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
 
     private final SocketIOServer server;
-    private final GatewayChannels channels = new GatewayChannels();
+    private final GatewayChannels channels;
     private final ExecutorService work = Executors.newVirtualThreadPerTaskExecutor();
+    private final SocketSession.Shared sessions;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hub-socket-timers").daemon().factory());
     private final Handshake handshake;
@@ -57,9 +59,20 @@ public final class SocketGateway implements AutoCloseable {
 
     /** The stores and settings the gateway needs. */
     public record Wiring(
-            Authenticator authenticator, AgentStore agents, TaskStore tasks, StepStore steps, int maxPayloadBytes) {}
+            Authenticator authenticator,
+            AgentStore agents,
+            TaskStore tasks,
+            StepStore steps,
+            int maxPayloadBytes,
+            SocketLimits limits) {}
 
     public SocketGateway(Wiring wiring) {
+        this.channels = new GatewayChannels(wiring.limits().outboundBufferBytes());
+        this.sessions = new SocketSession.Shared(
+                work,
+                channels,
+                wiring.limits(),
+                new AccountSockets(wiring.limits().socketsPerAccount()));
         Configuration config = new Configuration();
         // netty-socketio also listens itself; on loopback only: public sockets arrive through the handover.
         config.setHostname("127.0.0.1");
@@ -80,12 +93,18 @@ public final class SocketGateway implements AutoCloseable {
         this.server = new SocketIOServer(config);
         server.setPipelineFactory(channels);
         this.authenticator = wiring.authenticator();
-        this.handshake = new Handshake(wiring.authenticator(), work, timers, AUTH_DEADLINE);
+        this.handshake = new Handshake(wiring.authenticator(), sessions, timers, AUTH_DEADLINE);
 
         server.getNamespace("").addAuthTokenListener(handshake);
         server.addConnectListener(handshake::onConnect);
         server.addConnectListener(client -> socketsChanged());
-        server.addDisconnectListener(client -> socketsChanged());
+        server.addDisconnectListener(client -> {
+            SocketSession session = SocketSession.existing(client);
+            if (session != null) {
+                session.closed();
+            }
+            socketsChanged();
+        });
         InboundEvents inbound = new InboundEvents(wiring.agents(), wiring.tasks(), wiring.steps());
         for (ProtocolEvent event : ProtocolEvent.values()) {
             if (event.route() == ProtocolEvent.Route.INBOUND) {
@@ -158,9 +177,9 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
-    /** The public server's handler for {@code /socket.io/} requests. */
-    public Handler<HttpServerRequest> handover() {
-        return new SocketHandover(channels);
+    /** The public server's handler for {@code /socket.io/} requests; the guard keeps counting their connections. */
+    public Handler<HttpServerRequest> handover(ConnectionGuard connections) {
+        return new SocketHandover(channels, connections);
     }
 
     /**
@@ -172,12 +191,13 @@ public final class SocketGateway implements AutoCloseable {
     private void on(ProtocolEvent event, BiConsumer<SocketSession, Record> handler) {
         Class<? extends Record> type = event.payloadType();
         server.addEventListener(event.wireName(), Object.class, (client, data, ack) -> {
-            SocketSession session = SocketSession.of(client, work);
+            SocketSession session = SocketSession.of(client, sessions);
             session.enqueue(() -> {
                 if (!handshake.admit(session)) {
                     return;
                 }
                 try {
+                    authenticator.throttle(session.caller());
                     handler.accept(session, JsonInput.convert(payload(data), type, ""));
                 } catch (ApiError refused) {
                     session.sendError(event, refused.getMessage());
@@ -219,7 +239,7 @@ public final class SocketGateway implements AutoCloseable {
                 throw new IllegalArgumentException(event.event().wireName() + " is not delivered to rooms");
         }
         for (SocketIOClient client : targets.values()) {
-            client.sendEvent(event.event().wireName(), event.payloadJson());
+            SocketSession.deliver(client, event.event().wireName(), event.payloadJson());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.aihub.server.realtime;
 
 import io.aihub.protocol.ApiError;
+import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.ErrorReplies;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -43,9 +44,11 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(SocketHandover.class);
 
     private final GatewayChannels gateway;
+    private final ConnectionGuard connections;
 
-    SocketHandover(GatewayChannels gateway) {
+    SocketHandover(GatewayChannels gateway, ConnectionGuard connections) {
         this.gateway = gateway;
+        this.connections = connections;
     }
 
     @Override
@@ -65,6 +68,7 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
             return;
         }
         Channel channel = vertx.channel();
+        connections.handedOver(request, channel);
         FullHttpRequest upgrade = copy(request);
         // Until the handover runs (after the current read), whatever else Vert.x decodes on this
         // connection goes to a stand-in rather than into Vert.x's queues, which nobody would drain.

@@ -6,7 +6,9 @@ import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.SocketPayloads;
 import io.aihub.server.auth.Caller;
 import io.aihub.server.json.HubJson;
+import io.netty.channel.Channel;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,23 +27,34 @@ final class SocketSession {
         REFUSED
     }
 
+    /** What the sessions of this node share. */
+    record Shared(Executor executor, GatewayChannels channels, SocketLimits limits, AccountSockets accounts) {}
+
     private final SocketIOClient client;
+    private final Shared shared;
+    /** The socket's connection, if it came through the public port (it always does but in the warm-up race). */
+    private final Channel channel;
+
     private final SerialQueue queue;
     private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
+    private final AtomicBoolean counted = new AtomicBoolean();
+    private final AtomicBoolean overflowed = new AtomicBoolean();
     private volatile boolean credentialOffered;
     private volatile Caller caller;
 
-    private SocketSession(SocketIOClient client, Executor executor) {
+    private SocketSession(SocketIOClient client, Shared shared) {
         this.client = client;
-        this.queue = new SerialQueue(executor);
+        this.shared = shared;
+        this.channel = shared.channels().channelOf(client.getRemoteAddress()).orElse(null);
+        this.queue = new SerialQueue(shared.executor(), shared.limits().inboundQueue(), this::reading);
     }
 
     /** The session of a socket, created on first sight (connect and auth listeners run on one network thread). */
-    static SocketSession of(SocketIOClient client, Executor executor) {
+    static SocketSession of(SocketIOClient client, Shared shared) {
         synchronized (client) {
             SocketSession session = client.get(KEY);
             if (session == null) {
-                session = new SocketSession(client, executor);
+                session = new SocketSession(client, shared);
                 client.set(KEY, session);
             }
             return session;
@@ -73,8 +86,34 @@ final class SocketSession {
         }
     }
 
+    /** Runs {@code task} after the socket's earlier ones; too many waiting, and the hub stops reading the socket. */
     void enqueue(Runnable task) {
         queue.submit(task);
+    }
+
+    private void reading(boolean read) {
+        if (channel != null) {
+            channel.config().setAutoRead(read);
+        }
+    }
+
+    /**
+     * Counts this socket against its account's sockets on this node; false if the account holds the
+     * most it may.
+     */
+    boolean countAgainstAccount(String address) {
+        if (!shared.accounts().admit(address)) {
+            return false;
+        }
+        counted.set(true);
+        return true;
+    }
+
+    /** The socket is gone: it no longer counts against its account. */
+    void closed() {
+        if (counted.compareAndSet(true, false)) {
+            shared.accounts().release(caller.address());
+        }
     }
 
     State state() {
@@ -109,9 +148,43 @@ final class SocketSession {
         return state.getAndSet(State.REFUSED) != State.REFUSED;
     }
 
-    /** Sends one event to this socket: exactly one argument, a JSON string. */
-    void send(ProtocolEvent event, Object payload) {
+    /**
+     * Sends one event to this socket (exactly one argument, a JSON string), unless its client has stopped
+     * reading: with more than {@link SocketLimits#outboundBufferBytes()} waiting for it, the socket is
+     * closed instead and nothing more is sent to it (its client catches up by replay when it
+     * reconnects). False when it was not sent.
+     */
+    boolean send(ProtocolEvent event, Object payload) {
+        if (channel != null && !channel.isWritable()) {
+            overflowed();
+            return false;
+        }
         client.sendEvent(event.wireName(), payload instanceof String json ? json : HubJson.write(payload));
+        return true;
+    }
+
+    /** Sends a committed event as stored (already JSON); false when the socket was closed instead. */
+    static boolean deliver(SocketIOClient client, String eventName, String payloadJson) {
+        SocketSession session = existing(client);
+        if (session != null && session.channel != null && !session.channel.isWritable()) {
+            session.overflowed();
+            return false;
+        }
+        client.sendEvent(eventName, payloadJson);
+        return true;
+    }
+
+    private void overflowed() {
+        state.set(State.REFUSED);
+        if (overflowed.compareAndSet(false, true)) {
+            LOG.warn(
+                    "closing the socket of {} at {}: its client has not read the last {} bytes sent to it"
+                            + " (HUB_SOCKET_BUFFER_BYTES); what it was still owed is dropped",
+                    caller == null ? "an unauthenticated client" : caller.address(),
+                    client.getRemoteAddress(),
+                    shared.limits().outboundBufferBytes());
+            channel.close();
+        }
     }
 
     void sendError(ProtocolEvent refused, String message) {

@@ -168,8 +168,8 @@ public final class Database implements AutoCloseable {
 
     public static RuntimeException translate(SQLException e) {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
-        if (state.equals("23505")) {
-            return ApiError.conflict("already exists: " + detail(e));
+        if (uniqueViolation(e)) { // the constraint's detail names values, possibly another tenant's: not sent
+            return ApiError.conflict("a value that must be unique is taken already");
         }
         if (state.equals("22021") || state.equals("22P05")) {
             return ApiError.badRequest("text cannot contain the NUL character (\\u0000) or invalid UTF-8");
@@ -195,6 +195,11 @@ public final class Database implements AutoCloseable {
         return new StoreException("database error " + state + ": " + e.getMessage(), e);
     }
 
+    /** Whether a statement was refused because a value that must be unique is taken already. */
+    public static boolean uniqueViolation(SQLException e) {
+        return "23505".equals(e.getSQLState());
+    }
+
     /**
      * Whether a failure means the connection (or the server) is gone, rather than that one statement
      * was refused: what every statement of the same transaction would hit too.
@@ -213,15 +218,6 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    private static String detail(SQLException e) {
-        if (e instanceof org.postgresql.util.PSQLException psql
-                && psql.getServerErrorMessage() != null
-                && psql.getServerErrorMessage().getDetail() != null) {
-            return psql.getServerErrorMessage().getDetail();
-        }
-        return e.getMessage();
     }
 
     public static void createIfMissing(DatabaseConfig config) {

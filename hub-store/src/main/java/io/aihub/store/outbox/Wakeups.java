@@ -41,6 +41,15 @@ public final class Wakeups implements AutoCloseable {
         }
     }
 
+    /** Asks the connection a trivial question: fails (after the socket timeout) if it no longer answers. */
+    public void check() {
+        try (Statement probe = connection.createStatement()) {
+            probe.execute("select 1");
+        } catch (SQLException e) {
+            throw Database.translate(e);
+        }
+    }
+
     /** Closes the connection; a thread waiting in {@link #await} gets a failure at once. */
     @Override
     public void close() {

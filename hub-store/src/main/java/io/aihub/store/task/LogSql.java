@@ -27,8 +27,10 @@ final class LogSql {
             """;
 
     /**
-     * A task's logs, oldest first, as one row of parallel arrays (null arrays when it has none), for
-     * {@link TaskSql#TASK_WITH_LOGS}: correlated to the outer query's {@code tasks} row.
+     * A task's latest logs, oldest first, as one row of parallel arrays (null arrays when it has none),
+     * for {@link TaskSql#TASK_WITH_LOGS}: correlated to the outer query's {@code tasks} row. Parameters:
+     * the most lines, then the most bytes of messages (a line is taken while the newer ones it follows
+     * hold fewer bytes than that, so the latest line always is).
      */
     static final String LOGS_OF_TASK = """
             select array_agg(tl_id order by created_at, tl_id) as log_ids,
@@ -37,7 +39,13 @@ final class LogSql {
                    array_agg(level order by created_at, tl_id) as log_levels,
                    array_agg(message order by created_at, tl_id) as log_messages,
                    array_agg((extract(epoch from created_at) * 1000)::bigint order by created_at, tl_id) as log_millis
-            from task_logs where task_logs.task_id = tasks.task_id
+            from (select tl_id, step_id, task_status, level, message, created_at,
+                         sum(octet_length(message)) over (order by created_at desc, tl_id desc)
+                             - octet_length(message) as newer_bytes
+                  from task_logs where task_logs.task_id = tasks.task_id
+                  order by created_at desc, tl_id desc
+                  limit ?) as recent
+            where newer_bytes < ?
             """;
 
     /** The logs of a {@link TaskSql#TASK_WITH_LOGS} row. */

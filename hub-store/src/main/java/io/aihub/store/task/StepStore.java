@@ -40,11 +40,13 @@ public final class StepStore implements AutoCloseable {
 
     private final Database database;
     private final InstantSource clock;
+    private final TaskLimits limits;
     private final StepUpdates updates;
 
-    public StepStore(Database database, InstantSource clock) {
+    public StepStore(Database database, InstantSource clock, TaskLimits limits) {
         this.database = database;
         this.clock = clock;
+        this.limits = limits;
         this.updates = new StepUpdates(database);
     }
 
@@ -65,12 +67,27 @@ public final class StepStore implements AutoCloseable {
             if (task.taskStatus().isTerminal()) {
                 throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus() + " and takes no new steps");
             }
-            StepChain chain = new StepChain(tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null));
+            List<StepRecord> existing = tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null);
+            if (existing.size() + steps.size() > limits.maxStepsPerTask()) {
+                throw ApiError.conflict("task '" + taskId + "' has " + existing.size() + " steps; " + steps.size()
+                        + " more would pass the most a task may have, " + limits.maxStepsPerTask()
+                        + " (HUB_MAX_STEPS_PER_TASK)");
+            }
+            StepChain chain = new StepChain(existing);
             List<StepRows.Row> rows = new ArrayList<>();
             for (int i = 0; i < steps.size(); i++) {
                 rows.add(chain.add(steps.get(i), "steps[" + i + "]"));
             }
-            List<StepRecord> created = StepRows.insert(tx, task, rows, now);
+            List<StepRecord> created;
+            try {
+                created = StepRows.insert(tx, task, rows, now);
+            } catch (SQLException e) {
+                if (Database.uniqueViolation(e)) { // a step_id of another task: say no more than that it is taken
+                    throw ApiError.conflict("steps: a step_id given is taken already; choose another, or leave"
+                            + " step_id out to have one generated");
+                }
+                throw e;
+            }
             Announcements announced = new Announcements();
             for (StepRecord step : created) {
                 if (step.stepStatus() == Status.Pending) {
@@ -190,11 +207,11 @@ public final class StepStore implements AutoCloseable {
                         .orElseThrow()));
     }
 
-    /** The caller's steps in {@code status}, of the given agents or (none given) all of them, oldest first. */
-    public List<StepRecord> toReplay(String owner, Status status, List<String> dids) {
+    /** The caller's steps in {@code status}, of the given agents or (none given) all of them, oldest first, at most {@code limit}. */
+    public List<StepRecord> toReplay(String owner, Status status, List<String> dids, int limit) {
         String[] didFilter = dids.isEmpty() ? null : dids.toArray(String[]::new);
-        return database.lookup(tx -> tx.list(
-                StepSql.STEP_LIST_TO_REPLAY, StepSql.STEP, owner, status, didFilter, didFilter, Paging.MAX_SIZE));
+        return database.lookup(
+                tx -> tx.list(StepSql.STEP_LIST_TO_REPLAY, StepSql.STEP, owner, status, didFilter, didFilter, limit));
     }
 
     public StepPage search(String owner, StepSearch search) {

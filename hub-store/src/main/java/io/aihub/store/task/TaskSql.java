@@ -57,12 +57,22 @@ final class TaskSql {
             from tasks where task_id = ? for update
             """;
 
-    /** Tasks, each with its logs oldest first as parallel arrays ({@link LogSql#LOGS_OF_TASK}). */
+    /**
+     * Tasks, each with its latest logs oldest first as parallel arrays ({@link LogSql#LOGS_OF_TASK}: its
+     * two bounds come first, then the task ids).
+     */
     static final String TASK_WITH_LOGS = "select " + COLUMNS + ", logs.*\n" + """
             from tasks left join lateral (\s""" + LogSql.LOGS_OF_TASK + """
             ) as logs on true
             where tasks.task_id = any(?)
             """;
+
+    /**
+     * Finds a task for a new log line and counts the line (before access is checked: a refused caller's
+     * transaction rolls back). The caller holds the task's gate.
+     */
+    static final String TASK_COUNT_LOG =
+            "update tasks set log_count = log_count + 1 where task_id = ? returning " + COLUMNS + ", log_count";
 
     /** Who created each of these tasks and who owns its agent. */
     static final String TASK_AUDIENCE_AMONG = """
@@ -142,6 +152,11 @@ final class TaskSql {
 
     /** A task locked for a step update, and that step's status (null: the task has no such step). */
     record LockedForStep(TaskRecord task, Status stepStatus) {}
+
+    /** A task that took one more log line, and how many it holds now. */
+    record Logged(TaskRecord task, int logCount) {}
+
+    static final RowMapper<Logged> LOGGED = row -> new Logged(TASK.map(row), row.getInt("log_count"));
 
     static final RowMapper<TaskHistory> TASK_AND_LOGS = row -> new TaskHistory(LogSql.LOGS.map(row), TASK.map(row));
 

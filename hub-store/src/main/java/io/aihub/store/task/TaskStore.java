@@ -19,6 +19,7 @@ import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -34,12 +35,14 @@ import java.util.Set;
 public final class TaskStore implements AutoCloseable {
     private final Database database;
     private final InstantSource clock;
+    private final TaskLimits limits;
     private final TaskIntake intake;
     private final TaskAudiences audiences = new TaskAudiences();
 
-    public TaskStore(Database database, InstantSource clock) {
+    public TaskStore(Database database, InstantSource clock, TaskLimits limits) {
         this.database = database;
         this.clock = clock;
+        this.limits = limits;
         this.intake = new TaskIntake(database, clock);
     }
 
@@ -93,12 +96,28 @@ public final class TaskStore implements AutoCloseable {
      * task itself, but enters its gate ({@link TaskGates}) so its events keep their place among the task's.
      */
     public TaskLogRecord appendLog(String caller, NewTaskLog log) {
+        int bytes = log.message().getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > limits.maxLogBytes()) {
+            throw ApiError.invalid(
+                    "message",
+                    "must be at most " + limits.maxLogBytes() + " bytes of UTF-8 (HUB_MAX_LOG_BYTES), not " + bytes);
+        }
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return database.transaction(tx -> {
             TaskGates.enter(tx, List.of(log.taskId()));
-            TaskRecord task = tx.one(TaskSql.TASK_FIND, TaskSql.TASK, log.taskId())
-                    .filter(found -> TaskAccess.of(found).canRead(found.did(), caller))
+            TaskSql.Logged logged = tx.one(TaskSql.TASK_COUNT_LOG, TaskSql.LOGGED, log.taskId())
+                    .filter(found ->
+                            TaskAccess.of(found.task()).canRead(found.task().did(), caller))
                     .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
+            TaskRecord task = logged.task();
+            if (log.taskStatus() != null && !TaskAccess.of(task).canWork(task.did(), caller)) {
+                throw ApiError.forbidden("only the owner of agent " + task.did()
+                        + " may report a task_status in a log line; send the line without it");
+            }
+            if (logged.logCount() > limits.maxLogsPerTask()) {
+                throw ApiError.conflict("task '" + task.taskId() + "' holds " + limits.maxLogsPerTask()
+                        + " log lines, the most a task may (HUB_MAX_LOGS_PER_TASK)");
+            }
             TaskLogRecord stored = tx.one(
                             LogSql.LOG_INSERT,
                             LogSql.LOG,
@@ -144,16 +163,21 @@ public final class TaskStore implements AutoCloseable {
     }
 
     /**
-     * Each task's logs, oldest first, and its current state, in the order asked, for a socket that has
-     * joined the tasks' rooms: whatever commits after this read reaches the rooms live.
+     * Each task's latest logs (within {@link TaskLimits#replayLogs()} and {@link TaskLimits#replayLogBytes()}),
+     * oldest first, and its current state, in the order asked, for a socket that has joined the tasks'
+     * rooms: whatever commits after this read reaches the rooms live.
      */
     public List<TaskHistory> history(List<String> taskIds) {
         if (taskIds.isEmpty()) {
             return List.of();
         }
         Map<String, TaskHistory> byTask = new HashMap<>();
-        for (TaskHistory history : database.lookup(tx ->
-                tx.list(TaskSql.TASK_WITH_LOGS, TaskSql.TASK_AND_LOGS, (Object) taskIds.toArray(String[]::new)))) {
+        for (TaskHistory history : database.lookup(tx -> tx.list(
+                TaskSql.TASK_WITH_LOGS,
+                TaskSql.TASK_AND_LOGS,
+                limits.replayLogs(),
+                limits.replayLogBytes(),
+                taskIds.toArray(String[]::new)))) {
             byTask.put(history.task().taskId(), history);
         }
         return taskIds.stream().map(byTask::get).filter(Objects::nonNull).toList();

@@ -38,8 +38,8 @@ public final class Fixtures {
         this.database = database;
         this.accounts = new AccountStore(database, clock);
         this.agents = new AgentStore(database, clock);
-        this.tasks = new TaskStore(database, clock);
-        this.steps = new StepStore(database, clock);
+        this.tasks = new TaskStore(database, clock, TaskLimits.DEFAULTS);
+        this.steps = new StepStore(database, clock, TaskLimits.DEFAULTS);
     }
 
     /** Stops the stores' writer threads and closes the database. */

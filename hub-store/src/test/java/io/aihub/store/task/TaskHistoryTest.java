@@ -26,8 +26,8 @@ class TaskHistoryTest extends WithFixtures {
 
     @BeforeEach
     void openStores() {
-        store = new TaskStore(fx.database, ticking);
-        otherNode = new TaskStore(fx.database, ticking);
+        store = new TaskStore(fx.database, ticking, TaskLimits.DEFAULTS);
+        otherNode = new TaskStore(fx.database, ticking, TaskLimits.DEFAULTS);
     }
 
     @AfterEach
@@ -50,7 +50,7 @@ class TaskHistoryTest extends WithFixtures {
         for (String message : List.of("first", "second", "third")) {
             store.appendLog(owner, new NewTaskLog(logged, message, "info", null, null));
         }
-        store.appendLog(user, new NewTaskLog(logged, "done", "info", Status.Completed, null));
+        store.appendLog(owner, new NewTaskLog(logged, "done", "info", Status.Completed, null));
 
         List<TaskHistory> history = store.history(List.of(quiet, "task-unknown", logged));
 

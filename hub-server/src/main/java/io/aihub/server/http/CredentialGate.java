@@ -1,0 +1,38 @@
+package io.aihub.server.http;
+
+import io.aihub.server.auth.Authenticator;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Checks the credential from the headers before any body is read: a request to the API without a
+ * well-signed, unexpired token (or, on the admin routes, the admin token) is refused with 401 at once,
+ * and its connection closed, so an anonymous client cannot make the hub buffer bodies. Whether the
+ * token's key is still active, and what it may do, the route's handler checks as before.
+ */
+public final class CredentialGate implements Handler<RoutingContext> {
+    private static final String ADMIN = "/api/v1/admin/";
+    /** Open to anyone: the API's description. */
+    private static final String OPEN = "/api/v1/rest/docs-json";
+
+    private final Authenticator auth;
+
+    public CredentialGate(Authenticator auth) {
+        this.auth = auth;
+    }
+
+    @Override
+    public void handle(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (path.equals(OPEN)) {
+            ctx.next();
+            return;
+        }
+        if (path.startsWith(ADMIN)) {
+            auth.admin(ctx);
+        } else {
+            auth.signedCaller(ctx);
+        }
+        ctx.next();
+    }
+}

@@ -1,0 +1,21 @@
+package io.aihub.server.realtime;
+
+/**
+ * What one Socket.IO connection may take of the hub.
+ *
+ * @param outboundBufferBytes events written to a socket and not yet taken by its client; a socket past
+ *                            it is closed, and what it was owed is dropped (it catches up by replay)
+ * @param inboundQueue        events of one socket waiting to be handled; past it, the hub stops reading
+ *                            from that socket until they are
+ * @param socketsPerAccount   sockets one account may hold open on a node
+ */
+public record SocketLimits(int outboundBufferBytes, int inboundQueue, int socketsPerAccount) {
+    public static final SocketLimits DEFAULTS = new SocketLimits(1024 * 1024, 16, 1_000);
+
+    public SocketLimits {
+        if (outboundBufferBytes < 64 * 1024 || inboundQueue < 1 || socketsPerAccount < 1) {
+            throw new IllegalArgumentException(
+                    "outboundBufferBytes must be at least 64 KiB, inboundQueue and socketsPerAccount positive");
+        }
+    }
+}
