@@ -19,18 +19,24 @@ final class Fields {
         }
     }
 
-    /** A string, an array of strings, or absent; at most {@code max} of them. */
+    /** Far above any id the hub issues (a task id is 41 characters, a DID 71). */
+    static final int MAX_ID_LENGTH = 200;
+
+    /** A string, an array of strings, or absent; at most {@code max} of them, each an id's length at most. */
     static void requireStringOrStrings(String field, Object value, int max) {
-        if (value == null || value instanceof String) {
+        if (value == null) {
             return;
         }
-        if (value instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-            if (list.size() > max) {
-                throw ApiError.invalid(field, "must name at most " + max + " ids, not " + list.size());
-            }
-            return;
+        List<?> list = value instanceof List<?> many ? many : List.of(value);
+        if (!list.stream().allMatch(String.class::isInstance)) {
+            throw ApiError.invalid(field, "must be a string or an array of strings");
         }
-        throw ApiError.invalid(field, "must be a string or an array of strings");
+        if (list.size() > max) {
+            throw ApiError.invalid(field, "must name at most " + max + " ids, not " + list.size());
+        }
+        if (list.stream().anyMatch(id -> ((String) id).length() > MAX_ID_LENGTH)) {
+            throw ApiError.invalid(field, "must name ids of at most " + MAX_ID_LENGTH + " characters");
+        }
     }
 
     /** The strings of a value checked by {@link #requireStringOrStrings}, without blanks and repeats. */

@@ -45,6 +45,17 @@ class WireRecordsTest {
     }
 
     @Test
+    void joins_refuseIdsLongerThanAnyIdTheHubIssues_withoutEchoingThem() {
+        String huge = "t".repeat(201);
+
+        assertThatThrownBy(() -> new SocketPayloads.JoinTasks(List.of("task-1", huge), null))
+                .isInstanceOf(ApiError.class)
+                .hasMessageContaining("`tasks` must name ids of at most 200 characters")
+                .hasMessageNotContaining(huge);
+        assertThatThrownBy(() -> new SocketPayloads.JoinRooms(true, huge)).hasMessageContaining("`joinAgentRooms`");
+    }
+
+    @Test
     void newStep_refusesTerminalStatusesAndNonPositiveOrders() {
         assertThatThrownBy(() -> json.readValue("{\"step_status\":\"Completed\"}", NewStep.class))
                 .rootCause()

@@ -43,9 +43,10 @@ public final class ApiRouter {
             ctx.addEndHandler(ended -> guards.connections().requestEnded(ctx.request()));
             ctx.next();
         });
-        router.route("/api/v1/*").handler(guards.credentials()); // before any body is read
-        router.route().handler(guards.bodies());
-        router.route().handler(BodyHandler.create(false).setBodyLimit(guards.maxBodyBytes()));
+        // Only the API reads bodies, and only once the credential in the headers checks out.
+        router.route("/api/v1/*").handler(guards.credentials());
+        router.route("/api/v1/*").handler(guards.bodies());
+        router.route("/api/v1/*").handler(BodyHandler.create(false).setBodyLimit(guards.maxBodyBytes()));
         router.route().handler(ctx -> {
             guards.connections().bodyReceived(ctx.request());
             ctx.next();

@@ -2,6 +2,7 @@ package io.aihub.server;
 
 import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.ErrorReplies;
+import io.aihub.server.http.UnsupportedVersions;
 import io.aihub.server.realtime.SocketHandover;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -56,7 +57,10 @@ final class ApiVerticle extends VerticleBase {
                         .setHost("0.0.0.0")
                         .setHttp2ClearTextEnabled(
                                 false)) // HTTP/1.1 only: what the SDKs speak, and what the guard tracks
-                .connectionHandler(connections::opened)
+                .connectionHandler(connection -> {
+                    UnsupportedVersions.install(connection);
+                    connections.opened(connection);
+                })
                 .invalidRequestHandler(ApiVerticle::rejectMalformed)
                 .requestHandler(request -> {
                     connections.requestStarted(request);
@@ -78,8 +82,11 @@ final class ApiVerticle extends VerticleBase {
         Throwable cause = request.decoderResult().cause();
         int status = cause instanceof TooLongHttpLineException
                 ? 414
-                : cause instanceof TooLongHttpHeaderException ? 431 : 400;
+                : cause instanceof TooLongHttpHeaderException
+                        ? 431
+                        : cause instanceof UnsupportedVersions.Refused ? 505 : 400;
         String message = switch (status) {
+            case 505 -> "the hub speaks HTTP/1.1 (and HTTP/1.0); " + cause.getMessage();
             case 414 -> "the request line is too long; ids and query strings must be shorter";
             case 431 -> "the request line or headers are too large; ids and query strings must be shorter";
             default -> "the request is not valid HTTP";

@@ -121,6 +121,11 @@ public record HubConfig(
                 deliveryStall);
     }
 
+    public HubConfig withDeliveryStall(Duration stall) {
+        return new HubConfig(
+                port, database, publicUrl, adminToken, signingKey, extraPorts, http, sockets, tasks, rateLimit, stall);
+    }
+
     public static HubConfig fromEnvironment(Map<String, String> env) {
         int port = integer(env, "HUB_PORT", DEFAULT_PORT);
         int poolSize = integer(env, "HUB_DB_POOL_SIZE", DEFAULT_DB_POOL_SIZE);

@@ -289,6 +289,27 @@ class AuthorizationMatrixTest extends HubTestBase {
     }
 
     @Test
+    void aStepIdOfAnotherTenant_givenToANewStep_isRefusedWithoutNamingWhatHoldsIt() {
+        Account tenant = client.account("another-tenant"); // not the matrix's stranger: its listings stay empty
+        String strangersDid = client.agent(tenant);
+        String strangersTask = client.task(tenant.apiKey(), strangersDid, "mine")
+                .at("/task/task_id")
+                .asText();
+
+        HubClient.Reply refused = client.post(
+                "/api/v1/agents/" + strangersDid + "/tasks/" + strangersTask + "/steps",
+                tenant.apiKey(),
+                Map.of("steps", List.of(Map.of("name", "copy", "step_id", stepId))));
+
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.message())
+                .contains("step_id given is taken")
+                .doesNotContain("Key (", taskId, did, owner.address(), "already exists");
+        assertThat(count("select count(*) from steps where task_id = ?", strangersTask))
+                .isEqualTo(1);
+    }
+
+    @Test
     void refusedWrites_changeNothing() {
         JsonNode task = client.task(tokens.get(As.ACCESS_TOKEN), did, "untouched");
         String id = task.at("/task/task_id").asText();

@@ -184,7 +184,28 @@ class BadInputTest extends HubTestBase {
                         "/api/v1/agents",
                         "{\"name\":[1]}",
                         400,
-                        "`name` must be a string"));
+                        "`name` must be a string"),
+                Arguments.of(
+                        "create task: a lone surrogate in the query",
+                        "POST",
+                        tasks,
+                        "{\"query\":\"broken \\ud800 text\"}",
+                        400,
+                        "`query` holds a lone UTF-16 surrogate"),
+                Arguments.of(
+                        "update step: a lone low surrogate in the output",
+                        "PUT",
+                        step,
+                        "{\"step_status\":\"In_Progress\",\"output\":\"\\udc00\"}",
+                        400,
+                        "`output` holds a lone UTF-16 surrogate"),
+                Arguments.of(
+                        "create steps: a lone surrogate deep in the input",
+                        "POST",
+                        steps,
+                        "{\"steps\":[{\"name\":\"s\",\"input_artifacts\":[{\"a\":\"\\ud83d\"}]}]}",
+                        400,
+                        "`steps[0].input_artifacts[0].a` holds a lone UTF-16 surrogate"));
     }
 
     @ParameterizedTest(name = "{0}")

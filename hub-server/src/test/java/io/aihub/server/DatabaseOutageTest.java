@@ -83,6 +83,75 @@ class DatabaseOutageTest extends HubTestBase {
     }
 
     @Test
+    void whenTheListenConnectionCannotReconnect_healthSays503_restGoesOn_andDeliveryResumesWithNothingSkipped()
+            throws Exception {
+        URI direct = URI.create(databaseUrl.substring("jdbc:".length()));
+        try (TcpProxy proxy = new TcpProxy(direct.getPort())) {
+            HubConfig config = HubTestBase.testConfig(
+                            new DatabaseConfig(
+                                    databaseUrl.replace(
+                                                    direct.getHost() + ":" + direct.getPort(),
+                                                    "127.0.0.1:" + proxy.port())
+                                            + "&loginTimeout=3",
+                                    4),
+                            Optional.of(ADMIN_TOKEN))
+                    .withDeliveryStall(Duration.ofSeconds(2));
+            try (Hub stalled = Hub.start(config, InstantSource.system());
+                    RawSocket worker = RawSocket.open(stalled.port())) {
+                whileDeliveryStalls(proxy, stalled, worker);
+            }
+        }
+    }
+
+    private static void whileDeliveryStalls(TcpProxy proxy, Hub stalled, RawSocket worker) throws Exception {
+        HubClient viaStalled = new HubClient("http://127.0.0.1:" + stalled.port(), ADMIN_TOKEN);
+        Account builder = client.account("builder");
+        String did = client.agent(builder);
+        worker.connect("Bearer " + builder.apiKey());
+        worker.await("_connected");
+        worker.emit("_join-rooms", Map.of("joinAgentRooms", List.of(did)));
+        worker.await("_join-rooms_");
+
+        // The database's network goes silent for new connections only, and the node's LISTEN session ends:
+        // its next connection hangs in the login handshake.
+        proxy.blackHoleNewConnections();
+        assertThat(count(
+                        "select count(pg_terminate_backend(pid)) from pg_stat_activity"
+                                + " where application_name = 'aihub-listen' and client_port = any(?)",
+                        (Object) proxy.upstreamPorts().toArray(Integer[]::new)))
+                .isEqualTo(1);
+        String created = viaStalled
+                .task(builder.apiKey(), did, "while delivery stalls")
+                .at("/steps/0/step_id")
+                .asText();
+        HubClient.Reply health = awaitHealth(viaStalled, 503, Duration.ofSeconds(20));
+        assertThat(health.message()).contains("event delivery");
+
+        proxy.restore();
+
+        assertThat(worker.await("step-updated", Duration.ofSeconds(30), new ArrayList<>())
+                        .payload()
+                        .get("step_id")
+                        .asText())
+                .as("the event committed while delivery stalled")
+                .isEqualTo(created);
+        assertThat(awaitHealth(viaStalled, 200, Duration.ofSeconds(20)).status())
+                .isEqualTo(200);
+    }
+
+    /** The health answer once it has {@code status}, asked every 200 ms, or fails after the timeout. */
+    private static HubClient.Reply awaitHealth(HubClient hub, int status, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        HubClient.Reply reply = hub.get("/health", null);
+        while (reply.status() != status && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling the operator's own endpoint, as a load balancer would
+            reply = hub.get("/health", null);
+        }
+        assertThat(reply.status()).as("/health: %s", reply.body()).isEqualTo(status);
+        return reply;
+    }
+
+    @Test
     void aConnectionThatStopsAnswering_failsItsStatementWith503AfterTheSocketTimeout_andThePoolRecovers()
             throws Exception {
         URI direct = URI.create(databaseUrl.substring("jdbc:".length()));

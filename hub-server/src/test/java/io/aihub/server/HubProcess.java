@@ -6,9 +6,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,34 +23,70 @@ import java.util.concurrent.TimeUnit;
 final class HubProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "hub.jar");
 
+    /**
+     * How to run it besides the defaults.
+     *
+     * @param jvmOptions  options before {@code -jar}, such as {@code -Xmx256m}
+     * @param environment more {@code HUB_*} variables
+     * @param openFiles   the process's open-files limit ({@code ulimit -n}), or 0 to inherit the test's
+     */
+    record Options(List<String> jvmOptions, Map<String, String> environment, int openFiles) {
+        static final Options DEFAULTS = new Options(List.of(), Map.of(), 0);
+    }
+
     private final String name;
     private final int port;
     private final Map<String, String> environment;
+    private final Options options;
+    private final List<String> logLines = new CopyOnWriteArrayList<>();
     private Process process;
 
-    private HubProcess(String name, int port, Map<String, String> environment) {
+    private HubProcess(String name, int port, Map<String, String> environment, Options options) {
         this.name = name;
         this.port = port;
         this.environment = environment;
+        this.options = options;
     }
 
     /** Starts a hub on a free port and returns once it listens. */
     static HubProcess start(String name, String databaseUrl, String adminToken) throws Exception {
+        return start(name, databaseUrl, adminToken, Options.DEFAULTS);
+    }
+
+    static HubProcess start(String name, String databaseUrl, String adminToken, Options options) throws Exception {
         int port = freePort();
-        HubProcess hub = new HubProcess(
-                name,
-                port,
-                Map.of(
-                        "HUB_PORT",
-                        Integer.toString(port),
-                        "HUB_PUBLIC_URL",
-                        "http://localhost:" + port,
-                        "HUB_ADMIN_TOKEN",
-                        adminToken,
-                        "HUB_DATABASE_URL",
-                        databaseUrl));
+        Map<String, String> environment = new HashMap<>(options.environment());
+        environment.putAll(Map.of(
+                "HUB_PORT",
+                Integer.toString(port),
+                "HUB_PUBLIC_URL",
+                "http://localhost:" + port,
+                "HUB_ADMIN_TOKEN",
+                adminToken,
+                "HUB_DATABASE_URL",
+                databaseUrl));
+        HubProcess hub = new HubProcess(name, port, environment, options);
         hub.launch();
         return hub;
+    }
+
+    /** The process's resident memory now, in MiB (from /proc). */
+    double residentMiB() throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
+            }
+        }
+        throw new IllegalStateException("no VmRSS for process " + process.pid());
+    }
+
+    /** The lines it has logged so far that contain {@code text}. */
+    List<String> logged(String text) {
+        return logLines.stream().filter(line -> line.contains(text)).toList();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     String url() {
@@ -68,7 +109,14 @@ final class HubProcess implements AutoCloseable {
     }
 
     private void launch() throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-jar", JAR.toString()).redirectErrorStream(true);
+        List<String> command = new ArrayList<>();
+        if (options.openFiles() > 0) { // the shell sets the limit, then becomes the hub (same process)
+            command.addAll(List.of("bash", "-c", "ulimit -n " + options.openFiles() + " && exec \"$@\"", "hub"));
+        }
+        command.add(javaBinary());
+        command.addAll(options.jvmOptions());
+        command.addAll(List.of("-jar", JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         process = builder.start();
         Process started = process;
@@ -83,6 +131,7 @@ final class HubProcess implements AutoCloseable {
             String line;
             while ((line = log.readLine()) != null) {
                 System.out.println("[" + name + "] " + line);
+                logLines.add(line);
                 if (line.contains("AI Hub listening on port")) {
                     listening.complete(null);
                 }

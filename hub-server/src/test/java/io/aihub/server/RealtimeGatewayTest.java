@@ -396,6 +396,54 @@ class RealtimeGatewayTest extends HubTestBase {
     }
 
     @Test
+    void aTaskStatusInALogLine_isOnlyTheAgentOwnersToReport() throws Exception {
+        Account builder = client.account("builder");
+        Account user = client.account("user");
+        String did = client.agent(builder);
+        String taskId = client.task(user.apiKey(), did, "q").at("/task/task_id").asText();
+        try (RawSocket creator = RawSocket.open(hub.port())) {
+            creator.connect("Bearer " + user.apiKey());
+            creator.await("_connected");
+
+            creator.emit("_task-log", Map.of("task_id", taskId, "message", "done, says I", "task_status", "Completed"));
+
+            assertThat(creator.await("error").payload().get("message").asText())
+                    .contains("only the owner of agent " + did);
+        }
+        assertThat(count("select count(*) from task_logs where task_id = ?", taskId))
+                .isZero();
+    }
+
+    @Test
+    void emitSteps_replaysAtMostAThousandSteps_andSaysWhenMoreWait() throws Exception {
+        Account builder = client.account("busy-builder");
+        String did = client.agent(builder);
+        String taskId =
+                client.task(builder.apiKey(), did, "q").at("/task/task_id").asText();
+        execute("""
+                insert into steps (step_id, task_id, did, owner, step_status, name, step_order, created_at, updated_at)
+                select 'step-bulk-' || i, ?, ?, ?, 'Pending', 'bulk', i + 1, now(), now()
+                from generate_series(1, 1000) as i
+                """, taskId, did, builder.address());
+        try (RawSocket worker = RawSocket.open(hub.port())) {
+            worker.connect("Bearer " + builder.apiKey());
+            worker.await("_connected");
+
+            worker.emit("_emit-steps", Map.of("status", "Pending", "dids", List.of()));
+
+            List<String> replayed = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                replayed.add(
+                        worker.await("step-updated").payload().get("step_id").asText());
+            }
+            assertThat(replayed).doesNotHaveDuplicates();
+            JsonNode notice = worker.await("error").payload();
+            assertThat(notice.get("event").asText()).isEqualTo("_emit-steps");
+            assertThat(notice.get("message").asText()).contains("oldest 1000", "more wait");
+        }
+    }
+
+    @Test
     void emitSteps_replaysTheCallersPendingSteps_oldestFirst_toThatSocketOnly() throws Exception {
         Account builder = client.account("builder");
         String did = client.agent(builder);

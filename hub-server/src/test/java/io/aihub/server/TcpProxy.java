@@ -19,6 +19,9 @@ final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
+    private volatile boolean blackHole;
+    /** The local ports of the relay's connections to the target, as the target sees them. */
+    private final Set<Integer> upstreamPorts = ConcurrentHashMap.newKeySet();
     /** Held while frozen: relays wait for it before they pass anything on. */
     private final java.util.concurrent.locks.ReentrantReadWriteLock frozen =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
@@ -46,8 +49,22 @@ final class TcpProxy implements AutoCloseable {
         }
     }
 
+    /**
+     * Connections opened from now on are accepted and then hear nothing, ever (a database whose network
+     * went silent): existing ones keep working.
+     */
+    void blackHoleNewConnections() {
+        blackHole = true;
+    }
+
+    /** The ports the target sees the relay's connections come from. */
+    Set<Integer> upstreamPorts() {
+        return Set.copyOf(upstreamPorts);
+    }
+
     void restore() {
         cut = false;
+        blackHole = false;
         if (frozen.isWriteLockedByCurrentThread()) {
             frozen.writeLock().unlock();
         }
@@ -61,7 +78,12 @@ final class TcpProxy implements AutoCloseable {
                     client.close();
                     continue;
                 }
+                if (blackHole) {
+                    open.add(client); // held open, never relayed
+                    continue;
+                }
                 Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                upstreamPorts.add(server.getLocalPort());
                 open.add(client);
                 open.add(server);
                 pipe(client, server);

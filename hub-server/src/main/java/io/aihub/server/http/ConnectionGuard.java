@@ -39,12 +39,15 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long CHECK_EVERY_MS = 1000;
+    /** Connections past the limit while as many others are being closed to make room for them. */
+    static final int CLOSES_PENDING = 32;
 
     private enum Phase {
         AWAITING_REQUEST,
         READING_BODY,
         HANDLING,
-        HANDED_OVER
+        HANDED_OVER,
+        CLOSING
     }
 
     private static final class Tracked {
@@ -88,10 +91,14 @@ public final class ConnectionGuard implements AutoCloseable {
                 Iterator<Tracked> oldest = awaiting.values().iterator();
                 if (oldest.hasNext()) {
                     evict = oldest.next();
-                    forget(evict.connection);
+                    closing(evict);
                 }
             }
-            admitted = open.size() < limits.maxConnections();
+            // A connection being closed still holds its descriptor until its event loop closes it: past the
+            // limit, new ones are admitted only while few such closes are pending, so a flood of new
+            // connections can never run the process out of descriptors.
+            admitted = open.size() < limits.maxConnections()
+                    || (evict != null && open.size() < limits.maxConnections() + CLOSES_PENDING);
             if (admitted) {
                 Tracked tracked = new Tracked(connection, Vertx.currentContext(), System.nanoTime());
                 open.put(connection, tracked);
@@ -119,7 +126,7 @@ public final class ConnectionGuard implements AutoCloseable {
     public void requestStarted(HttpServerRequest request) {
         synchronized (this) {
             Tracked tracked = open.get(request.connection());
-            if (tracked != null) {
+            if (tracked != null && tracked.phase != Phase.CLOSING) {
                 awaiting.remove(tracked.connection);
                 tracked.inFlight++;
                 tracked.phase = Phase.READING_BODY;
@@ -141,7 +148,10 @@ public final class ConnectionGuard implements AutoCloseable {
     /** The request was answered: the connection waits for the next one, within the idle timeout. */
     public synchronized void requestEnded(HttpServerRequest request) {
         Tracked tracked = open.get(request.connection());
-        if (tracked != null && tracked.phase != Phase.HANDED_OVER && --tracked.inFlight <= 0) {
+        if (tracked != null
+                && tracked.phase != Phase.HANDED_OVER
+                && tracked.phase != Phase.CLOSING
+                && --tracked.inFlight <= 0) {
             tracked.inFlight = 0;
             tracked.phase = Phase.AWAITING_REQUEST;
             tracked.reading = null;
@@ -177,12 +187,15 @@ public final class ConnectionGuard implements AutoCloseable {
     }
 
     private synchronized void closed(HttpConnection connection) {
-        forget(connection);
-    }
-
-    private void forget(HttpConnection connection) {
         open.remove(connection);
         awaiting.remove(connection);
+    }
+
+    /** The connection is being closed: no deadline or eviction applies to it any more, but it counts until it is closed. */
+    private void closing(Tracked tracked) {
+        awaiting.remove(tracked.connection);
+        tracked.phase = Phase.CLOSING;
+        tracked.reading = null;
     }
 
     private void checkDeadlines() {
@@ -202,8 +215,8 @@ public final class ConnectionGuard implements AutoCloseable {
                     slowBodies.add(tracked);
                 }
             }
-            idle.forEach(tracked -> forget(tracked.connection));
-            slowBodies.forEach(tracked -> forget(tracked.connection));
+            slowBodies.forEach(tracked -> tracked.phase = Phase.CLOSING); // answered 408 below, then closed
+            idle.forEach(this::closing);
         }
         timedOut.addAndGet(idle.size() + slowBodies.size());
         idle.forEach(ConnectionGuard::close);

@@ -15,6 +15,9 @@ public final class CredentialGate implements Handler<RoutingContext> {
     /** Open to anyone: the API's description. */
     private static final String OPEN = "/api/v1/rest/docs-json";
 
+    /** Where the gate leaves who sent the request (the key id, or "admin") for the handlers after it. */
+    static final String SENDER = "aihub.sender";
+
     private final Authenticator auth;
 
     public CredentialGate(Authenticator auth) {
@@ -30,8 +33,9 @@ public final class CredentialGate implements Handler<RoutingContext> {
         }
         if (path.startsWith(ADMIN)) {
             auth.admin(ctx);
+            ctx.put(SENDER, "admin");
         } else {
-            auth.signedCaller(ctx);
+            ctx.put(SENDER, auth.signedCaller(ctx).keyId());
         }
         ctx.next();
     }

@@ -1,6 +1,8 @@
 package io.aihub.server.http;
 
 import io.aihub.protocol.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
@@ -28,9 +30,7 @@ public final class ErrorReplies {
         if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
-        if (!ctx.request().isEnded()) { // refused before its body was read: the body is not wanted either
-            ctx.response().putHeader("Connection", "close");
-        }
+        closeIfBodyUnread(ctx);
         Throwable failure = ctx.failure();
         ApiError error = switch (failure) {
             case ApiError api -> api;
@@ -70,11 +70,45 @@ public final class ErrorReplies {
      * Writes {@code error} as the hub's one error body, with {@code Retry-After} when it says when to
      * try again. For every error answer the hub gives, whoever handles the request.
      */
-    public static void send(HttpServerResponse response, ApiError error) {
+    public static Future<Void> send(HttpServerResponse response, ApiError error) {
         if (error.retryAfterSeconds() > 0) {
             response.putHeader("Retry-After", Integer.toString(error.retryAfterSeconds()));
         }
-        send(response, error.kind().status, error.kind().reason, error.getMessage(), null);
+        return send(response, error.kind().status, error.kind().reason, error.getMessage(), null);
+    }
+
+    /**
+     * A request refused before its body was read: the body is not wanted either, so the connection is
+     * closed once the answer is written, rather than kept to read what the client still sends.
+     */
+    private void closeIfBodyUnread(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (request.isEnded()) {
+            return;
+        }
+        ctx.response().putHeader("Connection", "close");
+        long declared = declaredLength(request);
+        if (declared >= 0 && declared <= DRAINED_BODIES * (long) maxBodyBytes) {
+            // Read and drop the rest, so the client, still sending, reads the answer: closing with its bytes
+            // unread would reset the connection and could lose the answer. Nothing is kept; the connection
+            // closes once the body ends, or at the idle timeout if it never does.
+            request.handler(dropped -> {});
+            request.resume();
+        } else {
+            ctx.addEndHandler(written -> request.connection().close());
+        }
+    }
+
+    /** Bodies up to this many times the limit are read to their end, and dropped, after a refusal. */
+    private static final int DRAINED_BODIES = 4;
+
+    private static long declaredLength(HttpServerRequest request) {
+        try {
+            String length = request.getHeader("Content-Length");
+            return length == null ? -1 : Long.parseLong(length.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** A body over the per-request limit. */
@@ -84,8 +118,9 @@ public final class ErrorReplies {
                 "the body is larger than the hub's limit of " + maxBodyBytes + " bytes (HUB_MAX_BODY_BYTES)");
     }
 
-    /** Unmatched path. */
+    /** Unmatched path (its body, if any, is not read: the connection closes after the answer). */
     public void noRoute(RoutingContext ctx) {
+        closeIfBodyUnread(ctx);
         reply(
                 ctx,
                 404,
@@ -97,6 +132,7 @@ public final class ErrorReplies {
 
     /** Matched path, other method. */
     public void wrongMethod(RoutingContext ctx) {
+        closeIfBodyUnread(ctx);
         reply(
                 ctx,
                 405,
@@ -123,7 +159,7 @@ public final class ErrorReplies {
     }
 
     /** {@code {"statusCode", "error", "message"[, "correlationId"]}} with that status. */
-    public static void send(
+    public static Future<Void> send(
             HttpServerResponse response, int status, String reason, String message, String correlation) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("statusCode", status);
@@ -132,6 +168,6 @@ public final class ErrorReplies {
         if (correlation != null) {
             body.put("correlationId", correlation);
         }
-        Replies.json(response, status, body);
+        return Replies.json(response, status, body);
     }
 }

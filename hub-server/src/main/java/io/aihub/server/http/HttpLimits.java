@@ -22,8 +22,13 @@ public record HttpLimits(
     public static final long DEFAULT_MAX_BUFFERED_BODY_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
-    /** Descriptors kept for the database pool, the LISTEN connection, jars and logs. */
-    private static final int RESERVED_DESCRIPTORS = 128;
+    /**
+     * Descriptors kept for the database pool, the LISTEN connection, jars and logs, and for connections
+     * accepted in a burst before the hub has counted them: a quarter of the limit, 128 to 4096.
+     */
+    private static int reservedDescriptors(long limit) {
+        return (int) Math.max(128, Math.min(4096, limit / 4));
+    }
 
     public HttpLimits {
         if (maxBodyBytes < 1024) {
@@ -53,14 +58,15 @@ public record HttpLimits(
 
     /**
      * The process's open-files limit less what the hub needs besides connections (at least 64): a
-     * connection refused by the hub costs less than one the kernel cannot accept.
+     * connection refused by the hub costs less than one the kernel cannot accept (1,024 descriptors
+     * allow 768 connections; 65,536 allow 61,440).
      */
     public static int defaultMaxConnections() {
         long descriptors = ManagementFactory.getOperatingSystemMXBean()
                         instanceof com.sun.management.UnixOperatingSystemMXBean unix
                 ? unix.getMaxFileDescriptorCount()
                 : 65_536;
-        return (int) Math.max(64, Math.min(1_000_000, descriptors - RESERVED_DESCRIPTORS));
+        return (int) Math.max(64, Math.min(1_000_000, descriptors - reservedDescriptors(descriptors)));
     }
 
     public HttpLimits withMaxBodyBytes(int bytes) {

@@ -2,6 +2,7 @@ package io.aihub.server.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.aihub.server.json.HubJson;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
@@ -14,14 +15,15 @@ public final class Replies {
         json(ctx.response(), status, body);
     }
 
-    public static void json(HttpServerResponse response, int status, Object body) {
+    /** Writes the body as JSON with that status; the future completes once it is written. */
+    public static Future<Void> json(HttpServerResponse response, int status, Object body) {
         byte[] bytes;
         try {
             bytes = HubJson.MAPPER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the response as JSON", e);
         }
-        response.setStatusCode(status)
+        return response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .end(Buffer.buffer(bytes));
     }

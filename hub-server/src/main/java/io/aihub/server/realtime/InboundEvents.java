@@ -69,7 +69,8 @@ final class InboundEvents {
         }
         if (!refused.isEmpty()) {
             session.sendError(
-                    ProtocolEvent.JOIN_ROOMS, "not joined: these agents do not exist or are not yours: " + refused);
+                    ProtocolEvent.JOIN_ROOMS,
+                    "not joined: these agents do not exist or are not yours: " + someOf(refused));
         }
         session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(request.accountRoom(), joined));
     }
@@ -109,9 +110,9 @@ final class InboundEvents {
             session.sendError(
                     ProtocolEvent.JOIN_TASKS,
                     "not joined: these tasks do not exist or are not yours: "
-                            + requested.stream()
+                            + someOf(requested.stream()
                                     .filter(id -> !visible.contains(id))
-                                    .toList());
+                                    .toList()));
         }
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {
@@ -126,6 +127,12 @@ final class InboundEvents {
                 }
             }
         }
+    }
+
+    /** The first few of a list of ids, for an error message that stays short however many were sent. */
+    private static String someOf(List<String> ids) {
+        int shown = Math.min(ids.size(), 10);
+        return ids.subList(0, shown) + (ids.size() > shown ? " and " + (ids.size() - shown) + " more" : "");
     }
 
     /** {@code _task-log}: stored, then relayed to the task's room by the event dispatcher. */

@@ -24,6 +24,8 @@ public final class Database implements AutoCloseable {
     private static final int SOCKET_TIMEOUT_SECONDS = 60;
     private static final int CONNECT_TIMEOUT_SECONDS = 10;
     private static final int IDLE_IN_TRANSACTION_SECONDS = 30;
+    /** How the pool's sessions show in {@code pg_stat_activity}. */
+    public static final String POOL_APPLICATION_NAME = "aihub";
 
     private final HikariDataSource pool;
     private final DatabaseConfig config;
@@ -40,8 +42,9 @@ public final class Database implements AutoCloseable {
      * holding its thread, and the batches queued behind it, forever: every statement of the hub takes
      * milliseconds. Connecting and logging in are bounded too, and TCP keepalive is on.
      */
-    private static Properties connectionProperties() {
+    private static Properties connectionProperties(String applicationName) {
         Properties properties = new Properties();
+        properties.setProperty("ApplicationName", applicationName); // what pg_stat_activity shows
         properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
         properties.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
         properties.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
@@ -52,10 +55,13 @@ public final class Database implements AutoCloseable {
     /**
      * A connection of its own, outside the pool, with the pool's timeouts: for a session that lives
      * as long as the hub, such as the one that LISTENs for events. The caller closes it.
+     *
+     * @param applicationName how the session shows in {@code pg_stat_activity}
      */
-    public Connection openDedicated() {
+    public Connection openDedicated(String applicationName) {
         try {
-            Connection connection = DriverManager.getConnection(config.jdbcUrl(), connectionProperties());
+            Connection connection =
+                    DriverManager.getConnection(config.jdbcUrl(), connectionProperties(applicationName));
             connection.setAutoCommit(true);
             return connection;
         } catch (SQLException e) {
@@ -78,7 +84,8 @@ public final class Database implements AutoCloseable {
         hikari.setPoolName("hub-db");
         hikari.setAutoCommit(false);
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
-        connectionProperties().forEach((name, value) -> hikari.addDataSourceProperty((String) name, value));
+        connectionProperties(POOL_APPLICATION_NAME)
+                .forEach((name, value) -> hikari.addDataSourceProperty((String) name, value));
         // The other side of socketTimeout: a session whose client went silent in the middle of a
         // transaction is ended by the server, so the locks it holds (task gates, rows) do not wait for
         // TCP keepalive, hours away. The hub's transactions never pause between statements. A SET on each

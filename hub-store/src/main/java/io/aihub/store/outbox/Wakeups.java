@@ -12,6 +12,9 @@ import org.postgresql.PGConnection;
  * events themselves are read with {@link EventLog#after}.
  */
 public final class Wakeups implements AutoCloseable {
+    /** How the listening session shows in {@code pg_stat_activity}. */
+    public static final String APPLICATION_NAME = "aihub-listen";
+
     private final Connection connection;
     private final PGConnection notifications;
 
@@ -22,7 +25,7 @@ public final class Wakeups implements AutoCloseable {
 
     /** Opens a connection and starts listening; fails as the pool does when the database is away. */
     public static Wakeups listen(Database database) {
-        Connection connection = database.openDedicated();
+        Connection connection = database.openDedicated(APPLICATION_NAME);
         try (Statement listen = connection.createStatement()) {
             listen.execute("listen " + EventSql.CHANNEL);
             return new Wakeups(connection);

@@ -1,0 +1,141 @@
+package io.aihub.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A bare TCP connection to the hub, for clients that break the rules on purpose: one that never sends
+ * its request, trickles it, sends half a body, or opens a Socket.IO socket and then never reads.
+ * Nothing is read unless the test asks.
+ */
+final class RawTcp implements AutoCloseable {
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+
+    private RawTcp(Socket socket) throws IOException {
+        this.socket = socket;
+        this.out = socket.getOutputStream();
+        this.in = socket.getInputStream();
+    }
+
+    static RawTcp open(int port) throws IOException {
+        Socket socket = new Socket("127.0.0.1", port);
+        socket.setTcpNoDelay(true);
+        return new RawTcp(socket);
+    }
+
+    /** A connection whose receive buffer is as small as the system allows: it reads nothing anyway. */
+    static RawTcp openNotReading(int port) throws IOException {
+        Socket socket = new Socket();
+        socket.setReceiveBufferSize(4096);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", port));
+        return new RawTcp(socket);
+    }
+
+    void write(String text) throws IOException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    void write(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Everything the hub sends until it closes the connection, or null if it is still open after the timeout. */
+    String readUntilClosed(Duration timeout) throws IOException {
+        socket.setSoTimeout((int) timeout.toMillis());
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int read; (read = in.read(buffer)) >= 0; ) {
+                received.write(buffer, 0, read);
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+            }
+        } catch (SocketTimeoutException stillOpen) {
+            return null;
+        } catch (IOException reset) {
+            // closed by the hub with a reset
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Sends a WebSocket upgrade to Socket.IO and reads the hub's answer to it, and nothing after. */
+    void upgradeToSocketIo() throws IOException {
+        write("""
+                GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
+                Host: 127.0.0.1\r
+                Upgrade: websocket\r
+                Connection: Upgrade\r
+                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+                Sec-WebSocket-Version: 13\r
+                \r
+                """);
+        socket.setSoTimeout(5000);
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int next = in.read();
+            if (next < 0) {
+                throw new IOException("closed during the upgrade: " + head);
+            }
+            head.append((char) next);
+        }
+        if (!head.toString().startsWith("HTTP/1.1 101")) {
+            throw new IOException("the upgrade was refused: " + head);
+        }
+    }
+
+    /** Sends one masked WebSocket text frame, as every client must. */
+    void sendFrame(String text) throws IOException {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 14);
+        frame.write(0x81); // FIN, text
+        if (payload.length < 126) {
+            frame.write(0x80 | payload.length);
+        } else if (payload.length < 65536) {
+            frame.write(0x80 | 126);
+            frame.write(payload.length >>> 8);
+            frame.write(payload.length);
+        } else {
+            frame.write(0x80 | 127);
+            for (int shift = 56; shift >= 0; shift -= 8) {
+                frame.write((int) ((long) payload.length >>> shift));
+            }
+        }
+        byte[] mask = new byte[4];
+        ThreadLocalRandom.current().nextBytes(mask);
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i % 4]);
+        }
+        write(frame.toByteArray());
+    }
+
+    boolean isClosedByPeer() {
+        try {
+            socket.setSoTimeout(1);
+            return in.read() < 0;
+        } catch (SocketTimeoutException open) {
+            return false;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
