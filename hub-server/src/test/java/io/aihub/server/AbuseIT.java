@@ -3,6 +3,7 @@ package io.aihub.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aihub.server.HubClient.Account;
+import io.aihub.server.json.HubJson;
 import io.aihub.store.jdbc.TestDatabase;
 import java.io.IOException;
 import java.time.Duration;
@@ -153,20 +154,31 @@ class AbuseIT {
                 Victim victim = Victim.on(hub);
                 Attack attack = new Attack()) {
             Account flooder = new HubClient(hub.url(), ADMIN).account("flooder");
-            String huge = "42[\"_join-tasks\",{\"tasks\":[\"" + "t".repeat(900_000) + "\"]}]";
+            // A thousand ids of 200 characters (the most a join takes): 200 KB a frame, each costing the hub a lookup.
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                ids.add(String.format("task-%0195d", i));
+            }
+            String huge = "42[\"_join-tasks\",{\"tasks\":" + HubJson.write(ids) + "}]";
             AtomicInteger sent = new AtomicInteger();
+            CountDownLatch flooded = new CountDownLatch(1); // 300 MB taken: what a heap of 256 MiB cannot queue
             attack.run(() -> {
                 try (RawTcp flood = RawTcp.openNotReading(hub.port())) {
                     flood.upgradeToSocketIo();
                     flood.sendFrame("40{\"token\":\"Bearer " + flooder.apiKey() + "\"}");
-                    while (attack.going() && sent.get() < 3000) { // 2.7 GB if all were taken
+                    while (attack.going() && sent.get() < 20_000) { // 4 GB if all were taken
                         flood.sendFrame(huge);
-                        sent.incrementAndGet();
+                        if (sent.incrementAndGet() == 1500) {
+                            flooded.countDown();
+                        }
                     }
                 }
             });
 
+            // The hub stops reading well before that; else it has queued all of it by now.
+            flooded.await(5, TimeUnit.SECONDS);
             victim.roundsDuring(attack, 5);
+            assertThat(sent.get()).as("frames the flooder got through").isPositive();
             attack.stop();
             victim.round();
             assertBounded(hub);
