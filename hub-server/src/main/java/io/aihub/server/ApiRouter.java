@@ -2,6 +2,7 @@ package io.aihub.server;
 
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
+import io.aihub.server.http.BlockingHandlers;
 import io.aihub.server.http.BodyBudget;
 import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.CredentialGate;
@@ -9,10 +10,8 @@ import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
 /**
@@ -39,6 +38,7 @@ public final class ApiRouter {
 
     public static Router create(Vertx vertx, Guards guards, Handlers h) {
         Router router = Router.router(vertx);
+        BlockingHandlers blocking = new BlockingHandlers();
         router.route().handler(ctx -> {
             ctx.addEndHandler(ended -> guards.connections().requestEnded(ctx.request()));
             ctx.next();
@@ -55,41 +55,29 @@ public final class ApiRouter {
         router.errorHandler(404, h.errors()::noRoute);
         router.errorHandler(405, h.errors()::wrongMethod);
 
-        router.get("/health").handler(blocking(h.system()::health));
+        router.get("/health").handler(blocking.of(h.system()::health));
         router.get("/api/v1/rest/docs-json").handler(h.system()::openApi);
 
-        router.post("/api/v1/admin/accounts").handler(blocking(h.admin()::createAccount));
-        router.get("/api/v1/admin/accounts").handler(blocking(h.admin()::listAccounts));
-        router.post("/api/v1/admin/accounts/:address/keys").handler(blocking(h.admin()::issueKey));
-        router.get("/api/v1/admin/accounts/:address/keys").handler(blocking(h.admin()::listKeys));
-        router.delete("/api/v1/admin/keys/:keyId").handler(blocking(h.admin()::revokeKey));
+        router.post("/api/v1/admin/accounts").handler(blocking.of(h.admin()::createAccount));
+        router.get("/api/v1/admin/accounts").handler(blocking.of(h.admin()::listAccounts));
+        router.post("/api/v1/admin/accounts/:address/keys").handler(blocking.of(h.admin()::issueKey));
+        router.get("/api/v1/admin/accounts/:address/keys").handler(blocking.of(h.admin()::listKeys));
+        router.delete("/api/v1/admin/keys/:keyId").handler(blocking.of(h.admin()::revokeKey));
 
-        router.get("/api/v1/payments/service/token/:did").handler(blocking(h.agents()::serviceToken));
+        router.get("/api/v1/payments/service/token/:did").handler(blocking.of(h.agents()::serviceToken));
 
-        router.post("/api/v1/agents").handler(blocking(h.agents()::register));
-        router.get("/api/v1/agents").handler(blocking(h.tasks()::listOwned));
-        router.post("/api/v1/agents/search/tasks").handler(blocking(h.tasks()::search));
-        router.post("/api/v1/agents/search").handler(blocking(h.tasks()::search));
-        router.post("/api/v1/agents/search/steps").handler(blocking(h.steps()::search));
-        router.get("/api/v1/agents/steps").handler(blocking(h.steps()::listOwned));
-        router.get("/api/v1/agents/:did").handler(blocking(h.agents()::get));
-        router.post("/api/v1/agents/:did/tasks").handler(blocking(h.tasks()::create));
-        router.get("/api/v1/agents/:did/tasks/:taskId").handler(blocking(h.tasks()::get));
-        router.post("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking(h.steps()::create));
-        router.get("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking(h.steps()::listForTask));
-        router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId").handler(blocking(h.steps()::update));
+        router.post("/api/v1/agents").handler(blocking.of(h.agents()::register));
+        router.get("/api/v1/agents").handler(blocking.of(h.tasks()::listOwned));
+        router.post("/api/v1/agents/search/tasks").handler(blocking.of(h.tasks()::search));
+        router.post("/api/v1/agents/search").handler(blocking.of(h.tasks()::search));
+        router.post("/api/v1/agents/search/steps").handler(blocking.of(h.steps()::search));
+        router.get("/api/v1/agents/steps").handler(blocking.of(h.steps()::listOwned));
+        router.get("/api/v1/agents/:did").handler(blocking.of(h.agents()::get));
+        router.post("/api/v1/agents/:did/tasks").handler(blocking.of(h.tasks()::create));
+        router.get("/api/v1/agents/:did/tasks/:taskId").handler(blocking.of(h.tasks()::get));
+        router.post("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking.of(h.steps()::create));
+        router.get("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking.of(h.steps()::listForTask));
+        router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId").handler(blocking.of(h.steps()::update));
         return router;
-    }
-
-    /** Runs a handler on a worker thread; what it throws goes to the failure handler. */
-    private static Handler<RoutingContext> blocking(Handler<RoutingContext> handler) {
-        return ctx -> ctx.vertx()
-                .<Void>executeBlocking(
-                        () -> {
-                            handler.handle(ctx);
-                            return null;
-                        },
-                        false)
-                .onFailure(ctx::fail);
     }
 }

@@ -138,6 +138,7 @@ public record HubConfig(
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig("HUB_DATABASE_URL", e.getMessage());
         }
+        HttpLimits http = httpLimits(env);
         return new HubConfig(
                 port,
                 database,
@@ -145,8 +146,8 @@ public record HubConfig(
                 Optional.ofNullable(env.get("HUB_ADMIN_TOKEN")),
                 Optional.ofNullable(env.get("HUB_SIGNING_KEY")),
                 ports(env, "HUB_EXTRA_PORTS"),
-                httpLimits(env),
-                socketLimits(env),
+                http,
+                socketLimits(env, http),
                 taskLimits(env),
                 rateLimit(env),
                 Duration.ofSeconds(
@@ -172,12 +173,12 @@ public record HubConfig(
                         env, "HUB_BODY_TIMEOUT_SECONDS", (int) HttpLimits.DEFAULT_BODY_TIMEOUT.toSeconds(), 1)));
     }
 
-    private static SocketLimits socketLimits(Map<String, String> env) {
+    private static SocketLimits socketLimits(Map<String, String> env, HttpLimits http) {
         SocketLimits defaults = SocketLimits.DEFAULTS;
         return new SocketLimits(
                 atLeast(env, "HUB_SOCKET_BUFFER_BYTES", defaults.outboundBufferBytes(), 64 * 1024),
                 atLeast(env, "HUB_SOCKET_QUEUE", defaults.inboundQueue(), 1),
-                atLeast(env, "HUB_SOCKETS_PER_ACCOUNT", defaults.socketsPerAccount(), 1));
+                atLeast(env, "HUB_SOCKETS_PER_ACCOUNT", SocketLimits.perAccountWithin(http.maxConnections()), 1));
     }
 
     private static TaskLimits taskLimits(Map<String, String> env) {
@@ -185,6 +186,7 @@ public record HubConfig(
         return new TaskLimits(
                 atLeast(env, "HUB_MAX_STEPS_PER_TASK", defaults.maxStepsPerTask(), 1),
                 atLeast(env, "HUB_MAX_LOGS_PER_TASK", defaults.maxLogsPerTask(), 1),
+                atLeast(env, "HUB_MAX_LOG_BYTES_PER_TASK", (int) defaults.maxLogBytesPerTask(), 1),
                 atLeast(env, "HUB_MAX_LOG_BYTES", defaults.maxLogBytes(), 1),
                 atLeast(env, "HUB_REPLAY_LOGS", defaults.replayLogs(), 1),
                 atLeast(env, "HUB_REPLAY_LOG_BYTES", defaults.replayLogBytes(), 1));

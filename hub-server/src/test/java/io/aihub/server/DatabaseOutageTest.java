@@ -35,51 +35,52 @@ class DatabaseOutageTest extends HubTestBase {
                                                 direct.getHost() + ":" + direct.getPort(), "127.0.0.1:" + proxy.port()),
                                         4),
                                 Optional.of(ADMIN_TOKEN)),
-                        InstantSource.system());
-                RawSocket worker = RawSocket.open(cutOff.port())) {
+                        InstantSource.system())) {
             HubClient viaCutOff = new HubClient("http://127.0.0.1:" + cutOff.port(), ADMIN_TOKEN);
             Account builder = client.account("builder");
             String did = client.agent(builder);
-            worker.connect("Bearer " + builder.apiKey());
-            worker.await("_connected");
-            worker.emit("_join-rooms", Map.of("joinAgentRooms", List.of(did)));
-            worker.await("_join-rooms_");
-
-            proxy.cut();
-            HubClient.Reply refused =
-                    viaCutOff.post("/api/v1/agents/" + did + "/tasks", builder.apiKey(), Map.of("query", "x"));
-            assertThat(refused.status()).isEqualTo(503);
-            assertThat(refused.message()).contains("database");
-            assertThat(viaCutOff.get("/health", null).status()).isEqualTo(503);
-            List<String> committedMeanwhile = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                committedMeanwhile.add(client.task(builder.apiKey(), did, "meanwhile " + i)
-                        .at("/steps/0/step_id")
-                        .asText());
+            try (RawSocket worker = RawSocket.worker(cutOff.port(), builder.apiKey(), did)) {
+                whileTheDatabaseIsCut(proxy, viaCutOff, builder, did, worker);
             }
+        }
+    }
 
-            proxy.restore();
+    private static void whileTheDatabaseIsCut(
+            TcpProxy proxy, HubClient viaCutOff, Account builder, String did, RawSocket worker) throws Exception {
+        proxy.cut();
+        HubClient.Reply refused =
+                viaCutOff.post("/api/v1/agents/" + did + "/tasks", builder.apiKey(), Map.of("query", "x"));
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.message()).contains("database");
+        assertThat(viaCutOff.get("/health", null).status()).isEqualTo(503);
+        List<String> committedMeanwhile = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            committedMeanwhile.add(client.task(builder.apiKey(), did, "meanwhile " + i)
+                    .at("/steps/0/step_id")
+                    .asText());
+        }
 
-            List<String> delivered = new ArrayList<>();
-            for (int i = 0; i < committedMeanwhile.size(); i++) {
-                delivered.add(worker.await("step-updated", java.time.Duration.ofSeconds(30), new ArrayList<>())
+        proxy.restore();
+
+        List<String> delivered = new ArrayList<>();
+        for (int i = 0; i < committedMeanwhile.size(); i++) {
+            delivered.add(worker.await("step-updated", java.time.Duration.ofSeconds(30), new ArrayList<>())
+                    .payload()
+                    .get("step_id")
+                    .asText());
+        }
+        assertThat(delivered).containsExactlyElementsOf(committedMeanwhile);
+        String after = viaCutOff
+                .task(builder.apiKey(), did, "after")
+                .at("/steps/0/step_id")
+                .asText();
+        List<String> between = new ArrayList<>();
+        assertThat(worker.await("step-updated", java.time.Duration.ofSeconds(10), between)
                         .payload()
                         .get("step_id")
-                        .asText());
-            }
-            assertThat(delivered).containsExactlyElementsOf(committedMeanwhile);
-            String after = viaCutOff
-                    .task(builder.apiKey(), did, "after")
-                    .at("/steps/0/step_id")
-                    .asText();
-            List<String> between = new ArrayList<>();
-            assertThat(worker.await("step-updated", java.time.Duration.ofSeconds(10), between)
-                            .payload()
-                            .get("step_id")
-                            .asText())
-                    .isEqualTo(after);
-            assertThat(between).as("nothing delivered twice").noneMatch(frame -> frame.contains("step-updated"));
-        }
+                        .asText())
+                .isEqualTo(after);
+        assertThat(between).as("nothing delivered twice").noneMatch(frame -> frame.contains("step-updated"));
     }
 
     @Test
@@ -96,21 +97,23 @@ class DatabaseOutageTest extends HubTestBase {
                                     4),
                             Optional.of(ADMIN_TOKEN))
                     .withDeliveryStall(Duration.ofSeconds(2));
-            try (Hub stalled = Hub.start(config, InstantSource.system());
-                    RawSocket worker = RawSocket.open(stalled.port())) {
-                whileDeliveryStalls(proxy, stalled, worker);
+            try (Hub stalled = Hub.start(config, InstantSource.system())) {
+                whileDeliveryStalls(proxy, stalled);
             }
         }
     }
 
-    private static void whileDeliveryStalls(TcpProxy proxy, Hub stalled, RawSocket worker) throws Exception {
+    private static void whileDeliveryStalls(TcpProxy proxy, Hub stalled) throws Exception {
         HubClient viaStalled = new HubClient("http://127.0.0.1:" + stalled.port(), ADMIN_TOKEN);
         Account builder = client.account("builder");
         String did = client.agent(builder);
-        worker.connect("Bearer " + builder.apiKey());
-        worker.await("_connected");
-        worker.emit("_join-rooms", Map.of("joinAgentRooms", List.of(did)));
-        worker.await("_join-rooms_");
+        try (RawSocket worker = RawSocket.worker(stalled.port(), builder.apiKey(), did)) {
+            whileDeliveryStalls(proxy, viaStalled, builder, did, worker);
+        }
+    }
+
+    private static void whileDeliveryStalls(
+            TcpProxy proxy, HubClient viaStalled, Account builder, String did, RawSocket worker) throws Exception {
 
         // The database's network goes silent for new connections only, and the node's LISTEN session ends:
         // its next connection hangs in the login handshake.

@@ -45,7 +45,7 @@ class LimitsTest {
                 "HUB_ADMIN_TOKEN", ADMIN,
                 "HUB_MAX_BODY_BYTES", Integer.toString(MAX_BODY),
                 "HUB_MAX_CONNECTIONS", "40",
-                "HUB_IDLE_TIMEOUT_SECONDS", "1",
+                "HUB_IDLE_TIMEOUT_SECONDS", "30", // long: what closes a connection here is the rule under test
                 "HUB_BODY_TIMEOUT_SECONDS", "2"));
         env.putAll(Map.of(
                 "HUB_MAX_STEPS_PER_TASK", "3",
@@ -53,6 +53,11 @@ class LimitsTest {
                 "HUB_MAX_LOG_BYTES", "100"));
         env.putAll(more);
         return env;
+    }
+
+    /** Another hub on the same database, with the class's settings and {@code more}; the caller closes it. */
+    private static Hub hubWith(Map<String, String> more) throws Exception {
+        return Hub.start(HubConfig.fromEnvironment(limits(more)), InstantSource.system());
     }
 
     @AfterAll
@@ -63,7 +68,8 @@ class LimitsTest {
 
     @Test
     void aConnectionThatSendsNothing_isClosedAfterTheIdleTimeout() throws Exception {
-        try (RawTcp idle = RawTcp.open(hub.port())) {
+        try (Hub impatient = hubWith(Map.of("HUB_IDLE_TIMEOUT_SECONDS", "1"));
+                RawTcp idle = RawTcp.open(impatient.port())) {
             assertThat(idle.readUntilClosed(SHORT))
                     .as("closed by the hub, having sent nothing")
                     .isEmpty();
@@ -72,7 +78,8 @@ class LimitsTest {
 
     @Test
     void aRequestHeadTrickledByteByByte_isClosedAfterTheIdleTimeout() throws Exception {
-        try (RawTcp slow = RawTcp.open(hub.port())) {
+        try (Hub impatient = hubWith(Map.of("HUB_IDLE_TIMEOUT_SECONDS", "1"));
+                RawTcp slow = RawTcp.open(impatient.port())) {
             slow.write("GET /health HTTP/1.1\r\n");
             long deadline = System.nanoTime() + SHORT.toNanos();
             boolean closed = false;
@@ -95,7 +102,10 @@ class LimitsTest {
 
             String answer = slow.readUntilClosed(SHORT);
 
-            assertThat(answer).startsWith("HTTP/1.1 408").contains("\"statusCode\":408", "HUB_BODY_TIMEOUT_SECONDS");
+            assertThat(answer)
+                    .as("answered, then closed")
+                    .startsWith("HTTP/1.1 408")
+                    .contains("\"statusCode\":408", "HUB_BODY_TIMEOUT_SECONDS");
         }
     }
 
@@ -105,7 +115,7 @@ class LimitsTest {
             anonymous.write("POST /api/v1/agents HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 60000\r\n\r\n");
 
-            String answer = anonymous.readUntilClosed(SHORT);
+            String answer = anonymous.readResponse(Duration.ofSeconds(2)); // at once: not after a body that never comes
 
             assertThat(answer).startsWith("HTTP/1.1 401").contains("Connection: close", "Authorization");
         }
@@ -150,7 +160,7 @@ class LimitsTest {
 
             List<String> answers = new ArrayList<>();
             for (RawTcp connection : senders) {
-                answers.add(connection.readUntilClosed(SHORT));
+                answers.add(connection.readResponse(SHORT));
             }
             assertThat(answers)
                     .filteredOn(answer -> answer.startsWith("HTTP/1.1 503"))
@@ -227,9 +237,7 @@ class LimitsTest {
 
     @Test
     void overTheRateLimit_aKeyGets429WithRetryAfter_whileAnotherKeyIsServed() throws Exception {
-        try (Hub limited = Hub.start(
-                HubConfig.fromEnvironment(limits(Map.of("HUB_RATE_LIMIT", "2", "HUB_RATE_BURST", "3"))),
-                InstantSource.system())) {
+        try (Hub limited = hubWith(Map.of("HUB_RATE_LIMIT", "2", "HUB_RATE_BURST", "3"))) {
             HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
             Account busy = limitedClient.account("busy");
             Account calm = limitedClient.account("calm");
@@ -251,9 +259,7 @@ class LimitsTest {
 
     @Test
     void aSocketsEventsCountAgainstTheRateLimitToo() throws Exception {
-        try (Hub limited = Hub.start(
-                HubConfig.fromEnvironment(limits(Map.of("HUB_RATE_LIMIT", "1", "HUB_RATE_BURST", "2"))),
-                InstantSource.system())) {
+        try (Hub limited = hubWith(Map.of("HUB_RATE_LIMIT", "1", "HUB_RATE_BURST", "2"))) {
             HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
             Account chatty = limitedClient.account("chatty");
             try (RawSocket socket = RawSocket.open(limited.port())) {
@@ -269,9 +275,8 @@ class LimitsTest {
     }
 
     @Test
-    void theSocketsOfOneAccount_areBoundedPerNode() throws Exception {
-        try (Hub limited = Hub.start(
-                HubConfig.fromEnvironment(limits(Map.of("HUB_SOCKETS_PER_ACCOUNT", "2"))), InstantSource.system())) {
+    void theSocketsOfOneAccount_areBoundedPerNode_andAClosedSocketFreesItsPlace() throws Exception {
+        try (Hub limited = hubWith(Map.of("HUB_SOCKETS_PER_ACCOUNT", "2"))) {
             HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
             Account hoarder = limitedClient.account("hoarder");
             Account other = limitedClient.account("other");
@@ -290,6 +295,19 @@ class LimitsTest {
                 others.connect("Bearer " + other.apiKey());
                 JsonNode connected = others.await("_connected").payload();
                 assertThat(connected.get("account").asText()).isEqualTo(other.address());
+
+                first.close();
+                assertThat(limited.awaitOpenSockets(2, SHORT))
+                        .as("the hub saw the first socket go")
+                        .isEqualTo(2);
+                try (RawSocket again = RawSocket.open(limited.port())) {
+                    again.connect("Bearer " + hoarder.apiKey());
+                    assertThat(again.await("_connected")
+                                    .payload()
+                                    .get("account")
+                                    .asText())
+                            .isEqualTo(hoarder.address());
+                }
             }
         }
     }

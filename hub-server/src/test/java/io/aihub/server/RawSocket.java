@@ -47,6 +47,16 @@ final class RawSocket implements AutoCloseable {
         return new RawSocket(port, headers);
     }
 
+    /** A builder's worker as the SDKs open one: connected with its API key, in the room of its agent. */
+    static RawSocket worker(int port, String apiKey, String did) throws Exception {
+        RawSocket worker = open(port);
+        worker.connect("Bearer " + apiKey);
+        worker.await("_connected");
+        worker.emit("_join-rooms", Map.of("joinAgentRooms", List.of(did)));
+        worker.await("_join-rooms_");
+        return worker;
+    }
+
     void send(String frame) {
         socket.sendText(frame, true).join();
     }

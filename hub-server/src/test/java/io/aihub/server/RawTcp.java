@@ -71,17 +71,57 @@ final class RawTcp implements AutoCloseable {
         return received.toString(StandardCharsets.UTF_8);
     }
 
+    /** A WebSocket upgrade to Socket.IO, as raw HTTP/1.1. */
+    static final String UPGRADE = """
+            GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
+            Host: 127.0.0.1\r
+            Upgrade: websocket\r
+            Connection: Upgrade\r
+            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
+            Sec-WebSocket-Version: 13\r
+            \r
+            """;
+
+    /**
+     * The hub's next answer, head and body (by its {@code Content-Length}), as text; null if it did not
+     * come in time. What follows it, and whether the connection stays open, is not looked at.
+     */
+    String readResponse(Duration timeout) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        int headEnd = -1;
+        long bodyLength = 0;
+        try {
+            while (headEnd < 0 || received.size() < headEnd + bodyLength) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return null;
+                }
+                socket.setSoTimeout((int) Math.max(1, left / 1_000_000));
+                int next = in.read();
+                if (next < 0) {
+                    break;
+                }
+                received.write(next);
+                if (headEnd < 0) {
+                    String text = received.toString(StandardCharsets.ISO_8859_1);
+                    if (text.endsWith("\r\n\r\n")) {
+                        headEnd = received.size();
+                        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)")
+                                .matcher(text);
+                        bodyLength = length.find() ? Long.parseLong(length.group(1)) : 0;
+                    }
+                }
+            }
+        } catch (SocketTimeoutException late) {
+            return null;
+        }
+        return received.toString(StandardCharsets.UTF_8);
+    }
+
     /** Sends a WebSocket upgrade to Socket.IO and reads the hub's answer to it, and nothing after. */
     void upgradeToSocketIo() throws IOException {
-        write("""
-                GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
-                Host: 127.0.0.1\r
-                Upgrade: websocket\r
-                Connection: Upgrade\r
-                Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
-                Sec-WebSocket-Version: 13\r
-                \r
-                """);
+        write(UPGRADE);
         socket.setSoTimeout(5000);
         StringBuilder head = new StringBuilder();
         while (!head.toString().endsWith("\r\n\r\n")) {

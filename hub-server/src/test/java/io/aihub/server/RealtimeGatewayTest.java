@@ -19,16 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class RealtimeGatewayTest extends HubTestBase {
     private static final Duration SHORT = Duration.ofSeconds(3);
-    /** A WebSocket upgrade to Socket.IO, as raw HTTP/1.1. */
-    private static final String UPGRADE = """
-            GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r
-            Host: 127.0.0.1\r
-            Upgrade: websocket\r
-            Connection: Upgrade\r
-            Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r
-            Sec-WebSocket-Version: 13\r
-            \r
-            """;
+    private static final String UPGRADE = RawTcp.UPGRADE;
 
     @Test
     void aConnectWithoutCredential_isAcknowledgedByTheLibraryButCanDoNothing_andIsClosed() throws Exception {

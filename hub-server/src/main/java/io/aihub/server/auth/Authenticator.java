@@ -27,9 +27,14 @@ public final class Authenticator {
         this.rateLimits = new RateLimits(rateLimit);
     }
 
+    /** Where a request's token, once its signature was checked from the headers, is left for its handler. */
+    public static final String SIGNED_CALLER = "aihub.signed-caller";
+
     /** Any valid, unrevoked credential: an API key or an access token, within its key's rate limit. */
     public Caller caller(RoutingContext ctx) {
-        Caller caller = verify(bearer(ctx));
+        Caller signed = ctx.get(SIGNED_CALLER);
+        Caller caller = signed != null ? signed : signed(bearer(ctx));
+        requireActive(caller);
         throttle(caller);
         return caller;
     }

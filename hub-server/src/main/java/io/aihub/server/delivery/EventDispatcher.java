@@ -115,6 +115,7 @@ public final class EventDispatcher implements AutoCloseable {
                 }
                 cursor = EventCursor.after(event);
             }
+            progressNanos = System.nanoTime(); // a long catch-up is progress too
         } while (batch.full() && running);
         return batch.waiting();
     }

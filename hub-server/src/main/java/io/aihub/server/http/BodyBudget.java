@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,12 +48,61 @@ public final class BodyBudget implements Handler<RoutingContext> {
                 throw ApiError.busy(
                         "the hub is reading too many request bodies at once; retry shortly", RETRY_AFTER_SECONDS);
             }
-            ctx.addEndHandler(ended -> {
-                available.addAndGet(size);
-                giveBackForSender(sender, size);
-            });
+            Reservation reservation = new Reservation(sender, size);
+            ctx.put(RESERVATION, reservation);
+            ctx.addEndHandler(ended -> release(reservation));
         }
         ctx.next();
+    }
+
+    private static final String RESERVATION = "aihub.body-reservation";
+
+    /**
+     * A body's share of the budget, held by the request (until it ends) and by its handler (until it is
+     * done, as it may still hold the body after the connection closed); given back when both let go.
+     */
+    private final class Reservation {
+        final String sender;
+        final long size;
+        final AtomicInteger holders = new AtomicInteger(1);
+
+        Reservation(String sender, long size) {
+            this.sender = sender;
+            this.size = size;
+        }
+
+        BodyBudget owner() {
+            return BodyBudget.this;
+        }
+    }
+
+    /** The handler of {@code ctx} takes hold of its body's reservation; false if the request is over already. */
+    static boolean holdFor(RoutingContext ctx) {
+        Reservation reservation = ctx.get(RESERVATION);
+        if (reservation == null) {
+            return true;
+        }
+        for (int holders = reservation.holders.get(); holders > 0; holders = reservation.holders.get()) {
+            if (reservation.holders.compareAndSet(holders, holders + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The handler of {@code ctx} is done with its body. */
+    static void releaseFor(RoutingContext ctx) {
+        Reservation reservation = ctx.get(RESERVATION);
+        if (reservation != null) {
+            reservation.owner().release(reservation);
+        }
+    }
+
+    private void release(Reservation reservation) {
+        if (reservation.holders.decrementAndGet() == 0) {
+            available.addAndGet(reservation.size);
+            giveBackForSender(reservation.sender, reservation.size);
+        }
     }
 
     /** Bytes the budget holds for bodies not being read now. */

@@ -87,7 +87,7 @@ public final class ConnectionGuard implements AutoCloseable {
         Tracked evict = null;
         boolean admitted;
         synchronized (this) {
-            if (open.size() >= limits.maxConnections()) {
+            if (open.size() >= limits.maxConnections() && open.size() < limits.maxConnections() + CLOSES_PENDING) {
                 Iterator<Tracked> oldest = awaiting.values().iterator();
                 if (oldest.hasNext()) {
                     evict = oldest.next();
@@ -223,16 +223,21 @@ public final class ConnectionGuard implements AutoCloseable {
         for (Tracked tracked : slowBodies) {
             HttpServerRequest request = tracked.reading;
             runOn(tracked, () -> {
-                if (request != null && !request.response().headWritten()) {
-                    ErrorReplies.send(
-                            request.response().putHeader("Connection", "close"),
-                            new ApiError(
-                                    ApiError.Kind.REQUEST_TIMEOUT,
-                                    "the request's body did not arrive within "
-                                            + limits.bodyTimeout().toSeconds()
-                                            + " s of its headers (HUB_BODY_TIMEOUT_SECONDS)"));
+                try {
+                    if (request != null && !request.response().headWritten()) {
+                        ErrorReplies.send(
+                                request.response().putHeader("Connection", "close"),
+                                new ApiError(
+                                        ApiError.Kind.REQUEST_TIMEOUT,
+                                        "the request's body did not arrive within "
+                                                + limits.bodyTimeout().toSeconds()
+                                                + " s of its headers (HUB_BODY_TIMEOUT_SECONDS)"));
+                    }
+                } catch (RuntimeException answeredMeanwhile) {
+                    // its handler began the answer at the deadline: the connection closes all the same
+                } finally {
+                    tracked.connection.close();
                 }
-                tracked.connection.close();
             });
         }
     }

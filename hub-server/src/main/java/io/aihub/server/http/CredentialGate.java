@@ -1,7 +1,9 @@
 package io.aihub.server.http;
 
 import io.aihub.server.auth.Authenticator;
+import io.aihub.server.auth.Caller;
 import io.vertx.core.Handler;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -12,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
  */
 public final class CredentialGate implements Handler<RoutingContext> {
     private static final String ADMIN = "/api/v1/admin/";
-    /** Open to anyone: the API's description. */
+    /** Open to anyone to read: the API's description. */
     private static final String OPEN = "/api/v1/rest/docs-json";
 
     /** Where the gate leaves who sent the request (the key id, or "admin") for the handlers after it. */
@@ -27,7 +29,8 @@ public final class CredentialGate implements Handler<RoutingContext> {
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.normalizedPath();
-        if (path.equals(OPEN)) {
+        if (path.equals(OPEN)
+                && (ctx.request().method() == HttpMethod.GET || ctx.request().method() == HttpMethod.HEAD)) {
             ctx.next();
             return;
         }
@@ -35,7 +38,9 @@ public final class CredentialGate implements Handler<RoutingContext> {
             auth.admin(ctx);
             ctx.put(SENDER, "admin");
         } else {
-            ctx.put(SENDER, auth.signedCaller(ctx).keyId());
+            Caller caller = auth.signedCaller(ctx);
+            ctx.put(SENDER, caller.keyId());
+            ctx.put(Authenticator.SIGNED_CALLER, caller); // the route's handler need not verify the token again
         }
         ctx.next();
     }

@@ -83,20 +83,25 @@ public final class ErrorReplies {
      */
     private void closeIfBodyUnread(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
-        if (request.isEnded()) {
-            return;
+        if (request.isEnded() || !hasBody(request)) {
+            return; // a request without a body keeps its connection alive, refused or not
         }
         ctx.response().putHeader("Connection", "close");
         long declared = declaredLength(request);
         if (declared >= 0 && declared <= DRAINED_BODIES * (long) maxBodyBytes) {
             // Read and drop the rest, so the client, still sending, reads the answer: closing with its bytes
             // unread would reset the connection and could lose the answer. Nothing is kept; the connection
-            // closes once the body ends, or at the idle timeout if it never does.
+            // closes once the body has ended, or at the idle timeout if it never does.
             request.handler(dropped -> {});
+            request.endHandler(ended -> request.connection().close());
             request.resume();
         } else {
             ctx.addEndHandler(written -> request.connection().close());
         }
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        return declaredLength(request) > 0 || request.getHeader("Transfer-Encoding") != null;
     }
 
     /** Bodies up to this many times the limit are read to their end, and dropped, after a refusal. */

@@ -6,7 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpVersion;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.HttpServerConnection;
 
@@ -44,8 +43,8 @@ public final class UnsupportedVersions extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object message) {
         if (message instanceof HttpRequest request
                 && request.decoderResult().isSuccess()
-                && request.protocolVersion() != HttpVersion.HTTP_1_1
-                && request.protocolVersion() != HttpVersion.HTTP_1_0) {
+                && !(request.protocolVersion().majorVersion() == 1
+                        && request.protocolVersion().minorVersion() <= 1)) {
             request.setDecoderResult(
                     DecoderResult.failure(new Refused(request.protocolVersion().text())));
         }

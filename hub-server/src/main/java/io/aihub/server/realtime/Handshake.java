@@ -128,7 +128,7 @@ final class Handshake implements AuthTokenListener {
             return;
         }
         if (session.authenticate(caller)) {
-            if (!session.countAgainstAccount(caller.address())) {
+            if (!session.countAgainstAccount(caller.address())) { // or it closed meanwhile: then nobody hears this
                 refuse(
                         session,
                         "this account holds " + sessions.accounts().limit()

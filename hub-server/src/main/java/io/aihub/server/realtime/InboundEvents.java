@@ -26,6 +26,9 @@ import java.util.function.BiConsumer;
  * owns or created; what it may not join is named in an {@code error} event and never joined.
  */
 final class InboundEvents {
+    /** Tasks whose history is read in one statement (and held in memory together) while a join replays. */
+    private static final int TASKS_READ_AT_ONCE = 16;
+
     private final AgentStore agents;
     private final TaskStore tasks;
     private final StepStore steps;
@@ -116,14 +119,18 @@ final class InboundEvents {
         }
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {
-            for (TaskHistory history : tasks.history(joined)) {
-                for (TaskLogRecord log : history.logs()) {
-                    if (!session.send(ProtocolEvent.TASK_LOG, log)) {
+            // A few tasks at a time: a join may name a thousand, and each may bring its bounded replay.
+            for (int from = 0; from < joined.size(); from += TASKS_READ_AT_ONCE) {
+                List<String> some = joined.subList(from, Math.min(joined.size(), from + TASKS_READ_AT_ONCE));
+                for (TaskHistory history : tasks.history(some)) {
+                    for (TaskLogRecord log : history.logs()) {
+                        if (!session.send(ProtocolEvent.TASK_LOG, log)) {
+                            return;
+                        }
+                    }
+                    if (!session.send(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(history.task()))) {
                         return;
                     }
-                }
-                if (!session.send(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(history.task()))) {
-                    return;
                 }
             }
         }

@@ -7,10 +7,15 @@ package io.aihub.server.realtime;
  *                            it is closed, and what it was owed is dropped (it catches up by replay)
  * @param inboundQueue        events of one socket waiting to be handled; past it, the hub stops reading
  *                            from that socket until they are
- * @param socketsPerAccount   sockets one account may hold open on a node
+ * @param socketsPerAccount   sockets one account may hold open on a node ({@link #perAccountWithin} by default)
  */
 public record SocketLimits(int outboundBufferBytes, int inboundQueue, int socketsPerAccount) {
     public static final SocketLimits DEFAULTS = new SocketLimits(1024 * 1024, 16, 1_000);
+
+    /** An account's share of a node's connections: a quarter of them, 1,000 at most. */
+    public static int perAccountWithin(int maxConnections) {
+        return Math.max(1, Math.min(1_000, maxConnections / 4));
+    }
 
     public SocketLimits {
         if (outboundBufferBytes < 64 * 1024 || inboundQueue < 1 || socketsPerAccount < 1) {

@@ -37,7 +37,11 @@ final class SocketSession {
 
     private final SerialQueue queue;
     private final AtomicReference<State> state = new AtomicReference<>(State.CONNECTING);
-    private final AtomicBoolean counted = new AtomicBoolean();
+    /** The account this socket counts against (guarded by this), once it does. */
+    private String countedFor;
+    /** Whether the socket is gone (guarded by this). */
+    private boolean closed;
+
     private final AtomicBoolean overflowed = new AtomicBoolean();
     private volatile boolean credentialOffered;
     private volatile Caller caller;
@@ -101,18 +105,24 @@ final class SocketSession {
      * Counts this socket against its account's sockets on this node; false if the account holds the
      * most it may.
      */
-    boolean countAgainstAccount(String address) {
-        if (!shared.accounts().admit(address)) {
+    synchronized boolean countAgainstAccount(String address) {
+        if (closed || countedFor != null || !shared.accounts().admit(address)) {
             return false;
         }
-        counted.set(true);
+        countedFor = address;
         return true;
     }
 
-    /** The socket is gone: it no longer counts against its account. */
-    void closed() {
-        if (counted.compareAndSet(true, false)) {
-            shared.accounts().release(caller.address());
+    /**
+     * The socket is gone: it no longer counts against its account, and nothing can authenticate it any
+     * more (a key check still running for it finds it closed).
+     */
+    synchronized void closed() {
+        closed = true;
+        state.set(State.REFUSED);
+        if (countedFor != null) {
+            shared.accounts().release(countedFor);
+            countedFor = null;
         }
     }
 
@@ -138,13 +148,17 @@ final class SocketSession {
     }
 
     /** CONNECTING → AUTHENTICATED; false if the socket was authenticated or refused already. */
-    boolean authenticate(Caller verified) {
+    synchronized boolean authenticate(Caller verified) {
+        if (state.get() != State.CONNECTING) {
+            return false;
+        }
         caller = verified;
-        return state.compareAndSet(State.CONNECTING, State.AUTHENTICATED);
+        state.set(State.AUTHENTICATED);
+        return true;
     }
 
     /** Any state → REFUSED; false if it was refused already. */
-    boolean refuse() {
+    synchronized boolean refuse() {
         return state.getAndSet(State.REFUSED) != State.REFUSED;
     }
 
@@ -175,7 +189,7 @@ final class SocketSession {
     }
 
     private void overflowed() {
-        state.set(State.REFUSED);
+        refuse();
         if (overflowed.compareAndSet(false, true)) {
             LOG.warn(
                     "closing the socket of {} at {}: its client has not read the last {} bytes sent to it"

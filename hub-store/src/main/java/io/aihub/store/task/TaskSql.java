@@ -71,8 +71,8 @@ final class TaskSql {
      * Finds a task for a new log line and counts the line (before access is checked: a refused caller's
      * transaction rolls back). The caller holds the task's gate.
      */
-    static final String TASK_COUNT_LOG =
-            "update tasks set log_count = log_count + 1 where task_id = ? returning " + COLUMNS + ", log_count";
+    static final String TASK_COUNT_LOG = "update tasks set log_count = log_count + 1, log_bytes = log_bytes + ?"
+            + " where task_id = ? returning " + COLUMNS + ", log_count, log_bytes";
 
     /** Who created each of these tasks and who owns its agent. */
     static final String TASK_AUDIENCE_AMONG = """
@@ -153,10 +153,11 @@ final class TaskSql {
     /** A task locked for a step update, and that step's status (null: the task has no such step). */
     record LockedForStep(TaskRecord task, Status stepStatus) {}
 
-    /** A task that took one more log line, and how many it holds now. */
-    record Logged(TaskRecord task, int logCount) {}
+    /** A task that took one more log line, and how many lines and bytes of them it holds now. */
+    record Logged(TaskRecord task, int logCount, long logBytes) {}
 
-    static final RowMapper<Logged> LOGGED = row -> new Logged(TASK.map(row), row.getInt("log_count"));
+    static final RowMapper<Logged> LOGGED =
+            row -> new Logged(TASK.map(row), row.getInt("log_count"), row.getLong("log_bytes"));
 
     static final RowMapper<TaskHistory> TASK_AND_LOGS = row -> new TaskHistory(LogSql.LOGS.map(row), TASK.map(row));
 

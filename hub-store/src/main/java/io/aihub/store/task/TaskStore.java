@@ -105,7 +105,7 @@ public final class TaskStore implements AutoCloseable {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         return database.transaction(tx -> {
             TaskGates.enter(tx, List.of(log.taskId()));
-            TaskSql.Logged logged = tx.one(TaskSql.TASK_COUNT_LOG, TaskSql.LOGGED, log.taskId())
+            TaskSql.Logged logged = tx.one(TaskSql.TASK_COUNT_LOG, TaskSql.LOGGED, bytes, log.taskId())
                     .filter(found ->
                             TaskAccess.of(found.task()).canRead(found.task().did(), caller))
                     .orElseThrow(() -> ApiError.notFound("task", log.taskId()));
@@ -113,6 +113,10 @@ public final class TaskStore implements AutoCloseable {
             if (log.taskStatus() != null && !TaskAccess.of(task).canWork(task.did(), caller)) {
                 throw ApiError.forbidden("only the owner of agent " + task.did()
                         + " may report a task_status in a log line; send the line without it");
+            }
+            if (logged.logBytes() > limits.maxLogBytesPerTask()) {
+                throw ApiError.conflict("task '" + task.taskId() + "' holds " + limits.maxLogBytesPerTask()
+                        + " bytes of log, the most a task may (HUB_MAX_LOG_BYTES_PER_TASK); this line would pass it");
             }
             if (logged.logCount() > limits.maxLogsPerTask()) {
                 throw ApiError.conflict("task '" + task.taskId() + "' holds " + limits.maxLogsPerTask()
