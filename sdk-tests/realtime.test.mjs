@@ -19,7 +19,10 @@ import assert from 'node:assert/strict';
 import {
   EventLog,
   closeSdk,
+  expectError,
   expectStatus,
+  hubRequest,
+  sdkFor,
   loadSdk,
   newBuilder,
   newStepId,
@@ -234,7 +237,7 @@ test('a failed step fails the task: the submitter gets task-updated Failed with 
   const view = expectStatus(await subscriber.payments.query.getTaskWithSteps(builder.did, task.task_id), 200, 'getTaskWithSteps');
   assert.equal(view.task.task_status, S.Failed);
   assert.equal(view.task.output, 'boom: the video is private');
-  assert.deepEqual(view.steps.map((s) => s.step_status), [S.Failed, S.Not_Ready]);
+  assert.deepEqual(view.steps.map((s) => s.step_status), [S.Failed, S.Failed], 'its successor never ran and is closed');
 
   await quiet(300);
   assert.equal(worker.steps.all('step-updated').length, 1, 'the successor of a failed step is never announced');
@@ -397,4 +400,95 @@ test('two accounts\' workers never receive each other\'s events, even when one a
     assert.equal(worker.raw.all('task-updated').length + worker.raw.all('task-log').length, 0);
     assert.deepEqual(worker.errors, []);
   }
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Work that never gets stuck: step leases (shortened for one agent through PUT /api/v1/agents/{did}, so the
+// rest of this file keeps the hub's own), rescue to another subscribed worker, the last attempt, cancellation.
+// ---------------------------------------------------------------------------------------------------------
+
+/** Gives the builder's agent a lease of `seconds` and `attempts` attempts. */
+async function shortLeases(builder, seconds, attempts) {
+  const res = await hubRequest('PUT', `/api/v1/agents/${builder.did}`, {
+    token: builder.account.api_key,
+    body: { step_lease_seconds: seconds, step_max_attempts: attempts },
+  });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.step_lease_seconds, seconds);
+}
+
+/** A second SDK instance of the same builder: another worker process. */
+async function secondWorkerOf(builder) {
+  return { ...builder, payments: await sdkFor(builder.account.api_key) };
+}
+
+for (const how of ['takes a Pending step and disconnects without a word', 'marks it In_Progress and disconnects']) {
+  test(`rescue: a worker that ${how}: its step is handed out again to a subscribed worker (retries 1), which completes it`, async (t) => {
+    const builder = await newBuilder('rt-rescue');
+    await shortLeases(builder, 1, 3);
+    const subscriber = await newSubscriber('rt-rescue-sub');
+    const dying = await startWorker(t, builder, agentRoomOnly(builder), async (step) => {
+      if (how.startsWith('marks')) {
+        expectStatus(await builder.payments.query.updateStep(builder.did, { ...step, step_status: S.In_Progress }), 201, 'In_Progress');
+      }
+      closeSdk(builder.payments); // the worker dies here
+    });
+    const { task, updates } = await submit(t, subscriber, builder.did, { query: 'who finishes me?' });
+    const handedOut = await dying.steps.waitFor('step-updated', (e) => e.task_id === task.task_id);
+    assert.equal(handedOut.retries, 0);
+
+    const rescuer = await secondWorkerOf(builder);
+    const second = await startWorker(t, rescuer, agentRoomOnly(rescuer), async (step) => {
+      if (step.task_id !== task.task_id || step.step_status !== S.Pending) return;
+      const fresh = await rescuer.payments.query.getStep(step.step_id);
+      await rescuer.payments.query.updateStep(rescuer.did, { ...fresh, step_status: S.Completed, output: 'rescued', cost: 1, is_last: true });
+    });
+    const rescued = await second.steps.waitFor('step-updated', (e) => e.task_id === task.task_id, 15_000);
+    assert.equal(rescued.retries, 1, 'the rescued step carries its attempt');
+    assert.equal(rescued.step_status, S.Pending);
+
+    const done = await updates.waitFor('task-updated', isTask(task.task_id, S.Completed), 10_000);
+    assert.equal(done.output, 'rescued');
+    const view = expectStatus(await subscriber.payments.query.getTaskWithSteps(builder.did, task.task_id), 200, 'getTaskWithSteps');
+    assert.equal(view.steps[0].retries, 1);
+    assert.deepEqual(second.errors, []);
+  });
+}
+
+test('rescue: a step nobody finishes within its last attempt fails its task, and the submitter hears it', async (t) => {
+  const builder = await newBuilder('rt-last');
+  await shortLeases(builder, 1, 2);
+  const subscriber = await newSubscriber('rt-last-sub');
+  const idle = await startWorker(t, builder, agentRoomOnly(builder)); // receives, never updates
+  const { task, updates } = await submit(t, subscriber, builder.did, { query: 'nobody will do this' });
+
+  const failed = await updates.waitFor('task-updated', isTask(task.task_id, S.Failed), 15_000);
+  assert.match(failed.output, /within its lease of 1 s, in 2 attempts/);
+  assert.deepEqual(idle.steps.payloads('step-updated').filter((e) => e.task_id === task.task_id).map((e) => e.retries), [0, 1],
+    'handed out twice: the second attempt was the last');
+});
+
+test('cancellation: the submitter cancels, its createTask callback gets task-updated Failed, the worker\'s late update gets 409, nothing is replayed', async (t) => {
+  const builder = await newBuilder('rt-cancel');
+  const subscriber = await newSubscriber('rt-cancel-sub');
+  const worker = await startWorker(t, builder, agentRoomOnly(builder)); // takes its time
+  const { task, updates } = await submit(t, subscriber, builder.did, { query: 'never mind' });
+  const step = await worker.steps.waitFor('step-updated', (e) => e.task_id === task.task_id);
+
+  const cancelled = await hubRequest('POST', `/api/v1/agents/${builder.did}/tasks/${task.task_id}/cancel`, { token: subscriber.account.api_key });
+  assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+  assert.equal(cancelled.body.task_status, S.Failed);
+  assert.match(cancelled.body.output, new RegExp(`cancelled by ${subscriber.account.address}`, 'i'));
+
+  const heard = await updates.waitFor('task-updated', isTask(task.task_id, S.Failed));
+  assert.match(heard.output, /cancelled by/);
+  const late = await builder.payments.query.updateStep(builder.did, { ...step, step_status: S.Completed, output: 'too late', is_last: true });
+  expectError(late, 409, 'updateStep after cancellation');
+  const again = await hubRequest('POST', `/api/v1/agents/${builder.did}/tasks/${task.task_id}/cancel`, { token: subscriber.account.api_key });
+  assert.equal(again.status, 409);
+
+  const replaying = await secondWorkerOf(builder);
+  const fresh = await startWorker(t, replaying, { ...agentRoomOnly(replaying), getPendingEventsOnSubscribe: true });
+  await quiet(500);
+  assert.deepEqual(fresh.steps.payloads('step-updated').filter((e) => e.task_id === task.task_id), [], '_emit-steps offers nothing of a cancelled task');
 });

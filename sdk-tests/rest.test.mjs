@@ -345,16 +345,19 @@ test('a failed step fails the task', async (t) => {
   assert.equal(view.task.task_status, S.Failed);
   assert.equal(view.task.output, 'boom: the video is private', 'the failure reason is the task output');
   assert.equal(view.steps.find((s) => s.step_id === init.step_id).step_status, S.Failed);
-  assert.equal(view.steps.find((s) => s.step_id === nextId).step_status, S.Not_Ready, 'successor not activated');
+  const never = view.steps.find((s) => s.step_id === nextId);
+  assert.equal(never.step_status, S.Failed, 'the successor that never ran is closed with its task');
+  assert.match(never.output, /^not run:/);
 
-  // Terminal states are final: re-completing the failed step answers 201 and changes nothing.
-  expectStatus(await q.updateStep(did, {
+  // Terminal states are final: completing the failed step is refused (409 naming both statuses) and changes nothing.
+  const refused = expectError(await q.updateStep(did, {
     step_id: init.step_id,
     task_id: taskId,
     step_status: S.Completed,
     is_last: true,
     output: 'too late',
-  }), 201, 'updateStep on a terminal step');
+  }), 409, 'updateStep on a terminal step');
+  assert.match(refused.message, /Failed.*Completed/);
   const after = await fullTask(subscriber, did, taskId);
   assert.equal(after.task.task_status, S.Failed);
   assert.equal(after.task.output, 'boom: the video is private');

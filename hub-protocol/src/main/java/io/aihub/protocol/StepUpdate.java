@@ -7,7 +7,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * the path are authoritative; ids, timestamps and unknown fields in the body are ignored, and an
  * absent or null field keeps its stored value. {@code output}, {@code output_additional} and
  * {@code output_artifacts} are free-form (agents send strings, arrays or objects) and are normalised
- * when stored.
+ * when stored. {@code retries} is the attempt the update is for, as the step record the agent got says
+ * (the TypeScript SDK sends the whole record back): an update for an earlier attempt than the step's is
+ * refused, so a worker whose lease expired cannot overwrite the attempt that replaced it.
  */
 public record StepUpdate(
         @JsonProperty("step_status") Status stepStatus,
@@ -22,7 +24,8 @@ public record StepUpdate(
         @JsonProperty("input_query") String inputQuery,
         @JsonProperty("input_params") Object inputParams,
         @JsonProperty("input_additional") Object inputAdditional,
-        @JsonProperty("input_artifacts") Object inputArtifacts) {
+        @JsonProperty("input_artifacts") Object inputArtifacts,
+        @JsonProperty("retries") Integer retries) {
 
     public StepUpdate {
         Fields.requireCost("cost", cost);
@@ -30,5 +33,8 @@ public record StepUpdate(
         Fields.requireArray("input_params", inputParams);
         Fields.requireObject("input_additional", inputAdditional);
         Fields.requireArray("input_artifacts", inputArtifacts);
+        if (retries != null && retries < 0) {
+            throw ApiError.invalid("retries", "must be the step's attempt count, 0 or more, not " + retries);
+        }
     }
 }

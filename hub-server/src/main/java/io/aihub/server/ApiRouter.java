@@ -73,8 +73,10 @@ public final class ApiRouter {
         router.post("/api/v1/agents/search/steps").handler(blocking.of(h.steps()::search));
         router.get("/api/v1/agents/steps").handler(blocking.of(h.steps()::listOwned));
         router.get("/api/v1/agents/:did").handler(blocking.of(h.agents()::get));
+        router.put("/api/v1/agents/:did").handler(blocking.of(h.agents()::setLeases));
         router.post("/api/v1/agents/:did/tasks").handler(blocking.of(h.tasks()::create));
         router.get("/api/v1/agents/:did/tasks/:taskId").handler(blocking.of(h.tasks()::get));
+        router.post("/api/v1/agents/:did/tasks/:taskId/cancel").handler(blocking.of(h.tasks()::cancel));
         router.post("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking.of(h.steps()::create));
         router.get("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking.of(h.steps()::listForTask));
         router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId").handler(blocking.of(h.steps()::update));

@@ -15,10 +15,12 @@ import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
+import io.aihub.server.upkeep.StepRescuer;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.AgentStore;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.outbox.EventLog;
+import io.aihub.store.task.StepRescue;
 import io.aihub.store.task.StepStore;
 import io.aihub.store.task.TaskStore;
 import io.vertx.core.Vertx;
@@ -113,6 +115,8 @@ public final class Hub implements AutoCloseable {
                     running.add(new EventDispatcher(database, events, gateway::deliver, config.deliveryStall()));
             dispatcher.start();
             running.add(new EventRetention(events, clock)).start();
+            running.add(new StepRescuer(new StepRescue(database, clock, config.leases())))
+                    .start();
             vertx = Vertx.vertx(
                     new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
             ConnectionGuard connections = new ConnectionGuard(vertx, config.http());

@@ -3,7 +3,9 @@ package io.aihub.server;
 import io.aihub.server.auth.RateLimit;
 import io.aihub.server.http.HttpLimits;
 import io.aihub.server.realtime.SocketLimits;
+import io.aihub.store.agent.Agent;
 import io.aihub.store.jdbc.DatabaseConfig;
+import io.aihub.store.task.StepLeases;
 import io.aihub.store.task.TaskLimits;
 import java.net.URI;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Optional;
  * @param tasks         what one task may hold, and how much of it a joining socket is sent
  * @param rateLimit     requests and socket events per API key (off by default)
  * @param deliveryStall how long event delivery may make no progress before {@code /health} says 503
+ * @param leases        how long steps' leases last and how often a step is handed out, unless its agent says
  */
 public record HubConfig(
         int port,
@@ -37,7 +40,8 @@ public record HubConfig(
         SocketLimits sockets,
         TaskLimits tasks,
         RateLimit rateLimit,
-        Duration deliveryStall) {
+        Duration deliveryStall,
+        StepLeases leases) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/hub?user=postgres";
@@ -88,7 +92,8 @@ public record HubConfig(
                 SocketLimits.DEFAULTS,
                 TaskLimits.DEFAULTS,
                 RateLimit.OFF,
-                DEFAULT_DELIVERY_STALL);
+                DEFAULT_DELIVERY_STALL,
+                StepLeases.DEFAULTS);
     }
 
     public HubConfig withExtraPorts(List<Integer> ports) {
@@ -103,7 +108,8 @@ public record HubConfig(
                 sockets,
                 tasks,
                 rateLimit,
-                deliveryStall);
+                deliveryStall,
+                leases);
     }
 
     public HubConfig withHttp(HttpLimits limits) {
@@ -118,12 +124,24 @@ public record HubConfig(
                 sockets,
                 tasks,
                 rateLimit,
-                deliveryStall);
+                deliveryStall,
+                leases);
     }
 
     public HubConfig withDeliveryStall(Duration stall) {
         return new HubConfig(
-                port, database, publicUrl, adminToken, signingKey, extraPorts, http, sockets, tasks, rateLimit, stall);
+                port,
+                database,
+                publicUrl,
+                adminToken,
+                signingKey,
+                extraPorts,
+                http,
+                sockets,
+                tasks,
+                rateLimit,
+                stall,
+                leases);
     }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
@@ -151,7 +169,20 @@ public record HubConfig(
                 taskLimits(env),
                 rateLimit(env),
                 Duration.ofSeconds(
-                        atLeast(env, "HUB_DELIVERY_STALL_SECONDS", (int) DEFAULT_DELIVERY_STALL.toSeconds(), 1)));
+                        atLeast(env, "HUB_DELIVERY_STALL_SECONDS", (int) DEFAULT_DELIVERY_STALL.toSeconds(), 1)),
+                new StepLeases(
+                        Duration.ofSeconds(atMost(
+                                env,
+                                "HUB_STEP_LEASE_SECONDS",
+                                (int) StepLeases.DEFAULTS.lease().toSeconds(),
+                                1,
+                                Agent.MAX_LEASE_SECONDS)),
+                        atMost(
+                                env,
+                                "HUB_STEP_MAX_ATTEMPTS",
+                                StepLeases.DEFAULTS.maxAttempts(),
+                                1,
+                                Agent.MAX_ATTEMPTS)));
     }
 
     private static HttpLimits httpLimits(Map<String, String> env) {
@@ -196,6 +227,31 @@ public record HubConfig(
         int perSecond = atLeast(env, "HUB_RATE_LIMIT", 0, 0);
         int burst = atLeast(env, "HUB_RATE_BURST", Math.max(1, 2 * perSecond), 1);
         return new RateLimit(perSecond, perSecond == 0 ? 0 : burst);
+    }
+
+    private static int atMost(Map<String, String> env, String variable, int fallback, int minimum, int maximum) {
+        int value = atLeast(env, variable, fallback, minimum);
+        if (value > maximum) {
+            throw new InvalidConfig(variable, "must be at most " + maximum + ", got " + value);
+        }
+        return value;
+    }
+
+    /** A copy with other step leases. */
+    public HubConfig withLeases(StepLeases other) {
+        return new HubConfig(
+                port,
+                database,
+                publicUrl,
+                adminToken,
+                signingKey,
+                extraPorts,
+                http,
+                sockets,
+                tasks,
+                rateLimit,
+                deliveryStall,
+                other);
     }
 
     private static int atLeast(Map<String, String> env, String variable, int fallback, int minimum) {

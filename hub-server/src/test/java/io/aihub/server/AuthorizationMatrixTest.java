@@ -76,9 +76,44 @@ class AuthorizationMatrixTest extends HubTestBase {
         }
     }
 
+    /** A new task the subscriber created on the owner's agent. */
+    private static String freshTask() {
+        return client.task(tokens.get(As.ACCESS_TOKEN), did, "to cancel")
+                .at("/task/task_id")
+                .asText();
+    }
+
     static Stream<Endpoint> endpoints() {
         String task = "/api/v1/agents/" + "%s" + "/tasks/" + "%s";
         return Stream.of(
+                new Endpoint(
+                        "cancel a task (a fresh one each time)",
+                        t -> client.post(task.formatted(did, freshTask()) + "/cancel", t, Map.of()),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                200,
+                                As.ACCESS_TOKEN,
+                                200,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
+                        "set the agent's leases",
+                        t -> client.put("/api/v1/agents/" + did, t, Map.of("step_lease_seconds", 600)),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                404,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
                 new Endpoint(
                         "create task",
                         t -> client.post("/api/v1/agents/" + did + "/tasks", t, Map.of("query", "x")),

@@ -45,6 +45,35 @@ class ClusterIT {
     }
 
     @Test
+    void expiredLeases_sweptByBothNodesAtOnce_areEachRescuedOnce() throws Exception {
+        Account builder = viaA.account("rescue-builder");
+        Account subscriber = viaB.account("rescue-subscriber");
+        String did = viaA.agent(builder);
+        assertThat(viaA.put("/api/v1/agents/" + did, builder.apiKey(), Map.of("step_lease_seconds", 10))
+                        .status())
+                .isEqualTo(200);
+        try (RawSocket watcher = worker(b, builder, did)) { // receives, never updates
+            List<String> steps = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                steps.add(viaA.task(subscriber.apiKey(), did, "nobody takes " + i)
+                        .at("/steps/0/step_id")
+                        .asText());
+            }
+
+            Map<String, List<Integer>> attempts = new java.util.HashMap<>();
+            for (int i = 0; i < 400; i++) { // each step announced when created, then once when handed out again
+                JsonNode step = watcher.await("step-updated", Duration.ofSeconds(30), new ArrayList<>())
+                        .payload();
+                attempts.computeIfAbsent(step.get("step_id").asText(), id -> new ArrayList<>())
+                        .add(step.get("retries").asInt());
+            }
+
+            assertThat(attempts.keySet()).containsExactlyInAnyOrderElementsOf(steps);
+            assertThat(attempts.values()).allSatisfy(seen -> assertThat(seen).containsExactly(0, 1));
+        }
+    }
+
+    @Test
     void eventsCrossNodesBothWaysOnce_andANodeKilledHardLosesNothing() throws Exception {
         Account builder = viaA.account("builder");
         Account subscriber = viaB.account("subscriber");
@@ -145,12 +174,7 @@ class ClusterIT {
     }
 
     private static RawSocket worker(HubProcess hub, Account builder, String did) throws Exception {
-        RawSocket socket = RawSocket.open(hub.port());
-        socket.connect("Bearer " + builder.apiKey());
-        socket.await("_connected");
-        socket.emit("_join-rooms", Map.of("joinAccountRoom", false, "joinAgentRooms", List.of(did)));
-        socket.await("_join-rooms_");
-        return socket;
+        return RawSocket.worker(hub.port(), builder.apiKey(), did);
     }
 
     private static RawSocket user(HubProcess hub, Account subscriber) throws Exception {

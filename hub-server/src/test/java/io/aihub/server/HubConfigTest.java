@@ -23,6 +23,15 @@ class HubConfigTest {
     }
 
     @Test
+    void stepLeases_areReadInSeconds_andDefaultToFiveMinutesAndFiveAttempts() {
+        assertThat(HubConfig.fromEnvironment(Map.of()).leases()).isEqualTo(io.aihub.store.task.StepLeases.DEFAULTS);
+        HubConfig short_ =
+                HubConfig.fromEnvironment(Map.of("HUB_STEP_LEASE_SECONDS", "1", "HUB_STEP_MAX_ATTEMPTS", "2"));
+        assertThat(short_.leases().lease()).hasSeconds(1);
+        assertThat(short_.leases().maxAttempts()).isEqualTo(2);
+    }
+
+    @Test
     void extraPorts_areACommaSeparatedList() {
         assertThat(HubConfig.fromEnvironment(Map.of("HUB_EXTRA_PORTS", "3100, 3200"))
                         .extraPorts())
@@ -44,7 +53,12 @@ class HubConfigTest {
                 "HUB_DB_POOL_SIZE|0",
                 "HUB_EXTRA_PORTS|3100;3200",
                 "HUB_EXTRA_PORTS|3001",
-                "HUB_EXTRA_PORTS|0"
+                "HUB_EXTRA_PORTS|0",
+                "HUB_STEP_LEASE_SECONDS|0",
+                "HUB_STEP_LEASE_SECONDS|86401",
+                "HUB_STEP_MAX_ATTEMPTS|101",
+                "HUB_MAX_CONNECTIONS|0",
+                "HUB_RATE_LIMIT|-1"
             })
     void anInvalidValue_stopsTheHubWithAMessageNamingTheVariable(String variable, String value) {
         assertThatThrownBy(() -> HubConfig.fromEnvironment(Map.of(variable, value)))

@@ -40,6 +40,23 @@ public final class AgentRoutes {
     }
 
     /**
+     * {@code PUT /api/v1/agents/:did {"step_lease_seconds"?, "step_max_attempts"?}} → 200 the agent, for its
+     * owner: how long its steps' leases last and how often they are handed out (a setting left out or
+     * null: the hub's).
+     */
+    public void setLeases(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        AgentSettings settings = Bodies.read(ctx, AgentSettings.class);
+        Replies.ok(
+                ctx,
+                agents.setLeases(
+                        caller.address(),
+                        ctx.pathParam("did"),
+                        settings.stepLeaseSeconds(),
+                        settings.stepMaxAttempts()));
+    }
+
+    /**
      * R1 {@code GET /api/v1/payments/service/token/:did} → 200 {token: {accessToken, neverminedProxyUri}}:
      * an access token bound to the caller, the caller's key and the agent.
      */
@@ -56,6 +73,10 @@ public final class AgentRoutes {
                 new ServiceToken(
                         new ServiceToken.Token(tokens.accessToken(caller.address(), keyId, agent.did()), proxyUrl)));
     }
+
+    record AgentSettings(
+            @JsonProperty("step_lease_seconds") Integer stepLeaseSeconds,
+            @JsonProperty("step_max_attempts") Integer stepMaxAttempts) {}
 
     record NewAgent(
             @JsonProperty("name") String name,

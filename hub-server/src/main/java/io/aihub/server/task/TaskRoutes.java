@@ -34,6 +34,16 @@ public final class TaskRoutes {
         Replies.ok(ctx, tasks.withSteps(did, ctx.pathParam("taskId"), caller.address()));
     }
 
+    /**
+     * {@code POST /api/v1/agents/:did/tasks/:taskId/cancel} → 200 the task, ended Failed with who cancelled
+     * it; for its creator or its agent's owner; 409 once it has ended.
+     */
+    public void cancel(RoutingContext ctx) {
+        String did = ctx.pathParam("did");
+        Caller caller = auth.subscriber(ctx, did);
+        Replies.ok(ctx, tasks.cancel(caller.address(), did, ctx.pathParam("taskId")));
+    }
+
     /** R10 {@code GET /api/v1/agents[?status=]} → 200 {tasks, totalResults}. */
     public void listOwned(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);

@@ -49,6 +49,27 @@ public final class AgentStore {
                 .orElseThrow(() -> ApiError.notFound("agent", did));
     }
 
+    /**
+     * Sets how long the agent's steps' leases last and how often they are handed out (null: the hub's
+     * settings), for its owner; anyone else learns nothing (404).
+     */
+    public Agent setLeases(String owner, String did, Integer leaseSeconds, Integer maxAttempts) {
+        if (leaseSeconds != null && (leaseSeconds < 1 || leaseSeconds > Agent.MAX_LEASE_SECONDS)) {
+            throw ApiError.invalid(
+                    "step_lease_seconds",
+                    "must be from 1 to " + Agent.MAX_LEASE_SECONDS + " seconds, or null for the hub's setting, not "
+                            + leaseSeconds);
+        }
+        if (maxAttempts != null && (maxAttempts < 1 || maxAttempts > Agent.MAX_ATTEMPTS)) {
+            throw ApiError.invalid(
+                    "step_max_attempts",
+                    "must be from 1 to " + Agent.MAX_ATTEMPTS + ", or null for the hub's setting, not " + maxAttempts);
+        }
+        return database.transaction(
+                tx -> tx.one(AgentSql.AGENT_SET_LEASES, AgentSql.AGENT, leaseSeconds, maxAttempts, did, owner)
+                        .orElseThrow(() -> ApiError.notFound("agent", did)));
+    }
+
     /** The DIDs among these that {@code owner} owns. */
     public Set<String> ownedAmong(String owner, List<String> dids) {
         if (dids.isEmpty()) {

@@ -28,6 +28,11 @@ public final class Announcements {
      * ProtocolEvent#route()} says which rooms hear it.
      */
     public void add(Instant at, ProtocolEvent event, TaskRecord task, Record payload) {
+        add(at, event, task.taskId(), task.did(), task.owner(), payload);
+    }
+
+    /** Announces {@code payload} as {@code event} about the task {@code taskId} of agent {@code did} of {@code owner}. */
+    public void add(Instant at, ProtocolEvent event, String taskId, String did, String owner, Record payload) {
         if (appended) {
             throw new IllegalStateException("announced after the outbox was written: " + event.wireName());
         }
@@ -41,9 +46,9 @@ public final class Announcements {
         }
         ats.add(at.toString());
         names.add(event.wireName());
-        taskIds.add(task.taskId());
-        dids.add(task.did());
-        owners.add(task.owner());
+        taskIds.add(taskId);
+        dids.add(did);
+        owners.add(owner);
         payloads.add(JsonColumns.write(payload));
     }
 

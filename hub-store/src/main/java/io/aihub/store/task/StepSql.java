@@ -36,7 +36,11 @@ final class StepSql {
             order by step_order, created_at, step_id
             """;
 
-    /** Applies a partial update; null parameters keep the stored value. */
+    /**
+     * Applies a partial update; null parameters keep the stored value. Guarded on the statuses the
+     * transition table allows to reach the new one (the last parameter). Restarts the step's lease
+     * ({@code updated_at}).
+     */
     static final String STEP_UPDATE = """
             update steps set
                 step_status = coalesce(?, step_status),
@@ -53,7 +57,7 @@ final class StepSql {
                 input_additional = coalesce(?::jsonb, input_additional),
                 input_artifacts = coalesce(?::jsonb, input_artifacts),
                 updated_at = ?
-            where step_id = ? and task_id = ? and step_status not in ('Completed', 'Failed')
+            where step_id = ? and task_id = ? and step_status = any(?::text[])
             returning\s""" + COLUMNS;
 
     /**
@@ -86,6 +90,59 @@ final class StepSql {
             from steps
             where owner = ? and step_status = ? and (?::text[] is null or did = any(?))
             order by created_at, step_order, step_id limit ?
+            """;
+
+    /**
+     * Whether this transaction may sweep expired leases: one sweeper at a time across every node
+     * (a transaction-scoped advisory lock in a namespace of the hub's own, 'rscu' in ASCII); the others
+     * skip their turn.
+     */
+    static final String STEP_RESCUE_TAKE_TURN = "select pg_try_advisory_xact_lock(1920164725, 1)";
+
+    /**
+     * The shortest lease any step has now: the hub's, or an agent's own if shorter. The due steps are
+     * looked for among those older than that, in the lease index's order.
+     */
+    static final String STEP_SHORTEST_LEASE = """
+            select least(?, (select min(step_lease_seconds) from agents where step_lease_seconds is not null))
+            """;
+
+    /**
+     * Steps whose lease has expired (not updated for their agent's lease), oldest first, with their
+     * agent's most attempts. Parameters: the oldest an update may be for any lease to have expired, now,
+     * the hub's lease in seconds, the hub's most attempts, the most steps to take.
+     */
+    static final String STEP_LIST_DUE = """
+            select s.step_id, s.task_id, s.did, s.owner, s.retries, s.updated_at,
+                   coalesce(a.step_lease_seconds, ?) as lease_seconds,
+                   coalesce(a.step_max_attempts, ?) as max_attempts
+            from steps s join agents a on a.did = s.did
+            where s.step_status in ('Pending', 'In_Progress')
+              and s.updated_at < ?
+              and s.updated_at < ?::timestamptz - make_interval(secs => coalesce(a.step_lease_seconds, ?))
+            order by s.updated_at
+            limit ?
+            """;
+
+    /**
+     * Hands a step out again, if nobody updated it since it was found due: Pending, one more attempt, a
+     * new lease.
+     */
+    static final String STEP_HAND_OUT_AGAIN = """
+            update steps set step_status = 'Pending', retries = retries + 1, updated_at = ?
+            where step_id = ? and updated_at = ? and step_status in ('Pending', 'In_Progress')
+            returning\s""" + COLUMNS;
+
+    /** Fails a step whose last attempt's lease expired, if nobody updated it since it was found due. */
+    static final String STEP_FAIL_LAST_ATTEMPT = """
+            update steps set step_status = 'Failed', output = ?, updated_at = ?
+            where step_id = ? and updated_at = ? and step_status in ('Pending', 'In_Progress')
+            returning\s""" + COLUMNS;
+
+    /** Renews the lease of an open step (its agent's owner logged a line about it). */
+    static final String STEP_RENEW_LEASE = """
+            update steps set updated_at = ?
+            where step_id = ? and task_id = ? and step_status in ('Pending', 'In_Progress')
             """;
 
     private static final String SEARCH_FILTER = """

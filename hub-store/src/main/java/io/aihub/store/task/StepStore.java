@@ -14,6 +14,7 @@ import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskUpdated;
+import io.aihub.protocol.Transitions;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.jdbc.Tx;
@@ -112,17 +113,19 @@ public final class StepStore implements AutoCloseable {
         Instant now = now();
         return updates.run(taskId, (tx, announced) -> {
             TaskSql.LockedForStep locked = tx.one(
-                            TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP, stepId, taskId)
+                            TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP, stepId, stepId, taskId)
                     .orElseThrow(() -> ApiError.notFound("task", taskId));
             TaskRecord task = workable(locked.task(), owner, did);
             Status before = locked.stepStatus();
             if (before == null) {
                 throw ApiError.notFound("step", stepId);
             }
-            if (before.isTerminal() || task.taskStatus().isTerminal()) {
+            Status target = update.stepStatus() == null ? before : update.stepStatus();
+            if (before.isTerminal() && target == before) { // said again: changes nothing, announces nothing
                 return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
                         .orElseThrow();
             }
+            refuseWhatTheTableDoesNotAllow(task, stepId, before, target, update, locked.stepRetries());
             String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
             String inputParams = update.inputParams() != null
                     ? JsonShapes.json(update.inputParams())
@@ -148,7 +151,8 @@ public final class StepStore implements AutoCloseable {
                             JsonShapes.json(update.inputArtifacts()),
                             now,
                             stepId,
-                            taskId)
+                            taskId,
+                            names(Transitions.stepSourcesFor(target)))
                     .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
             if (step.stepStatus() == Status.Pending && before != Status.Pending) {
                 announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
@@ -156,18 +160,10 @@ public final class StepStore implements AutoCloseable {
             TaskRecord after = switch (step.stepStatus()) {
                 case Completed ->
                     step.isLast()
-                            ? tx.one(
-                                            TaskSql.TASK_COMPLETE,
-                                            TaskSql.TASK,
-                                            step.output(),
-                                            step.outputAdditional(),
-                                            step.outputArtifacts(),
-                                            now,
-                                            taskId)
-                                    .orElse(task)
+                            ? complete(tx, taskId, step, now).orElse(task)
                             : activateSuccessors(tx, task, step, now, announced);
                 case Failed ->
-                    tx.one(TaskSql.TASK_FAIL, TaskSql.TASK, step.output(), now, taskId)
+                    fail(tx, taskId, step.output(), "not run: step '" + stepId + "' failed the task", now)
                             .orElse(task);
                 case In_Progress -> progress(tx, taskId, true, now).orElse(task);
                 case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
@@ -177,6 +173,64 @@ public final class StepStore implements AutoCloseable {
             }
             return step;
         });
+    }
+
+    /**
+     * Refuses with 409 an update the transition table does not allow, or one for an earlier attempt than
+     * the step's (its worker's lease expired and the step was handed out again), or one of a finished task.
+     */
+    private static void refuseWhatTheTableDoesNotAllow(
+            TaskRecord task, String stepId, Status before, Status target, StepUpdate update, int attempt) {
+        if (before.isTerminal()) {
+            throw ApiError.conflict("step '" + stepId + "' is " + before + " and stays so; it cannot become " + target);
+        }
+        if (task.taskStatus().isTerminal()) {
+            throw ApiError.conflict("task '" + task.taskId() + "' is " + task.taskStatus()
+                    + ": its steps take no more updates (step '" + stepId + "' was " + before + ")");
+        }
+        if (!Transitions.stepMay(before, target)) {
+            throw ApiError.conflict("a step's agent cannot take it from " + before + " to " + target + " (step '"
+                    + stepId + "'); see docs/state-machine.md");
+        }
+        if (update.retries() != null && update.retries() < attempt) {
+            throw ApiError.conflict("this update is for attempt " + update.retries() + " of step '" + stepId
+                    + "', which was handed out again after its lease expired (now attempt " + attempt + ")");
+        }
+    }
+
+    /** Completes the task with the step's output, closing its steps that never ran. */
+    static Optional<TaskRecord> complete(Tx tx, String taskId, StepRecord last, Instant now) throws SQLException {
+        return tx.one(
+                TaskSql.TASK_COMPLETE,
+                TaskSql.TASK,
+                "not run: the task completed first",
+                now,
+                taskId,
+                last.output(),
+                last.outputAdditional(),
+                last.outputArtifacts(),
+                now,
+                taskId,
+                names(Transitions.taskSourcesFor(Status.Completed)));
+    }
+
+    /** Fails the task with {@code output}, closing its steps that never ran with {@code closing}. */
+    static Optional<TaskRecord> fail(Tx tx, String taskId, String output, String closing, Instant now)
+            throws SQLException {
+        return tx.one(
+                TaskSql.TASK_FAIL,
+                TaskSql.TASK,
+                closing,
+                now,
+                taskId,
+                output,
+                now,
+                taskId,
+                names(Transitions.taskSourcesFor(Status.Failed)));
+    }
+
+    static String[] names(java.util.Collection<Status> statuses) {
+        return statuses.stream().map(Status::wire).toArray(String[]::new);
     }
 
     /** Steps of one task by order, for its agent's owner or its creator. */

@@ -53,7 +53,8 @@ final class TaskSql {
      * task's gate ({@link TaskGates}), so the lock never waits for another writer of the task.
      */
     static final String TASK_LOCK_WITH_STEP_STATUS = "select " + COLUMNS + """
-            , (select step_status from steps where steps.step_id = ? and steps.task_id = tasks.task_id) as step_status
+            , (select step_status from steps where steps.step_id = ? and steps.task_id = tasks.task_id) as step_status,
+              (select retries from steps where steps.step_id = ? and steps.task_id = tasks.task_id) as step_retries
             from tasks where task_id = ? for update
             """;
 
@@ -82,19 +83,32 @@ final class TaskSql {
     private static final String STEP_COST_SUM =
             "(select coalesce(sum(cost), 0) from steps where steps.task_id = tasks.task_id)";
 
-    static final String TASK_COMPLETE = """
+    /**
+     * Closes a finishing task's steps that never ran (Pending, Not_Ready, In_Progress) as Failed with the
+     * reason given: a finished task leaves nothing for a worker to pick up. The first part of {@link
+     * #TASK_COMPLETE} and {@link #TASK_FAIL}; parameters: the reason, the time, the task.
+     */
+    private static final String CLOSING_OPEN_STEPS = """
+            with closed as (
+                update steps set step_status = 'Failed', output = ?, updated_at = ?
+                where task_id = ? and step_status in ('Pending', 'Not_Ready', 'In_Progress'))
+            """;
+
+    /** Completes a task (from the statuses the transition table allows) after closing its open steps. */
+    static final String TASK_COMPLETE = CLOSING_OPEN_STEPS + """
             update tasks set task_status = 'Completed', output = coalesce(?, ''),
                    output_additional = coalesce(?::jsonb, '{}'), output_artifacts = coalesce(?::jsonb, '[]'),
                    cost =\s""" + STEP_COST_SUM + """
             , updated_at = ?
-            where task_id = ? and task_status not in ('Completed', 'Failed')
+            where task_id = ? and task_status = any(?::text[])
             returning\s""" + COLUMNS;
 
-    static final String TASK_FAIL = """
+    /** Fails a task (from the statuses the transition table allows) after closing its open steps. */
+    static final String TASK_FAIL = CLOSING_OPEN_STEPS + """
             update tasks set task_status = 'Failed', output = coalesce(?, ''),
                    cost =\s""" + STEP_COST_SUM + """
             , updated_at = ?
-            where task_id = ? and task_status not in ('Completed', 'Failed')
+            where task_id = ? and task_status = any(?::text[])
             returning\s""" + COLUMNS;
 
     /** Recomputes the cost and, when asked, moves a Pending task to In_Progress. */
@@ -148,10 +162,10 @@ final class TaskSql {
             Tx.instant(row, "updated_at"));
 
     static final RowMapper<LockedForStep> LOCKED_FOR_STEP =
-            row -> new LockedForStep(TASK.map(row), Tx.status(row, "step_status"));
+            row -> new LockedForStep(TASK.map(row), Tx.status(row, "step_status"), row.getInt("step_retries"));
 
-    /** A task locked for a step update, and that step's status (null: the task has no such step). */
-    record LockedForStep(TaskRecord task, Status stepStatus) {}
+    /** A task locked for a step update, and that step's status (null: the task has no such step) and attempt. */
+    record LockedForStep(TaskRecord task, Status stepStatus, int stepRetries) {}
 
     /** A task that took one more log line, and how many lines and bytes of them it holds now. */
     record Logged(TaskRecord task, int logCount, long logBytes) {}

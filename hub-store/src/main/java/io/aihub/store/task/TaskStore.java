@@ -122,6 +122,9 @@ public final class TaskStore implements AutoCloseable {
                 throw ApiError.conflict("task '" + task.taskId() + "' holds " + limits.maxLogsPerTask()
                         + " log lines, the most a task may (HUB_MAX_LOGS_PER_TASK)");
             }
+            if (log.stepId() != null && TaskAccess.of(task).canWork(task.did(), caller)) { // the worker is alive
+                tx.update(StepSql.STEP_RENEW_LEASE, now, canonicalStepId(log.stepId()), task.taskId());
+            }
             TaskLogRecord stored = tx.one(
                             LogSql.LOG_INSERT,
                             LogSql.LOG,
@@ -140,6 +143,36 @@ public final class TaskStore implements AutoCloseable {
             }
             announced.append(tx);
             return stored;
+        });
+    }
+
+    private static String canonicalStepId(String stepId) {
+        return Objects.requireNonNullElse(Ids.canonicalStepId(stepId), stepId);
+    }
+
+    /**
+     * Cancels a task that has not ended, for its creator or its agent's owner: it ends {@code Failed}
+     * (the protocol has no other final status) with an output that says who cancelled it, its steps that
+     * never ran are closed, and {@code task-updated} is announced. A task that has ended answers 409.
+     */
+    public TaskRecord cancel(String caller, String did, String taskId) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        return database.transaction(tx -> {
+            TaskGates.enter(tx, List.of(taskId));
+            TaskRecord task = tx.one(TaskSql.TASK_LOCK, TaskSql.TASK, taskId)
+                    .filter(found -> TaskAccess.of(found).canRead(did, caller))
+                    .orElseThrow(() -> ApiError.notFound("task", taskId));
+            if (task.taskStatus().isTerminal()) {
+                throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus()
+                        + " already; only a task that has not ended can be cancelled");
+            }
+            TaskRecord cancelled = StepStore.fail(
+                            tx, taskId, "cancelled by " + caller + " at " + now, "not run: the task was cancelled", now)
+                    .orElseThrow(() -> ApiError.conflict("task '" + taskId + "' ended meanwhile"));
+            Announcements announced = new Announcements();
+            announced.add(now, ProtocolEvent.TASK_UPDATED, cancelled, TaskUpdated.of(cancelled));
+            announced.append(tx);
+            return cancelled;
         });
     }
 

@@ -102,6 +102,7 @@ class EventOrderTest extends WithFixtures {
     }
 
     private static StepUpdate completed() {
-        return new StepUpdate(Status.Completed, "done", null, null, 1L, null, null, null, null, null, null, null, null);
+        return new StepUpdate(
+                Status.Completed, "done", null, null, 1L, null, null, null, null, null, null, null, null, null);
     }
 }

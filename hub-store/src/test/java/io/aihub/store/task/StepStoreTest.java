@@ -2,6 +2,7 @@ package io.aihub.store.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.CreatedTask;
@@ -82,6 +83,7 @@ class StepStoreTest extends WithFixtures {
                         null,
                         null,
                         null,
+                        null,
                         null));
 
         TaskWithSteps task = fx.tasks.withSteps(agent.did(), taskId, subscriber);
@@ -155,6 +157,7 @@ class StepStoreTest extends WithFixtures {
                         null,
                         null,
                         null,
+                        null,
                         null));
 
         var task = fx.tasks.withSteps(agent.did(), taskId, subscriber).task();
@@ -164,20 +167,39 @@ class StepStoreTest extends WithFixtures {
     }
 
     @Test
-    void updatingATerminalStep_returnsItUnchanged_andAnnouncesNothing() {
+    void aFinishedStep_saidAgainIsReturnedUnchanged_whileAnotherStatusIsRefusedWith409NamingBoth() {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
         String init = created.steps().getFirst().stepId();
         StepRecord done = fx.steps.update(owner, agent.did(), taskId, init, completed("once", 1L, true));
         List<String> before = fx.events(taskId);
 
-        StepRecord again = fx.steps.update(
-                owner,
-                agent.did(),
-                taskId,
-                init,
-                new StepUpdate(Status.Failed, "twice", null, null, 9L, null, null, null, null, null, null, null, null));
+        ApiError refused = catchThrowableOfType(
+                ApiError.class,
+                () -> fx.steps.update(
+                        owner,
+                        agent.did(),
+                        taskId,
+                        init,
+                        new StepUpdate(
+                                Status.Failed,
+                                "twice",
+                                null,
+                                null,
+                                9L,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null,
+                                null)));
+        StepRecord again = fx.steps.update(owner, agent.did(), taskId, init, completed("said again", 2L, true));
 
+        assertThat(refused.kind()).isEqualTo(ApiError.Kind.CONFLICT);
+        assertThat(refused.getMessage()).contains("is Completed", "cannot become Failed");
         assertThat(again).isEqualTo(done);
         assertThat(fx.events(taskId)).isEqualTo(before);
         assertThat(fx.tasks.withSteps(agent.did(), taskId, owner).task().taskStatus())
@@ -185,7 +207,7 @@ class StepStoreTest extends WithFixtures {
     }
 
     @Test
-    void stepsOfAFinishedTask_neverChangeAgain_andAnnounceNothing() {
+    void whenATaskEnds_itsStepsThatNeverRanAreClosed_andTakeNoMoreUpdates() {
         CreatedTask created = fx.task(agent, subscriber, "q");
         String taskId = created.task().taskId();
         String init = created.steps().getFirst().stepId();
@@ -215,18 +237,36 @@ class StepStoreTest extends WithFixtures {
                 taskId,
                 added.get(1).stepId(),
                 new StepUpdate(
-                        Status.Failed, "broke", null, null, null, null, null, null, null, null, null, null, null));
+                        Status.Failed,
+                        "broke",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
         List<String> before = fx.events(taskId);
 
-        StepRecord unchanged = fx.steps.update(owner, agent.did(), taskId, init, completed("late", 3L, false));
+        ApiError late = catchThrowableOfType(
+                ApiError.class, () -> fx.steps.update(owner, agent.did(), taskId, init, completed("late", 3L, false)));
 
-        assertThat(unchanged.stepStatus()).isEqualTo(Status.Pending);
+        assertThat(late.kind()).isEqualTo(ApiError.Kind.CONFLICT);
+        assertThat(late.getMessage()).contains("is Failed", "cannot become Completed");
         assertThat(fx.events(taskId)).isEqualTo(before);
         var task = fx.tasks.withSteps(agent.did(), taskId, owner);
         assertThat(task.task().taskStatus()).isEqualTo(Status.Failed);
         assertThat(task.steps())
                 .extracting(StepRecord::stepStatus)
-                .containsExactly(Status.Pending, Status.Not_Ready, Status.Failed);
+                .containsExactly(Status.Failed, Status.Failed, Status.Failed);
+        assertThat(task.steps().get(0).output()).startsWith("not run:");
+        assertThat(fx.steps.toReplay(owner, Status.Pending, List.of(agent.did()), 10))
+                .isEmpty();
     }
 
     @Test
@@ -405,6 +445,7 @@ class StepStoreTest extends WithFixtures {
                         null,
                         null,
                         null,
+                        null,
                         null));
 
         assertThat(step.output()).isEqualTo("{\"text\":\"hi\"}");
@@ -418,6 +459,6 @@ class StepStoreTest extends WithFixtures {
 
     private static StepUpdate completed(String output, Long cost, Boolean isLast) {
         return new StepUpdate(
-                Status.Completed, output, null, null, cost, isLast, null, null, null, null, null, null, null);
+                Status.Completed, output, null, null, cost, isLast, null, null, null, null, null, null, null, null);
     }
 }

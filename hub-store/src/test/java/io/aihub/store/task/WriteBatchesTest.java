@@ -115,7 +115,8 @@ class WriteBatchesTest extends WithFixtures {
     }
 
     private static StepUpdate finish(String output) {
-        return new StepUpdate(Status.Completed, output, null, null, 1L, true, null, null, null, null, null, null, null);
+        return new StepUpdate(
+                Status.Completed, output, null, null, 1L, true, null, null, null, null, null, null, null, null);
     }
 
     @Test

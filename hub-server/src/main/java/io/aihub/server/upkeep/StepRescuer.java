@@ -1,0 +1,50 @@
+package io.aihub.server.upkeep;
+
+import io.aihub.store.task.StepRescue;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sweeps expired step leases every second, on a thread of its own ({@link StepRescue}: one node's sweep
+ * at a time across the cluster, each expired lease rescued once). A sweep finds nothing to do in one
+ * indexed read; a sweep that fails is tried again at the next tick.
+ */
+public final class StepRescuer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StepRescuer.class);
+    static final Duration EVERY = Duration.ofSeconds(1);
+
+    private final StepRescue rescue;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("hub-step-rescuer").daemon().factory());
+
+    public StepRescuer(StepRescue rescue) {
+        this.rescue = rescue;
+    }
+
+    public void start() {
+        timer.scheduleWithFixedDelay(this::sweep, EVERY.toMillis(), EVERY.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void sweep() {
+        try {
+            StepRescue.Swept swept = rescue.sweep();
+            if (swept.handedOutAgain() > 0 || swept.failed() > 0) {
+                LOG.info(
+                        "step leases expired: {} steps handed out again, {} failed on their last attempt",
+                        swept.handedOutAgain(),
+                        swept.failed());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("sweeping expired step leases failed ({}); trying again in {}", e.getMessage(), EVERY);
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
