@@ -111,6 +111,19 @@ class Hub:
         self.call("PUT", f"/api/v1/agents/{did}/tasks/{task_id}/step/{step_id}", api_key, body, expect=201)
 
 
+    def set_leases(self, api_key, did, seconds, attempts):
+        body = {"step_lease_seconds": seconds, "step_max_attempts": attempts}
+        data = self.call("PUT", f"/api/v1/agents/{did}", api_key, body, expect=200)
+        check(data.get("step_lease_seconds") == seconds, f"PUT agent answered {short(data)}")
+
+    def mark_in_progress(self, api_key, did, task_id, step_id):
+        body = {"step_status": "In_Progress"}
+        self.call("PUT", f"/api/v1/agents/{did}/tasks/{task_id}/step/{step_id}", api_key, body, expect=201)
+
+    def task_with_steps(self, api_key, did, task_id):
+        return self.call("GET", f"/api/v1/agents/{did}/tasks/{task_id}", api_key, expect=200)
+
+
 class Peer:
     """One python-socketio sync client plus a thread-safe record of what it received."""
 
@@ -431,6 +444,69 @@ def scenario_dict_payload(ctx):
     return "dict `_join-tasks` acknowledged and task-updated Completed received"
 
 
+def connected_worker(ctx, name, did):
+    worker = make_worker(name, did)
+    ctx.cleanup.append(worker)
+    try:
+        worker.connect(ctx.builder_key)
+    except socketio.exceptions.ConnectionError as exc:
+        raise Failure(f"{name}: connect(wait_timeout=1) raised ConnectionError: {exc}")
+    check(worker.wait_for(lambda p: p.payloads("_connected")), f"{name}: no `_connected`")
+    return worker
+
+
+def attempt_of(task_id, retries):
+    def predicate(peer):
+        for (parsed,) in peer.payloads("step-updated"):
+            if isinstance(parsed, dict) and parsed.get("task_id") == task_id and parsed.get("retries") == retries:
+                return parsed
+        return None
+    return predicate
+
+
+def scenario_rescue(ctx):
+    """(8) steps left Pending, or In_Progress, by a worker that disconnects are handed to another (lease 1 s)."""
+    did = HUB.create_agent(ctx.builder_key, f"py-rescue-{uuid.uuid4().hex[:8]}")
+    HUB.set_leases(ctx.builder_key, did, 1, 3)
+    dying = connected_worker(ctx, "dying worker", did)
+    second = connected_worker(ctx, "second worker", did)
+    left_pending, left_pending_step = HUB.create_task(ctx.subscriber_key, did, "left pending")
+    left_running, left_running_step = HUB.create_task(ctx.subscriber_key, did, "left in progress")
+    check(dying.wait_for(step_event(left_pending, left_pending_step)), "the dying worker got no first step")
+    check(dying.wait_for(step_event(left_running, left_running_step)), "the dying worker got no second step")
+    HUB.mark_in_progress(ctx.builder_key, did, left_running, left_running_step)
+    dying.close()
+
+    for task_id, step_id in ((left_pending, left_pending_step), (left_running, left_running_step)):
+        rescued = second.wait_for(attempt_of(task_id, 1), timeout=15)
+        check(rescued, f"no step-updated with retries 1 for task {task_id} within 15 s")
+        check(rescued.get("step_status") == "Pending", f"the rescued step is {rescued.get('step_status')!r}")
+        HUB.complete_step(ctx.builder_key, did, task_id, step_id, "rescued")
+        view = HUB.task_with_steps(ctx.subscriber_key, did, task_id)
+        check(view["task"]["task_status"] == "Completed", f"task {task_id} is {view['task']['task_status']}")
+        check(view["steps"][0]["retries"] == 1, f"init step of {task_id} has retries {view['steps'][0]['retries']}")
+    no_handler_errors(second)
+    return "both steps handed out again (retries 1) and completed by the second worker"
+
+
+def scenario_last_attempt(ctx):
+    """(9) a step nobody finishes within its last attempt fails the task; the subscriber hears task-updated."""
+    did = HUB.create_agent(ctx.builder_key, f"py-last-{uuid.uuid4().hex[:8]}")
+    HUB.set_leases(ctx.builder_key, did, 1, 2)
+    idle = connected_worker(ctx, "idle worker", did)
+    task_id, _ = HUB.create_task(ctx.subscriber_key, did, "nobody will do this")
+    listener = make_subscriber("last-attempt subscriber")
+    ctx.cleanup.append(listener)
+    listener.connect(ctx.subscriber_key)
+    join_tasks(listener, json.dumps({"tasks": [task_id]}))
+    failed = listener.wait_for(task_event(task_id, "Failed"), timeout=15)
+    check(failed, f"no task-updated Failed for task {task_id} within 15 s")
+    check("in 2 attempts" in failed.get("output", ""), f"the output does not say why: {short(failed)}")
+    handed = [a.get("retries") for (a,) in idle.payloads("step-updated") if isinstance(a, dict) and a.get("task_id") == task_id]
+    check(handed == [0, 1], f"the idle worker was handed the step with retries {handed}, expected [0, 1]")
+    return f"task Failed: {short(failed.get('output'), 100)}"
+
+
 SCENARIOS = [
     ("1 connect within wait_timeout=1, _connected(one arg)", scenario_connect),
     ("2 pending step replay on subscribe (_join-rooms + _emit-steps)", scenario_pending_replay),
@@ -439,6 +515,8 @@ SCENARIOS = [
     ("4 task-updated Completed with status and task_status", scenario_task_completed),
     ("6 bad key fails to connect (ConnectionError)", scenario_bad_key),
     ("7 dict payload for _join-tasks (payments-py 0.5.2)", scenario_dict_payload),
+    ("8 steps of a worker that disconnects are rescued to another (lease 1 s)", scenario_rescue),
+    ("9 the last attempt fails the task, and the subscriber hears it", scenario_last_attempt),
 ]
 
 

@@ -16,10 +16,12 @@ import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
 import io.aihub.server.upkeep.StepRescuer;
+import io.aihub.server.upkeep.TaskRetention;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.AgentStore;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.outbox.EventLog;
+import io.aihub.store.task.FinishedTasks;
 import io.aihub.store.task.StepRescue;
 import io.aihub.store.task.StepStore;
 import io.aihub.store.task.TaskStore;
@@ -115,6 +117,8 @@ public final class Hub implements AutoCloseable {
                     running.add(new EventDispatcher(database, events, gateway::deliver, config.deliveryStall()));
             dispatcher.start();
             running.add(new EventRetention(events, clock)).start();
+            running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))
+                    .start();
             running.add(new StepRescuer(new StepRescue(database, clock, config.leases())))
                     .start();
             vertx = Vertx.vertx(

@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param rateLimit     requests and socket events per API key (off by default)
  * @param deliveryStall how long event delivery may make no progress before {@code /health} says 503
  * @param leases        how long steps' leases last and how often a step is handed out, unless its agent says
+ * @param keepTasks     how long a task is kept once it has ended ({@code HUB_RETENTION_DAYS}); empty: for ever
  */
 public record HubConfig(
         int port,
@@ -41,7 +42,8 @@ public record HubConfig(
         TaskLimits tasks,
         RateLimit rateLimit,
         Duration deliveryStall,
-        StepLeases leases) {
+        StepLeases leases,
+        Optional<Duration> keepTasks) {
 
     public static final int DEFAULT_PORT = 3001;
     public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/hub?user=postgres";
@@ -93,7 +95,8 @@ public record HubConfig(
                 TaskLimits.DEFAULTS,
                 RateLimit.OFF,
                 DEFAULT_DELIVERY_STALL,
-                StepLeases.DEFAULTS);
+                StepLeases.DEFAULTS,
+                Optional.empty());
     }
 
     public HubConfig withExtraPorts(List<Integer> ports) {
@@ -109,7 +112,8 @@ public record HubConfig(
                 tasks,
                 rateLimit,
                 deliveryStall,
-                leases);
+                leases,
+                keepTasks);
     }
 
     public HubConfig withHttp(HttpLimits limits) {
@@ -125,7 +129,8 @@ public record HubConfig(
                 tasks,
                 rateLimit,
                 deliveryStall,
-                leases);
+                leases,
+                keepTasks);
     }
 
     public HubConfig withDeliveryStall(Duration stall) {
@@ -141,7 +146,8 @@ public record HubConfig(
                 tasks,
                 rateLimit,
                 stall,
-                leases);
+                leases,
+                keepTasks);
     }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
@@ -177,12 +183,8 @@ public record HubConfig(
                                 (int) StepLeases.DEFAULTS.lease().toSeconds(),
                                 1,
                                 Agent.MAX_LEASE_SECONDS)),
-                        atMost(
-                                env,
-                                "HUB_STEP_MAX_ATTEMPTS",
-                                StepLeases.DEFAULTS.maxAttempts(),
-                                1,
-                                Agent.MAX_ATTEMPTS)));
+                        atMost(env, "HUB_STEP_MAX_ATTEMPTS", StepLeases.DEFAULTS.maxAttempts(), 1, Agent.MAX_ATTEMPTS)),
+                retention(env));
     }
 
     private static HttpLimits httpLimits(Map<String, String> env) {
@@ -229,6 +231,31 @@ public record HubConfig(
         return new RateLimit(perSecond, perSecond == 0 ? 0 : burst);
     }
 
+    private static Optional<Duration> retention(Map<String, String> env) {
+        if (!env.containsKey("HUB_RETENTION_DAYS")) {
+            return Optional.empty();
+        }
+        return Optional.of(Duration.ofDays(atMost(env, "HUB_RETENTION_DAYS", 0, 1, 36500)));
+    }
+
+    /** A copy that deletes ended tasks after {@code keep}. */
+    public HubConfig withRetention(Duration keep) {
+        return new HubConfig(
+                port,
+                database,
+                publicUrl,
+                adminToken,
+                signingKey,
+                extraPorts,
+                http,
+                sockets,
+                tasks,
+                rateLimit,
+                deliveryStall,
+                leases,
+                Optional.of(keep));
+    }
+
     private static int atMost(Map<String, String> env, String variable, int fallback, int minimum, int maximum) {
         int value = atLeast(env, variable, fallback, minimum);
         if (value > maximum) {
@@ -251,7 +278,8 @@ public record HubConfig(
                 tasks,
                 rateLimit,
                 deliveryStall,
-                other);
+                other,
+                keepTasks);
     }
 
     private static int atLeast(Map<String, String> env, String variable, int fallback, int minimum) {

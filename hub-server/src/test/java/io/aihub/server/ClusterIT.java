@@ -45,6 +45,45 @@ class ClusterIT {
     }
 
     @Test
+    void twentyCreationsWithOneIdempotencyKey_acrossBothNodesAtOnce_makeOneTask() throws Exception {
+        Account builder = viaA.account("idempotent-builder");
+        Account subscriber = viaB.account("idempotent-subscriber");
+        String did = viaA.agent(builder);
+        String key = java.util.UUID.randomUUID().toString();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        List<java.util.concurrent.Future<HubClient.Reply>> replies = new ArrayList<>();
+        try (var callers = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < 20; i++) {
+                HubClient node = i % 2 == 0 ? viaA : viaB;
+                replies.add(callers.submit(() -> {
+                    start.await();
+                    return node.postOnce(
+                            "/api/v1/agents/" + did + "/tasks",
+                            subscriber.apiKey(),
+                            key,
+                            Map.of("query", "exactly once"));
+                }));
+            }
+            start.countDown();
+            java.util.Set<String> taskIds = new java.util.HashSet<>();
+            for (var reply : replies) {
+                HubClient.Reply answer = reply.get();
+                assertThat(answer.status()).isEqualTo(201);
+                taskIds.add(answer.body().at("/task/task_id").asText());
+            }
+            assertThat(taskIds).hasSize(1);
+        }
+        HubClient.Reply other = viaB.postOnce(
+                "/api/v1/agents/" + did + "/tasks", subscriber.apiKey(), key, Map.of("query", "something else"));
+        assertThat(other.status()).isEqualTo(422);
+        assertThat(viaA.post("/api/v1/agents/search/tasks", builder.apiKey(), Map.of("did", did))
+                        .body()
+                        .get("totalResults")
+                        .asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
     void expiredLeases_sweptByBothNodesAtOnce_areEachRescuedOnce() throws Exception {
         Account builder = viaA.account("rescue-builder");
         Account subscriber = viaB.account("rescue-subscriber");

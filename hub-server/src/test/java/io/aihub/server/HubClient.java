@@ -5,6 +5,7 @@ import io.aihub.server.json.HubJson;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -29,7 +30,7 @@ public final class HubClient {
         this.adminToken = adminToken;
     }
 
-    public record Reply(int status, JsonNode body, String contentType) {
+    public record Reply(int status, JsonNode body, String contentType, HttpHeaders headers) {
         public String message() {
             return body.path("message").asText();
         }
@@ -56,6 +57,14 @@ public final class HubClient {
         return send(request(path, token)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(text(body))));
+    }
+
+    /** A POST with an {@code Idempotency-Key} header. */
+    public Reply postOnce(String path, String token, String idempotencyKey, Object body) {
+        return send(request(path, token)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", idempotencyKey)
+                .POST(HttpRequest.BodyPublishers.ofString(text(body))));
     }
 
     /** Any method with a raw body and content type (null: no header). */
@@ -116,7 +125,8 @@ public final class HubClient {
             return new Reply(
                     response.statusCode(),
                     body,
-                    response.headers().firstValue("Content-Type").orElse(""));
+                    response.headers().firstValue("Content-Type").orElse(""),
+                    response.headers());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

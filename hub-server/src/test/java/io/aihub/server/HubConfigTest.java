@@ -3,6 +3,8 @@ package io.aihub.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aihub.store.task.StepLeases;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,11 +26,18 @@ class HubConfigTest {
 
     @Test
     void stepLeases_areReadInSeconds_andDefaultToFiveMinutesAndFiveAttempts() {
-        assertThat(HubConfig.fromEnvironment(Map.of()).leases()).isEqualTo(io.aihub.store.task.StepLeases.DEFAULTS);
+        assertThat(HubConfig.fromEnvironment(Map.of()).leases()).isEqualTo(StepLeases.DEFAULTS);
         HubConfig short_ =
                 HubConfig.fromEnvironment(Map.of("HUB_STEP_LEASE_SECONDS", "1", "HUB_STEP_MAX_ATTEMPTS", "2"));
         assertThat(short_.leases().lease()).hasSeconds(1);
         assertThat(short_.leases().maxAttempts()).isEqualTo(2);
+    }
+
+    @Test
+    void endedTasksAreKeptForEver_unlessHubRetentionDaysIsSet() {
+        assertThat(HubConfig.fromEnvironment(Map.of()).keepTasks()).isEmpty();
+        assertThat(HubConfig.fromEnvironment(Map.of("HUB_RETENTION_DAYS", "30")).keepTasks())
+                .contains(Duration.ofDays(30));
     }
 
     @Test
@@ -57,6 +66,8 @@ class HubConfigTest {
                 "HUB_STEP_LEASE_SECONDS|0",
                 "HUB_STEP_LEASE_SECONDS|86401",
                 "HUB_STEP_MAX_ATTEMPTS|101",
+                "HUB_RETENTION_DAYS|0",
+                "HUB_RETENTION_DAYS|a week",
                 "HUB_MAX_CONNECTIONS|0",
                 "HUB_RATE_LIMIT|-1"
             })

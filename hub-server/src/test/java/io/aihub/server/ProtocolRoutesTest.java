@@ -273,6 +273,31 @@ class ProtocolRoutesTest extends HubTestBase {
                 .isEqualTo(created.at("/steps/0/step_id").asText());
     }
 
+    @Test
+    void aCreationRetriedWithItsIdempotencyKey_answersTheFirstTaskAgain_andAnotherBodyUnderTheKeyIs422() {
+        String tasks = "/api/v1/agents/" + did + "/tasks";
+        String key = UUID.randomUUID().toString();
+
+        Reply first = client.postOnce(tasks, accessToken, key, Map.of("input_query", "once"));
+        Reply retried = client.postOnce(tasks, accessToken, key, Map.of("input_query", "once"));
+        Reply otherBody = client.postOnce(tasks, accessToken, key, Map.of("input_query", "something else"));
+        Reply tooLong = client.postOnce(tasks, accessToken, "k".repeat(256), Map.of("input_query", "once"));
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retried.status()).isEqualTo(201);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(retried.body()).isEqualTo(first.body());
+        assertThat(otherBody.status()).isEqualTo(422);
+        assertThat(otherBody.message()).contains("another request");
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.body().get("error").asText()).isNotBlank();
+        JsonNode listed = client.get("/api/v1/agents", builder.apiKey()).body();
+        assertThat(listed.get("tasks"))
+                .as("one task however often it was asked for")
+                .hasSize(1);
+    }
+
     private Reply complete(String base, String stepId, String output, int cost, Boolean isLast) {
         Map<String, Object> body =
                 new java.util.HashMap<>(Map.of("step_status", "Completed", "output", output, "cost", cost));

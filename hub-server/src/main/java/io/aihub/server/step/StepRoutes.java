@@ -8,6 +8,7 @@ import io.aihub.protocol.StepUpdate;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
 import io.aihub.server.http.Bodies;
+import io.aihub.server.http.IdempotencyHeader;
 import io.aihub.server.http.QueryParams;
 import io.aihub.server.http.Replies;
 import io.aihub.server.json.JsonInput;
@@ -38,7 +39,14 @@ public final class StepRoutes {
         for (int i = 0; i < list.size(); i++) {
             requested.add(JsonInput.convert(list.get(i), NewStep.class, "steps[" + i + "]."));
         }
-        Replies.created(ctx, steps.create(caller.address(), ctx.pathParam("did"), ctx.pathParam("taskId"), requested));
+        IdempotencyHeader.reply(
+                ctx,
+                steps.create(
+                        caller.address(),
+                        ctx.pathParam("did"),
+                        ctx.pathParam("taskId"),
+                        requested,
+                        IdempotencyHeader.of(ctx, caller)));
     }
 
     /** R5 {@code PUT /api/v1/agents/:did/tasks/:taskId/step/:stepId} → 201 the updated step. */

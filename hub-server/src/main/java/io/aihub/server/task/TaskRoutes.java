@@ -5,6 +5,7 @@ import io.aihub.protocol.TaskSearch;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
 import io.aihub.server.http.Bodies;
+import io.aihub.server.http.IdempotencyHeader;
 import io.aihub.server.http.QueryParams;
 import io.aihub.server.http.Replies;
 import io.aihub.store.task.TaskStore;
@@ -20,11 +21,15 @@ public final class TaskRoutes {
         this.tasks = tasks;
     }
 
-    /** R2 {@code POST /api/v1/agents/:did/tasks} → 201 {task, steps:[init]}. */
+    /**
+     * R2 {@code POST /api/v1/agents/:did/tasks} → 201 {task, steps:[init]}; with an {@code Idempotency-Key},
+     * a retry within a day gets the first answer again, and a different request with the key 422.
+     */
     public void create(RoutingContext ctx) {
         String did = ctx.pathParam("did");
         Caller caller = auth.subscriber(ctx, did);
-        Replies.created(ctx, tasks.create(did, caller.address(), Bodies.read(ctx, NewTask.class)));
+        NewTask task = Bodies.read(ctx, NewTask.class);
+        IdempotencyHeader.reply(ctx, tasks.create(did, caller.address(), task, IdempotencyHeader.of(ctx, caller)));
     }
 
     /** R3 {@code GET /api/v1/agents/:did/tasks/:taskId} → 200 {task, steps, logs}. */

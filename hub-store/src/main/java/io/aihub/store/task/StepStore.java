@@ -16,6 +16,7 @@ import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.protocol.Transitions;
 import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
@@ -57,6 +58,18 @@ public final class StepStore implements AutoCloseable {
      * Steps created Pending are announced.
      */
     public CreatedSteps create(String owner, String did, String taskId, List<NewStep> steps) {
+        return switch (create(owner, did, taskId, steps, null)) {
+            case Idempotent.Fresh<CreatedSteps> fresh -> fresh.value();
+            case Idempotent.Replayed<CreatedSteps> replayed -> throw new IllegalStateException("no key, no replay");
+        };
+    }
+
+    /**
+     * {@link #create(String, String, String, List)}, guarded by an {@code Idempotency-Key} (or null): the
+     * same key from the same caller within a day gets the first answer back, and adds no steps again.
+     */
+    public Idempotent<CreatedSteps> create(
+            String owner, String did, String taskId, List<NewStep> steps, IdempotencyKey idempotency) {
         if (steps.isEmpty() || steps.size() > MAX_STEPS_PER_REQUEST) {
             throw ApiError.invalid(
                     "steps", "must hold between 1 and " + MAX_STEPS_PER_REQUEST + " steps, not " + steps.size());
@@ -65,6 +78,12 @@ public final class StepStore implements AutoCloseable {
         return database.transaction(tx -> {
             TaskGates.enter(tx, List.of(taskId));
             TaskRecord task = lockOwnedTask(tx, owner, did, taskId);
+            if (idempotency != null
+                    && IdempotencyKeys.claim(tx, List.of(idempotency), now).isEmpty()) {
+                return IdempotencyKeys.<CreatedSteps>replay(
+                        idempotency,
+                        IdempotencyKeys.find(tx, List.of(idempotency)).get(IdempotencyKeys.Ref.of(idempotency)));
+            }
             if (task.taskStatus().isTerminal()) {
                 throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus() + " and takes no new steps");
             }
@@ -96,15 +115,21 @@ public final class StepStore implements AutoCloseable {
                 }
             }
             announced.append(tx);
-            return new CreatedSteps(taskId, created);
+            CreatedSteps answer = new CreatedSteps(taskId, created);
+            if (idempotency != null) {
+                IdempotencyKeys.answer(
+                        tx, List.of(new IdempotencyKeys.Answer(idempotency, 201, JsonColumns.write(answer))));
+            }
+            return new Idempotent.Fresh<>(answer);
         });
     }
 
     /**
      * Applies a partial update to a step and drives its task: Completed with an effective
      * {@code is_last} completes the task, Completed otherwise activates the successors, Failed fails
-     * the task. A step that is already Completed or Failed, or any step of a finished task, is returned
-     * unchanged and nothing is announced. Updates that arrive together share one transaction
+     * the task. An update that says a finished step's status again is answered with the step, unchanged,
+     * and announces nothing; one the transition table does not allow, one of a finished task's step, or
+     * one for an earlier attempt is refused with 409. Updates that arrive together share one transaction
      * ({@link StepUpdates}), which enters all their tasks' gates first; each is answered once it has
      * committed.
      */

@@ -9,15 +9,21 @@ import io.aihub.protocol.TaskRecord;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -41,11 +47,18 @@ final class TaskIntake implements AutoCloseable {
             String query,
             String params,
             String additional,
-            String artifacts) {}
+            String artifacts,
+            IdempotencyKey idempotency) {}
+
+    /** What a batch's transaction wrote, and the answers it found stored for its duplicates. */
+    private record Written(
+            Map<String, CreatedTask> created,
+            Set<Request> writers,
+            Map<IdempotencyKeys.Ref, IdempotencyKeys.Stored> stored) {}
 
     private final Database database;
     private final InstantSource clock;
-    private final GroupCommit<Request, CreatedTask> batches;
+    private final GroupCommit<Request, Idempotent<CreatedTask>> batches;
 
     TaskIntake(Database database, InstantSource clock) {
         this.database = database;
@@ -53,27 +66,90 @@ final class TaskIntake implements AutoCloseable {
         this.batches = new GroupCommit<>(SETTINGS, this::write);
     }
 
-    /** Creates the task with the next batch and returns it, or throws the refusal meant for this request. */
-    CreatedTask create(
-            String did, String user, String name, String query, String params, String additional, String artifacts) {
-        return batches.submit(
-                new Request(Ids.newTaskId(), Ids.newStepId(), did, user, name, query, params, additional, artifacts));
+    /**
+     * Creates the task with the next batch and returns it (or, for a key used before, the first answer),
+     * or throws the refusal meant for this request.
+     */
+    Idempotent<CreatedTask> create(
+            String did,
+            String user,
+            String name,
+            String query,
+            String params,
+            String additional,
+            String artifacts,
+            IdempotencyKey idempotency) {
+        return batches.submit(new Request(
+                Ids.newTaskId(), Ids.newStepId(), did, user, name, query, params, additional, artifacts, idempotency));
     }
 
-    private void write(List<Pending<Request, CreatedTask>> batch) {
+    private void write(List<Pending<Request, Idempotent<CreatedTask>>> batch) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<Request> requests = batch.stream().map(Pending::request).toList();
-        Map<String, CreatedTask> created = database.transaction(tx -> insert(tx, requests, now));
-        for (Pending<Request, CreatedTask> pending : batch) {
-            CreatedTask task = created.get(pending.request().taskId());
-            if (task != null) {
-                pending.answer().complete(task);
-            } else {
-                pending.answer()
-                        .completeExceptionally(
-                                ApiError.notFound("agent", pending.request().did()));
+        Written written = database.transaction(tx -> writeOnce(tx, requests, now));
+        for (Pending<Request, Idempotent<CreatedTask>> pending : batch) {
+            Request request = pending.request();
+            try {
+                if (!written.writers().contains(request)) {
+                    IdempotencyKey key = request.idempotency();
+                    pending.answer()
+                            .complete(
+                                    IdempotencyKeys.replay(key, written.stored().get(IdempotencyKeys.Ref.of(key))));
+                } else if (written.created().containsKey(request.taskId())) {
+                    pending.answer()
+                            .complete(new Idempotent.Fresh<>(written.created().get(request.taskId())));
+                } else {
+                    pending.answer().completeExceptionally(ApiError.notFound("agent", request.did()));
+                }
+            } catch (ApiError refused) {
+                pending.answer().completeExceptionally(refused);
             }
         }
+    }
+
+    /**
+     * The batch's transaction: claims the keys of the keyed requests (a key twice in the batch, or one
+     * held by another transaction, makes that request a duplicate: it writes nothing), writes the tasks,
+     * stores the answers of the keys it claimed (or lets go of those whose agent does not exist), and
+     * reads the answers stored for the duplicates.
+     */
+    private static Written writeOnce(Tx tx, List<Request> requests, Instant now) throws SQLException {
+        Map<IdempotencyKeys.Ref, IdempotencyKey> firstOfEachKey = new LinkedHashMap<>();
+        for (Request request : requests) {
+            if (request.idempotency() != null) {
+                firstOfEachKey.putIfAbsent(IdempotencyKeys.Ref.of(request.idempotency()), request.idempotency());
+            }
+        }
+        Set<IdempotencyKeys.Ref> claimed = IdempotencyKeys.claim(tx, firstOfEachKey.values(), now);
+        Set<Request> writers = new LinkedHashSet<>();
+        Set<IdempotencyKeys.Ref> taken = new HashSet<>();
+        for (Request request : requests) {
+            IdempotencyKey key = request.idempotency();
+            if (key == null
+                    || (claimed.contains(IdempotencyKeys.Ref.of(key)) && taken.add(IdempotencyKeys.Ref.of(key)))) {
+                writers.add(request);
+            }
+        }
+        Map<String, CreatedTask> created = insert(tx, List.copyOf(writers), now);
+        List<IdempotencyKeys.Answer> answers = new ArrayList<>();
+        List<IdempotencyKey> refused = new ArrayList<>();
+        for (Request writer : writers) {
+            if (writer.idempotency() != null) {
+                CreatedTask task = created.get(writer.taskId());
+                if (task != null) {
+                    answers.add(new IdempotencyKeys.Answer(writer.idempotency(), 201, JsonColumns.write(task)));
+                } else {
+                    refused.add(writer.idempotency());
+                }
+            }
+        }
+        IdempotencyKeys.answer(tx, answers);
+        IdempotencyKeys.release(tx, refused);
+        List<IdempotencyKey> duplicates = requests.stream()
+                .filter(request -> !writers.contains(request))
+                .map(Request::idempotency)
+                .toList();
+        return new Written(created, writers, IdempotencyKeys.find(tx, duplicates));
     }
 
     /** Writes a batch: tasks of unknown agents are left out (and answered 404). */

@@ -119,6 +119,27 @@ final class TaskSql {
             where task_id = ? and task_status not in ('Completed', 'Failed')
             returning\s""" + COLUMNS;
 
+    /**
+     * Whether this transaction may delete old tasks: one node at a time (an advisory lock in a namespace
+     * of the hub's own, 'rtnt' in ASCII); the others skip their turn.
+     */
+    static final String TASK_RETENTION_TAKE_TURN = "select pg_try_advisory_xact_lock(1920233076, 1)";
+
+    /**
+     * Deletes up to a limit of the tasks that ended before the cutoff, with their steps and logs, in one
+     * statement (the foreign keys are checked at its end). Their events went a day after they were
+     * announced.
+     */
+    static final String TASK_DELETE_FINISHED_BEFORE = """
+            with doomed as (
+                select task_id from tasks
+                where task_status in ('Completed', 'Failed') and updated_at < ?
+                limit ?),
+            steps_gone as (delete from steps where task_id in (select task_id from doomed)),
+            logs_gone as (delete from task_logs where task_id in (select task_id from doomed))
+            delete from tasks where task_id in (select task_id from doomed)
+            """;
+
     static final String TASK_LIST_BY_OWNER = "select " + COLUMNS + """
             from tasks where owner = ? and (?::text is null or task_status = ?)
             order by created_at desc, task_id limit ?

@@ -51,6 +51,18 @@ public final class TaskStore implements AutoCloseable {
      * step, in one transaction (shared with the other creations that arrive meanwhile: {@link TaskIntake}).
      */
     public CreatedTask create(String did, String user, NewTask request) {
+        return switch (create(did, user, request, null)) {
+            case Idempotent.Fresh<CreatedTask> fresh -> fresh.value();
+            case Idempotent.Replayed<CreatedTask> replayed -> throw new IllegalStateException("no key, no replay");
+        };
+    }
+
+    /**
+     * {@link #create(String, String, NewTask)}, guarded by an {@code Idempotency-Key} (or null): the same key
+     * from the same caller within a day gets the first answer back, written once however many arrive, on
+     * any node.
+     */
+    public Idempotent<CreatedTask> create(String did, String user, NewTask request, IdempotencyKey idempotency) {
         refuseNul(request.name(), request.query());
         String params = request.additionalParams() != null
                 ? JsonShapes.json(request.additionalParams())
@@ -58,10 +70,19 @@ public final class TaskStore implements AutoCloseable {
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional())
                 : JsonShapes.mergedObject(request.additionalParams());
-        CreatedTask created = intake.create(
-                did, user, request.name(), request.query(), params, additional, JsonShapes.array(request.artifacts()));
-        audiences.remember(TaskAccess.of(created.task()));
-        return created;
+        Idempotent<CreatedTask> answer = intake.create(
+                did,
+                user,
+                request.name(),
+                request.query(),
+                params,
+                additional,
+                JsonShapes.array(request.artifacts()),
+                idempotency);
+        if (answer instanceof Idempotent.Fresh<CreatedTask> fresh) {
+            audiences.remember(TaskAccess.of(fresh.value().task()));
+        }
+        return answer;
     }
 
     /**

@@ -35,6 +35,7 @@ class MigrationsTest {
                             "events",
                             "flyway_schema_history",
                             "hub_settings",
+                            "idempotency_keys",
                             "steps",
                             "task_logs",
                             "tasks");
