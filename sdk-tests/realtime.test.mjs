@@ -425,8 +425,16 @@ async function secondWorkerOf(builder) {
 for (const how of ['takes a Pending step and disconnects without a word', 'marks it In_Progress and disconnects']) {
   test(`rescue: a worker that ${how}: its step is handed out again to a subscribed worker (retries 1), which completes it`, async (t) => {
     const builder = await newBuilder('rt-rescue');
-    await shortLeases(builder, 1, 3);
+    await shortLeases(builder, 2, 3);
     const subscriber = await newSubscriber('rt-rescue-sub');
+    // The second worker is subscribed from the start, as a fleet's other workers are: it leaves the first
+    // attempt to the worker that took it, and completes the step once it is handed out again.
+    const rescuer = await secondWorkerOf(builder);
+    const second = await startWorker(t, rescuer, agentRoomOnly(rescuer), async (step) => {
+      if (step.step_status !== S.Pending || step.retries === 0) return;
+      const fresh = await rescuer.payments.query.getStep(step.step_id);
+      await rescuer.payments.query.updateStep(rescuer.did, { ...fresh, step_status: S.Completed, output: 'rescued', cost: 1, is_last: true });
+    });
     const dying = await startWorker(t, builder, agentRoomOnly(builder), async (step) => {
       if (how.startsWith('marks')) {
         expectStatus(await builder.payments.query.updateStep(builder.did, { ...step, step_status: S.In_Progress }), 201, 'In_Progress');
@@ -437,13 +445,7 @@ for (const how of ['takes a Pending step and disconnects without a word', 'marks
     const handedOut = await dying.steps.waitFor('step-updated', (e) => e.task_id === task.task_id);
     assert.equal(handedOut.retries, 0);
 
-    const rescuer = await secondWorkerOf(builder);
-    const second = await startWorker(t, rescuer, agentRoomOnly(rescuer), async (step) => {
-      if (step.task_id !== task.task_id || step.step_status !== S.Pending) return;
-      const fresh = await rescuer.payments.query.getStep(step.step_id);
-      await rescuer.payments.query.updateStep(rescuer.did, { ...fresh, step_status: S.Completed, output: 'rescued', cost: 1, is_last: true });
-    });
-    const rescued = await second.steps.waitFor('step-updated', (e) => e.task_id === task.task_id, 15_000);
+    const rescued = await second.steps.waitFor('step-updated', (e) => e.task_id === task.task_id && e.retries > 0, 15_000);
     assert.equal(rescued.retries, 1, 'the rescued step carries its attempt');
     assert.equal(rescued.step_status, S.Pending);
 

@@ -347,7 +347,7 @@ test('a failed step fails the task', async (t) => {
   assert.equal(view.steps.find((s) => s.step_id === init.step_id).step_status, S.Failed);
   const never = view.steps.find((s) => s.step_id === nextId);
   assert.equal(never.step_status, S.Failed, 'the successor that never ran is closed with its task');
-  assert.match(never.output, /^not run:/);
+  assert.match(never.output, /^closed:/);
 
   // Terminal states are final: completing the failed step is refused (409 naming both statuses) and changes nothing.
   const refused = expectError(await q.updateStep(did, {

@@ -465,9 +465,9 @@ def attempt_of(task_id, retries):
 
 
 def scenario_rescue(ctx):
-    """(8) steps left Pending, or In_Progress, by a worker that disconnects are handed to another (lease 1 s)."""
+    """(8) steps left Pending, or In_Progress, by a worker that disconnects are handed to another (lease 2 s)."""
     did = HUB.create_agent(ctx.builder_key, f"py-rescue-{uuid.uuid4().hex[:8]}")
-    HUB.set_leases(ctx.builder_key, did, 1, 3)
+    HUB.set_leases(ctx.builder_key, did, 2, 3)  # the second worker completes well within the rescued lease
     dying = connected_worker(ctx, "dying worker", did)
     second = connected_worker(ctx, "second worker", did)
     left_pending, left_pending_step = HUB.create_task(ctx.subscriber_key, did, "left pending")
@@ -515,7 +515,7 @@ SCENARIOS = [
     ("4 task-updated Completed with status and task_status", scenario_task_completed),
     ("6 bad key fails to connect (ConnectionError)", scenario_bad_key),
     ("7 dict payload for _join-tasks (payments-py 0.5.2)", scenario_dict_payload),
-    ("8 steps of a worker that disconnects are rescued to another (lease 1 s)", scenario_rescue),
+    ("8 steps of a worker that disconnects are rescued to another (lease 2 s)", scenario_rescue),
     ("9 the last attempt fails the task, and the subscriber hears it", scenario_last_attempt),
 ]
 

@@ -3,6 +3,7 @@ package io.aihub.protocol;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.stream.Collectors;
 
 /**
@@ -22,6 +23,11 @@ public enum Status {
     @JsonValue
     public String wire() {
         return name();
+    }
+
+    /** The wire names of these statuses, as an SQL guard takes them. */
+    public static String[] wire(Collection<Status> statuses) {
+        return statuses.stream().map(Status::wire).toArray(String[]::new);
     }
 
     public boolean isTerminal() {

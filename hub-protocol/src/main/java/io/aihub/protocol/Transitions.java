@@ -1,13 +1,17 @@
 package io.aihub.protocol;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The one table of the status changes the hub allows. The store's SQL guards on it ({@link
- * #stepSourcesFor}), the step update refuses with 409 what it does not allow, and {@code
- * docs/state-machine.md} draws it (a test compares the drawing with this table).
+ * The one table of the status changes the hub allows. The SQL of a step's update and of a task's end
+ * guards on it ({@link #stepSourcesFor}, {@link #taskSourcesFor}), the step update refuses with 409 what
+ * it does not allow, and {@code docs/state-machine.md} draws it (a test compares the drawing with this
+ * table, the hub's own moves of a step included; each of those guards in its SQL on the statuses it
+ * starts from).
  *
  * <p>What a step's agent may do with an update: what the SDKs and the builder guide do (a worker takes a
  * {@code Pending} step straight to {@code Completed}, or marks it {@code In_Progress} first and keeps it
@@ -25,6 +29,18 @@ public final class Transitions {
             Status.Not_Ready, EnumSet.of(Status.Not_Ready),
             Status.Completed, EnumSet.of(Status.Completed),
             Status.Failed, EnumSet.of(Status.Failed));
+
+    /**
+     * What the hub does to a step by itself: a waiting step becomes Pending when its predecessor
+     * completes; an expired lease hands a step out again (Pending) or, on its last attempt, fails it; a
+     * task that ends closes its open steps as Failed.
+     */
+    private static final Map<Status, Set<Status>> STEP_BY_HUB = Map.of(
+            Status.Pending, EnumSet.of(Status.Pending, Status.Failed),
+            Status.In_Progress, EnumSet.of(Status.Pending, Status.Failed),
+            Status.Not_Ready, EnumSet.of(Status.Pending, Status.Failed),
+            Status.Completed, EnumSet.noneOf(Status.class),
+            Status.Failed, EnumSet.noneOf(Status.class));
 
     private static final Map<Status, Set<Status>> TASK = Map.of(
             Status.Pending, EnumSet.of(Status.In_Progress, Status.Completed, Status.Failed),
@@ -65,12 +81,24 @@ public final class Transitions {
         return sources;
     }
 
-    /** The table, for the test that compares it with the drawing. */
+    /** What a step's agent may do, for the test that compares the table with the drawing. */
     public static Map<Status, Set<Status>> stepByAgent() {
-        return STEP_BY_AGENT;
+        return unmodifiable(STEP_BY_AGENT);
     }
 
+    /** What the hub does to a step by itself, for the same test. */
+    public static Map<Status, Set<Status>> stepByHub() {
+        return unmodifiable(STEP_BY_HUB);
+    }
+
+    /** The task's changes, for the same test. */
     public static Map<Status, Set<Status>> task() {
-        return TASK;
+        return unmodifiable(TASK);
+    }
+
+    private static Map<Status, Set<Status>> unmodifiable(Map<Status, Set<Status>> table) {
+        Map<Status, Set<Status>> copy = new EnumMap<>(Status.class);
+        table.forEach((from, targets) -> copy.put(from, Set.copyOf(targets)));
+        return Collections.unmodifiableMap(copy);
     }
 }

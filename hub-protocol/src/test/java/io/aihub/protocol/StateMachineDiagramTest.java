@@ -22,6 +22,11 @@ class StateMachineDiagramTest {
     }
 
     @Test
+    void theStepDiagramsHubEdges_areTheHubsOwnMovesInTheTable() throws IOException {
+        assertThat(edges(section("## Steps"), "hub")).isEqualTo(pairs(Transitions.stepByHub()));
+    }
+
+    @Test
     void theTaskDiagram_isTheTransitionTable() throws IOException {
         assertThat(edges(section("## Tasks"), "hub")).isEqualTo(pairs(Transitions.task()));
     }

@@ -232,7 +232,8 @@ public record HubConfig(
     }
 
     private static Optional<Duration> retention(Map<String, String> env) {
-        if (!env.containsKey("HUB_RETENTION_DAYS")) {
+        String days = env.get("HUB_RETENTION_DAYS");
+        if (days == null || days.isBlank()) {
             return Optional.empty();
         }
         return Optional.of(Duration.ofDays(atMost(env, "HUB_RETENTION_DAYS", 0, 1, 36500)));

@@ -40,6 +40,7 @@ class BadInputTest extends HubTestBase {
         String tasks = "/api/v1/agents/" + did + "/tasks";
         String steps = tasks + "/" + taskId + "/steps";
         String step = tasks + "/" + taskId + "/step/" + stepId;
+        String agent = "/api/v1/agents/" + did;
         return Stream.of(
                 Arguments.of("create task: malformed JSON", "POST", tasks, "{\"query\": ", 400, "not valid JSON"),
                 Arguments.of("create task: no query", "POST", tasks, "{}", 400, "`query` is required"),
@@ -205,7 +206,35 @@ class BadInputTest extends HubTestBase {
                         steps,
                         "{\"steps\":[{\"name\":\"s\",\"input_artifacts\":[{\"a\":\"\\ud83d\"}]}]}",
                         400,
-                        "`steps[0].input_artifacts[0].a` holds a lone UTF-16 surrogate"));
+                        "`steps[0].input_artifacts[0].a` holds a lone UTF-16 surrogate"),
+                Arguments.of(
+                        "set leases: no time at all",
+                        "PUT",
+                        agent,
+                        "{\"step_lease_seconds\":0}",
+                        400,
+                        "step_lease_seconds"),
+                Arguments.of(
+                        "set leases: words for seconds",
+                        "PUT",
+                        agent,
+                        "{\"step_lease_seconds\":\"long\"}",
+                        400,
+                        "step_lease_seconds"),
+                Arguments.of(
+                        "set leases: a fraction of a second",
+                        "PUT",
+                        agent,
+                        "{\"step_lease_seconds\":1.5}",
+                        400,
+                        "step_lease_seconds"),
+                Arguments.of(
+                        "set leases: too many attempts",
+                        "PUT",
+                        agent,
+                        "{\"step_max_attempts\":101}",
+                        400,
+                        "step_max_attempts"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -88,7 +88,10 @@ class ClusterIT {
         Account builder = viaA.account("rescue-builder");
         Account subscriber = viaB.account("rescue-subscriber");
         String did = viaA.agent(builder);
-        assertThat(viaA.put("/api/v1/agents/" + did, builder.apiKey(), Map.of("step_lease_seconds", 10))
+        assertThat(viaA.put(
+                                "/api/v1/agents/" + did,
+                                builder.apiKey(),
+                                Map.of("step_lease_seconds", 10, "step_max_attempts", 2))
                         .status())
                 .isEqualTo(200);
         try (RawSocket watcher = worker(b, builder, did)) { // receives, never updates
@@ -100,7 +103,9 @@ class ClusterIT {
             }
 
             Map<String, List<Integer>> attempts = new java.util.HashMap<>();
-            for (int i = 0; i < 400; i++) { // each step announced when created, then once when handed out again
+            // Each step is announced when created and once when handed out again; its second expiry, its last
+            // attempt, fails it and announces no step, so there are 400 however slowly the steps were created.
+            for (int i = 0; i < 400; i++) {
                 JsonNode step = watcher.await("step-updated", Duration.ofSeconds(30), new ArrayList<>())
                         .payload();
                 attempts.computeIfAbsent(step.get("step_id").asText(), id -> new ArrayList<>())

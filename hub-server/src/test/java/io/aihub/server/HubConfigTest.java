@@ -36,6 +36,9 @@ class HubConfigTest {
     @Test
     void endedTasksAreKeptForEver_unlessHubRetentionDaysIsSet() {
         assertThat(HubConfig.fromEnvironment(Map.of()).keepTasks()).isEmpty();
+        assertThat(HubConfig.fromEnvironment(Map.of("HUB_RETENTION_DAYS", "")).keepTasks())
+                .as("blank, as compose files write it")
+                .isEmpty();
         assertThat(HubConfig.fromEnvironment(Map.of("HUB_RETENTION_DAYS", "30")).keepTasks())
                 .contains(Duration.ofDays(30));
     }

@@ -298,6 +298,29 @@ class ProtocolRoutesTest extends HubTestBase {
                 .hasSize(1);
     }
 
+    @Test
+    void stepsAddedTwiceWithOneIdempotencyKey_areAddedOnce() {
+        JsonNode created = client.task(accessToken, did, "q");
+        String steps = "/api/v1/agents/" + did + "/tasks/"
+                + created.at("/task/task_id").asText() + "/steps";
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("steps", List.of(Map.of("name", "next")));
+
+        Reply first = client.postOnce(steps, builder.apiKey(), key, body);
+        Reply again = client.postOnce(steps, builder.apiKey(), key, body);
+
+        assertThat(first.status()).isEqualTo(201);
+        assertThat(again.status()).isEqualTo(201);
+        assertThat(again.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(again.body()).isEqualTo(first.body());
+        assertThat(client.get(steps, builder.apiKey())
+                        .body()
+                        .get("totalResults")
+                        .asInt())
+                .as("init and the one step added once")
+                .isEqualTo(2);
+    }
+
     private Reply complete(String base, String stepId, String output, int cost, Boolean isLast) {
         Map<String, Object> body =
                 new java.util.HashMap<>(Map.of("step_status", "Completed", "output", output, "cost", cost));

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sweeps expired step leases every second, on a thread of its own ({@link StepRescue}: one node's sweep
- * at a time across the cluster, each expired lease rescued once). A sweep finds nothing to do in one
- * indexed read; a sweep that fails is tried again at the next tick.
+ * at a time across the cluster, each expired lease rescued once). A sweep with nothing to do costs a
+ * try-lock and two indexed reads; a sweep that fails is tried again at the next tick.
  */
 public final class StepRescuer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StepRescuer.class);

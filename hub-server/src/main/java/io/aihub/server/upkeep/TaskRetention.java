@@ -37,16 +37,20 @@ public final class TaskRetention implements AutoCloseable {
     }
 
     private void sweep() {
-        try {
-            keepTasks.ifPresent(keep -> {
+        keepTasks.ifPresent(keep -> {
+            try {
                 int deleted = finished.deleteEndedBefore(clock.instant().minus(keep));
                 if (deleted > 0) {
                     LOG.info("deleted {} tasks that ended more than {} ago, with their steps and logs", deleted, keep);
                 }
-            });
+            } catch (RuntimeException e) {
+                LOG.warn("deleting ended tasks failed ({}); trying again in {}", e.getMessage(), EVERY);
+            }
+        });
+        try {
             finished.forgetExpiredKeys();
         } catch (RuntimeException e) {
-            LOG.warn("retention sweep failed ({}); trying again in {}", e.getMessage(), EVERY);
+            LOG.warn("forgetting old idempotency keys failed ({}); trying again in {}", e.getMessage(), EVERY);
         }
     }
 

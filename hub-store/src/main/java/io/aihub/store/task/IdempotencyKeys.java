@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,6 +27,8 @@ final class IdempotencyKeys {
     static final Duration KEPT = Duration.ofHours(24);
 
     private static final int DELETE_CHUNK = 10_000;
+    private static final Comparator<IdempotencyKey> CLAIM_ORDER =
+            Comparator.comparing(IdempotencyKey::caller).thenComparing(IdempotencyKey::key);
 
     /** A key as the table knows it. */
     record Ref(String caller, String key) {
@@ -42,11 +45,16 @@ final class IdempotencyKeys {
 
     private IdempotencyKeys() {}
 
-    /** Claims these keys (each once); returns those this transaction now holds. */
-    static Set<Ref> claim(Tx tx, Collection<IdempotencyKey> keys, Instant now) throws SQLException {
-        if (keys.isEmpty()) {
+    /**
+     * Claims these keys (each once); returns those this transaction now holds. They are claimed in one
+     * order, the same in every transaction, so two batches holding the same keys wait for each other
+     * instead of deadlocking.
+     */
+    static Set<Ref> claim(Tx tx, Collection<IdempotencyKey> unordered, Instant now) throws SQLException {
+        if (unordered.isEmpty()) {
             return Set.of();
         }
+        List<IdempotencyKey> keys = unordered.stream().sorted(CLAIM_ORDER).toList();
         return new HashSet<>(tx.list(
                 IdempotencySql.KEY_CLAIM_MANY,
                 row -> new Ref(row.getString("caller"), row.getString("idempotency_key")),
@@ -120,8 +128,9 @@ final class IdempotencyKeys {
         int deleted = 0;
         int chunk;
         do {
+            Instant cutoff = now.minus(KEPT);
             chunk = database.transaction(
-                    tx -> tx.update(IdempotencySql.KEY_DELETE_OLDEST_BEFORE, now.minus(KEPT), DELETE_CHUNK));
+                    tx -> tx.update(IdempotencySql.KEY_DELETE_OLDEST_BEFORE, cutoff, DELETE_CHUNK, cutoff));
             deleted += chunk;
         } while (chunk == DELETE_CHUNK);
         return deleted;

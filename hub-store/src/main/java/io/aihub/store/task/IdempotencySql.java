@@ -42,10 +42,14 @@ final class IdempotencySql {
               on k.caller = u.caller and k.idempotency_key = u.idempotency_key
             """;
 
-    /** Deletes keys older than the cutoff, a chunk at a time. */
+    /**
+     * Deletes keys older than the cutoff, a chunk at a time; a key claimed afresh meanwhile is newer than
+     * the cutoff when the row is checked again, and stays. Parameters: the cutoff, the chunk, the cutoff.
+     */
     static final String KEY_DELETE_OLDEST_BEFORE = """
             delete from idempotency_keys where (caller, idempotency_key) in (
                 select caller, idempotency_key from idempotency_keys where created_at < ?
                 order by created_at limit ?)
+              and created_at < ?
             """;
 }

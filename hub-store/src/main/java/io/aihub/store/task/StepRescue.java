@@ -113,7 +113,7 @@ public final class StepRescue {
         if (failed.isEmpty()) {
             return false;
         }
-        Optional<TaskRecord> task = StepStore.fail(tx, step.taskId(), reason, "not run: " + reason, now);
+        Optional<TaskRecord> task = TaskEnding.fail(tx, step.taskId(), reason, "closed: " + reason, now);
         task.ifPresent(ended -> announced.add(now, ProtocolEvent.TASK_UPDATED, ended, TaskUpdated.of(ended)));
         return true;
     }

@@ -177,7 +177,7 @@ public final class StepStore implements AutoCloseable {
                             now,
                             stepId,
                             taskId,
-                            names(Transitions.stepSourcesFor(target)))
+                            Status.wire(Transitions.stepSourcesFor(target)))
                     .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
             if (step.stepStatus() == Status.Pending && before != Status.Pending) {
                 announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
@@ -185,10 +185,10 @@ public final class StepStore implements AutoCloseable {
             TaskRecord after = switch (step.stepStatus()) {
                 case Completed ->
                     step.isLast()
-                            ? complete(tx, taskId, step, now).orElse(task)
+                            ? TaskEnding.complete(tx, taskId, step, now).orElse(task)
                             : activateSuccessors(tx, task, step, now, announced);
                 case Failed ->
-                    fail(tx, taskId, step.output(), "not run: step '" + stepId + "' failed the task", now)
+                    TaskEnding.fail(tx, taskId, step.output(), "closed: step '" + stepId + "' failed the task", now)
                             .orElse(task);
                 case In_Progress -> progress(tx, taskId, true, now).orElse(task);
                 case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
@@ -221,41 +221,6 @@ public final class StepStore implements AutoCloseable {
             throw ApiError.conflict("this update is for attempt " + update.retries() + " of step '" + stepId
                     + "', which was handed out again after its lease expired (now attempt " + attempt + ")");
         }
-    }
-
-    /** Completes the task with the step's output, closing its steps that never ran. */
-    static Optional<TaskRecord> complete(Tx tx, String taskId, StepRecord last, Instant now) throws SQLException {
-        return tx.one(
-                TaskSql.TASK_COMPLETE,
-                TaskSql.TASK,
-                "not run: the task completed first",
-                now,
-                taskId,
-                last.output(),
-                last.outputAdditional(),
-                last.outputArtifacts(),
-                now,
-                taskId,
-                names(Transitions.taskSourcesFor(Status.Completed)));
-    }
-
-    /** Fails the task with {@code output}, closing its steps that never ran with {@code closing}. */
-    static Optional<TaskRecord> fail(Tx tx, String taskId, String output, String closing, Instant now)
-            throws SQLException {
-        return tx.one(
-                TaskSql.TASK_FAIL,
-                TaskSql.TASK,
-                closing,
-                now,
-                taskId,
-                output,
-                now,
-                taskId,
-                names(Transitions.taskSourcesFor(Status.Failed)));
-    }
-
-    static String[] names(java.util.Collection<Status> statuses) {
-        return statuses.stream().map(Status::wire).toArray(String[]::new);
     }
 
     /** Steps of one task by order, for its agent's owner or its creator. */

@@ -1,5 +1,6 @@
 package io.aihub.store.task;
 
+import io.aihub.protocol.ApiError;
 import io.aihub.protocol.StepRecord;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.batch.GroupCommit.Pending;
@@ -14,14 +15,19 @@ import java.util.List;
 /**
  * Step updates that arrive together run one after another, in arrival order, in one transaction
  * ({@link GroupCommit}). The transaction first enters the gates of all their tasks ({@link TaskGates}),
- * and appends all their events to the outbox in one statement at its end. When an update is refused,
- * {@link GroupCommit}'s rule decides what happens to the others.
+ * and appends all their events to the outbox in one statement at its end. An update refused with an
+ * {@link ApiError} (a 404, or a 409 for a change the transition table does not allow) has written
+ * nothing, so it gets its refusal alone and the others go on in the same transaction; any other
+ * failure is {@link GroupCommit}'s rule to handle.
  */
 final class StepUpdates implements AutoCloseable {
     /** Two transactions written at once; 64 updates at most per transaction. */
     private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-step-updates", 2, 64, 1024);
 
-    /** One update: its work, given the batch's transaction and its announcements. */
+    /**
+     * One update: its work, given the batch's transaction and its announcements. It throws an
+     * {@link ApiError} only before it has written anything.
+     */
     @FunctionalInterface
     interface Work {
         StepRecord run(Tx tx, Announcements announced) throws SQLException;
@@ -43,15 +49,17 @@ final class StepUpdates implements AutoCloseable {
     }
 
     private void write(List<Pending<Update, StepRecord>> batch) {
-        List<StepRecord> results = database.transaction(tx -> {
+        List<Object> results = database.transaction(tx -> {
             TaskGates.enter(
                     tx,
                     batch.stream().map(pending -> pending.request().taskId()).toList());
             Announcements announced = new Announcements();
-            List<StepRecord> done = new ArrayList<>(batch.size());
+            List<Object> done = new ArrayList<>(batch.size()); // a StepRecord, or the ApiError refusing it
             for (int i = 0; i < batch.size(); i++) {
                 try {
                     done.add(batch.get(i).request().work().run(tx, announced));
+                } catch (ApiError refused) {
+                    done.add(refused);
                 } catch (SQLException refused) {
                     throw new GroupCommit.Refused(i, Database.translate(refused));
                 } catch (RuntimeException refused) {
@@ -62,7 +70,11 @@ final class StepUpdates implements AutoCloseable {
             return done;
         });
         for (int i = 0; i < batch.size(); i++) {
-            batch.get(i).answer().complete(results.get(i));
+            switch (results.get(i)) {
+                case ApiError refused -> batch.get(i).answer().completeExceptionally(refused);
+                case StepRecord step -> batch.get(i).answer().complete(step);
+                default -> throw new IllegalStateException("neither a step nor a refusal: " + results.get(i));
+            }
         }
     }
 

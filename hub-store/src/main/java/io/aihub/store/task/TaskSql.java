@@ -84,32 +84,46 @@ final class TaskSql {
             "(select coalesce(sum(cost), 0) from steps where steps.task_id = tasks.task_id)";
 
     /**
-     * Closes a finishing task's steps that never ran (Pending, Not_Ready, In_Progress) as Failed with the
-     * reason given: a finished task leaves nothing for a worker to pick up. The first part of {@link
-     * #TASK_COMPLETE} and {@link #TASK_FAIL}; parameters: the reason, the time, the task.
+     * Closes the steps of a task that has just ended (the {@code ended} row, if any) that are still
+     * open (Pending, Not_Ready, In_Progress) as Failed with the reason given: a finished task leaves
+     * nothing for a worker to pick up. The last part of {@link #TASK_COMPLETE} and {@link #TASK_FAIL};
+     * parameters: the reason, the time.
      */
-    private static final String CLOSING_OPEN_STEPS = """
-            with closed as (
+    private static final String CLOSING_ITS_OPEN_STEPS = """
+            , closed as (
                 update steps set step_status = 'Failed', output = ?, updated_at = ?
-                where task_id = ? and step_status in ('Pending', 'Not_Ready', 'In_Progress'))
-            """;
+                where task_id in (select task_id from ended)
+                  and step_status in ('Pending', 'Not_Ready', 'In_Progress'))
+            select\s""" + COLUMNS + " from ended";
 
-    /** Completes a task (from the statuses the transition table allows) after closing its open steps. */
-    static final String TASK_COMPLETE = CLOSING_OPEN_STEPS + """
-            update tasks set task_status = 'Completed', output = coalesce(?, ''),
-                   output_additional = coalesce(?::jsonb, '{}'), output_artifacts = coalesce(?::jsonb, '[]'),
-                   cost =\s""" + STEP_COST_SUM + """
-            , updated_at = ?
-            where task_id = ? and task_status = any(?::text[])
-            returning\s""" + COLUMNS;
+    /**
+     * Completes a task, if it is in a status the transition table allows that from, and then closes its
+     * open steps. Parameters: the output, its additional object and artifacts, the time, the task, the
+     * statuses allowed, then those of {@link #CLOSING_ITS_OPEN_STEPS}.
+     */
+    static final String TASK_COMPLETE = """
+            with ended as (
+                update tasks set task_status = 'Completed', output = coalesce(?, ''),
+                       output_additional = coalesce(?::jsonb, '{}'), output_artifacts = coalesce(?::jsonb, '[]'),
+                       cost =\s""" + STEP_COST_SUM + """
+                , updated_at = ?
+                where task_id = ? and task_status = any(?::text[])
+                returning *)
+            """ + CLOSING_ITS_OPEN_STEPS;
 
-    /** Fails a task (from the statuses the transition table allows) after closing its open steps. */
-    static final String TASK_FAIL = CLOSING_OPEN_STEPS + """
-            update tasks set task_status = 'Failed', output = coalesce(?, ''),
-                   cost =\s""" + STEP_COST_SUM + """
-            , updated_at = ?
-            where task_id = ? and task_status = any(?::text[])
-            returning\s""" + COLUMNS;
+    /**
+     * Fails a task, if it is in a status the transition table allows that from, and then closes its open
+     * steps. Parameters: the output, the time, the task, the statuses allowed, then those of {@link
+     * #CLOSING_ITS_OPEN_STEPS}.
+     */
+    static final String TASK_FAIL = """
+            with ended as (
+                update tasks set task_status = 'Failed', output = coalesce(?, ''),
+                       cost =\s""" + STEP_COST_SUM + """
+                , updated_at = ?
+                where task_id = ? and task_status = any(?::text[])
+                returning *)
+            """ + CLOSING_ITS_OPEN_STEPS;
 
     /** Recomputes the cost and, when asked, moves a Pending task to In_Progress. */
     static final String TASK_PROGRESS = """
@@ -127,14 +141,15 @@ final class TaskSql {
 
     /**
      * Deletes up to a limit of the tasks that ended before the cutoff, with their steps and logs, in one
-     * statement (the foreign keys are checked at its end). Their events went a day after they were
-     * announced.
+     * statement (the foreign keys are checked at its end). A task locked by a writer at that moment (a
+     * late log line) is skipped until the next sweep. Their events went a day after they were announced.
      */
     static final String TASK_DELETE_FINISHED_BEFORE = """
             with doomed as (
                 select task_id from tasks
                 where task_status in ('Completed', 'Failed') and updated_at < ?
-                limit ?),
+                limit ?
+                for update skip locked),
             steps_gone as (delete from steps where task_id in (select task_id from doomed)),
             logs_gone as (delete from task_logs where task_id in (select task_id from doomed))
             delete from tasks where task_id in (select task_id from doomed)

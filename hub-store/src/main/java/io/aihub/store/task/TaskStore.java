@@ -174,7 +174,7 @@ public final class TaskStore implements AutoCloseable {
     /**
      * Cancels a task that has not ended, for its creator or its agent's owner: it ends {@code Failed}
      * (the protocol has no other final status) with an output that says who cancelled it, its steps that
-     * never ran are closed, and {@code task-updated} is announced. A task that has ended answers 409.
+     * are still open are closed, and {@code task-updated} is announced. A task that has ended answers 409.
      */
     public TaskRecord cancel(String caller, String did, String taskId) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -187,8 +187,8 @@ public final class TaskStore implements AutoCloseable {
                 throw ApiError.conflict("task '" + taskId + "' is " + task.taskStatus()
                         + " already; only a task that has not ended can be cancelled");
             }
-            TaskRecord cancelled = StepStore.fail(
-                            tx, taskId, "cancelled by " + caller + " at " + now, "not run: the task was cancelled", now)
+            TaskRecord cancelled = TaskEnding.fail(
+                            tx, taskId, "cancelled by " + caller + " at " + now, "closed: the task was cancelled", now)
                     .orElseThrow(() -> ApiError.conflict("task '" + taskId + "' ended meanwhile"));
             Announcements announced = new Announcements();
             announced.add(now, ProtocolEvent.TASK_UPDATED, cancelled, TaskUpdated.of(cancelled));

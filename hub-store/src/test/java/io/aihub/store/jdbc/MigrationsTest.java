@@ -95,6 +95,51 @@ class MigrationsTest {
         }
     }
 
+    @Test
+    void v006_closesTheStepsThatTasksEndedBeforeV004LeftOpen_andNoOthers() throws SQLException {
+        try (HikariDataSource dataSource = new HikariDataSource()) {
+            dataSource.setJdbcUrl(TestDatabase.freshSchemaUrl());
+            Flyway.configure()
+                    .dataSource(dataSource)
+                    .locations("classpath:db/migration")
+                    .target("5")
+                    .load()
+                    .migrate();
+            try (Connection connection = dataSource.getConnection();
+                    var setup = connection.createStatement()) {
+                setup.execute("""
+                        insert into accounts (address, name, created_at) values ('0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'a', now());
+                        insert into agents (did, owner, name, created_at) values ('did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'a', now());
+                        insert into tasks (task_id, did, owner, user_address, task_status, input_query, created_at, updated_at)
+                        values ('ended', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Completed', 'q', now(), now()),
+                               ('open', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'In_Progress', 'q', now(), now());
+                        insert into steps (step_id, task_id, did, owner, step_status, step_order, created_at, updated_at)
+                        values ('e1', 'ended', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Completed', 1, now(), now()),
+                               ('e2', 'ended', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Pending', 2, now(), now()),
+                               ('e3', 'ended', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Not_Ready', 3, now(), now()),
+                               ('e4', 'ended', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'In_Progress', 4, now(), now()),
+                               ('o1', 'open', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'In_Progress', 1, now(), now()),
+                               ('o2', 'open', 'did:nv:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', '0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', 'Not_Ready', 2, now(), now());
+                        """);
+            }
+
+            Migrations.apply(dataSource);
+
+            List<String> steps = new ArrayList<>();
+            try (Connection connection = dataSource.getConnection();
+                    var rows = connection
+                            .createStatement()
+                            .executeQuery("select step_id || ' ' || step_status from steps order by step_id")) {
+                while (rows.next()) {
+                    steps.add(rows.getString(1));
+                }
+            }
+            assertThat(steps)
+                    .containsExactly(
+                            "e1 Completed", "e2 Failed", "e3 Failed", "e4 Failed", "o1 In_Progress", "o2 Not_Ready");
+        }
+    }
+
     private static List<String> tables(HikariDataSource dataSource) throws SQLException {
         List<String> names = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();

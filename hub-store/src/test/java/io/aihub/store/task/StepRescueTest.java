@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.Envelopes.TaskWithSteps;
+import io.aihub.protocol.SocketPayloads.NewTaskLog;
 import io.aihub.protocol.Status;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.StepUpdate;
@@ -113,6 +114,43 @@ class StepRescueTest extends WithFixtures {
                     .isEqualTo(1);
             assertThat(fx.events(task.task().taskId())).hasSize(2);
         }
+    }
+
+    @Test
+    void aHeartbeatOrALogLineOfTheOwnerNamingTheStep_renewsItsLease_aLineOfTheCreatorDoesNot() {
+        Agent agent = fx.agent(fx.account());
+        String user = fx.account();
+        CreatedTask beating = fx.task(agent, user, "heartbeat");
+        CreatedTask logging = fx.task(agent, user, "the owner's log line");
+        CreatedTask asked = fx.task(agent, user, "the creator's log line");
+        InstantSource fiveSecondsLater = InstantSource.fixed(Fixtures.T0.plusSeconds(5));
+        try (StepStore steps = new StepStore(fx.database, fiveSecondsLater, TaskLimits.DEFAULTS);
+                TaskStore tasks = new TaskStore(fx.database, fiveSecondsLater, TaskLimits.DEFAULTS)) {
+            steps.update(agent.owner(), agent.did(), taskId(beating), stepId(beating), inProgress());
+            tasks.appendLog(
+                    agent.owner(), new NewTaskLog(taskId(logging), "working on it", "info", null, stepId(logging)));
+            tasks.appendLog(user, new NewTaskLog(taskId(asked), "are you there?", "info", null, stepId(asked)));
+        }
+
+        rescueAt(Duration.ofMillis(5500)).sweep(); // half a second after the renewals: within the lease of 1 s
+
+        assertThat(stepOf(agent, beating).retries()).isZero();
+        assertThat(stepOf(agent, beating).stepStatus()).isEqualTo(Status.In_Progress);
+        assertThat(stepOf(agent, logging).retries()).isZero();
+        assertThat(stepOf(agent, asked).retries()).isEqualTo(1);
+    }
+
+    private static String taskId(CreatedTask created) {
+        return created.task().taskId();
+    }
+
+    private static String stepId(CreatedTask created) {
+        return created.steps().getFirst().stepId();
+    }
+
+    private static StepUpdate inProgress() {
+        return new StepUpdate(
+                Status.In_Progress, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static StepRecord stepOf(Agent agent, CreatedTask created) {

@@ -264,7 +264,7 @@ class StepStoreTest extends WithFixtures {
         assertThat(task.steps())
                 .extracting(StepRecord::stepStatus)
                 .containsExactly(Status.Failed, Status.Failed, Status.Failed);
-        assertThat(task.steps().get(0).output()).startsWith("not run:");
+        assertThat(task.steps().get(0).output()).startsWith("closed:");
         assertThat(fx.steps.toReplay(owner, Status.Pending, List.of(agent.did()), 10))
                 .isEmpty();
     }
@@ -451,6 +451,58 @@ class StepStoreTest extends WithFixtures {
         assertThat(step.output()).isEqualTo("{\"text\":\"hi\"}");
         assertThat(step.outputAdditional()).isEqualTo("{\"value\": \"success\"}");
         assertThat(step.outputArtifacts()).isEqualTo("[\"https://example.org/a.mp3\"]");
+    }
+
+    @Test
+    void updatesRefusedAmongOthersSentAtOnce_getTheir409Alone_andTheOthersApply() throws Exception {
+        List<CreatedTask> tasks = new ArrayList<>();
+        List<Callable<Object>> updates = new ArrayList<>();
+        for (int i = 0; i < 24; i++) {
+            CreatedTask task = fx.task(agent, subscriber, "q" + i);
+            tasks.add(task);
+            StepUpdate update = i % 2 == 0
+                    ? completed("done", 1L, true)
+                    : new StepUpdate(
+                            Status.Not_Ready,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            null);
+            updates.add(() -> fx.steps.update(
+                    owner,
+                    agent.did(),
+                    task.task().taskId(),
+                    task.steps().getFirst().stepId(),
+                    update));
+        }
+
+        List<Object> answers = Fixtures.atOnce(updates);
+
+        for (int i = 0; i < tasks.size(); i++) {
+            Status taskStatus = fx.tasks
+                    .withSteps(agent.did(), tasks.get(i).task().taskId(), owner)
+                    .task()
+                    .taskStatus();
+            if (i % 2 == 0) {
+                assertThat(answers.get(i)).isInstanceOf(StepRecord.class);
+                assertThat(taskStatus).isEqualTo(Status.Completed);
+            } else {
+                assertThat(answers.get(i))
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                refused -> assertThat(refused.getMessage()).contains("from Pending to Not_Ready"));
+                assertThat(taskStatus).isEqualTo(Status.Pending);
+            }
+        }
     }
 
     private static NewStep step(String name, String predecessor, boolean last) {
