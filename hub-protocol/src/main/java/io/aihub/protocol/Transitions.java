@@ -56,13 +56,7 @@ public final class Transitions {
 
     /** The statuses from which a step's agent may take it to {@code to}, for the update's SQL guard. */
     public static Set<Status> stepSourcesFor(Status to) {
-        Set<Status> sources = EnumSet.noneOf(Status.class);
-        STEP_BY_AGENT.forEach((from, targets) -> {
-            if (targets.contains(to)) {
-                sources.add(from);
-            }
-        });
-        return sources;
+        return sourcesFor(STEP_BY_AGENT, to);
     }
 
     /** Whether a task may go from {@code from} to {@code to} (always the hub's doing, driven by its steps). */
@@ -72,13 +66,7 @@ public final class Transitions {
 
     /** The statuses from which a task may go to {@code to}, for the SQL guard of the change. */
     public static Set<Status> taskSourcesFor(Status to) {
-        Set<Status> sources = EnumSet.noneOf(Status.class);
-        TASK.forEach((from, targets) -> {
-            if (targets.contains(to)) {
-                sources.add(from);
-            }
-        });
-        return sources;
+        return sourcesFor(TASK, to);
     }
 
     /** What a step's agent may do, for the test that compares the table with the drawing. */
@@ -94,6 +82,16 @@ public final class Transitions {
     /** The task's changes, for the same test. */
     public static Map<Status, Set<Status>> task() {
         return unmodifiable(TASK);
+    }
+
+    private static Set<Status> sourcesFor(Map<Status, Set<Status>> table, Status to) {
+        Set<Status> sources = EnumSet.noneOf(Status.class);
+        table.forEach((from, targets) -> {
+            if (targets.contains(to)) {
+                sources.add(from);
+            }
+        });
+        return sources;
     }
 
     private static Map<Status, Set<Status>> unmodifiable(Map<Status, Set<Status>> table) {

@@ -239,48 +239,12 @@ public record HubConfig(
         return Optional.of(Duration.ofDays(atMost(env, "HUB_RETENTION_DAYS", 0, 1, 36500)));
     }
 
-    /** A copy that deletes ended tasks after {@code keep}. */
-    public HubConfig withRetention(Duration keep) {
-        return new HubConfig(
-                port,
-                database,
-                publicUrl,
-                adminToken,
-                signingKey,
-                extraPorts,
-                http,
-                sockets,
-                tasks,
-                rateLimit,
-                deliveryStall,
-                leases,
-                Optional.of(keep));
-    }
-
     private static int atMost(Map<String, String> env, String variable, int fallback, int minimum, int maximum) {
         int value = atLeast(env, variable, fallback, minimum);
         if (value > maximum) {
             throw new InvalidConfig(variable, "must be at most " + maximum + ", got " + value);
         }
         return value;
-    }
-
-    /** A copy with other step leases. */
-    public HubConfig withLeases(StepLeases other) {
-        return new HubConfig(
-                port,
-                database,
-                publicUrl,
-                adminToken,
-                signingKey,
-                extraPorts,
-                http,
-                sockets,
-                tasks,
-                rateLimit,
-                deliveryStall,
-                other,
-                keepTasks);
     }
 
     private static int atLeast(Map<String, String> env, String variable, int fallback, int minimum) {
