@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The one table of the status changes the hub allows. The SQL of a step's update and of a task's end
- * guards on it ({@link #stepSourcesFor}, {@link #taskSourcesFor}), the step update refuses with 409 what
+ * The one table of the status changes the hub allows. The SQL of a step's update and of a task's
+ * start and end guards on it ({@link #stepSourcesFor}, {@link #taskSourcesFor}), the step update refuses with 409 what
  * it does not allow, and {@code docs/state-machine.md} draws it (a test compares the drawing with this
  * table, the hub's own moves of a step included; each of those guards in its SQL on the statuses it
  * starts from).

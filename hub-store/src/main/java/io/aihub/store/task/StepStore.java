@@ -298,8 +298,15 @@ public final class StepStore implements AutoCloseable {
         return progress(tx, task.taskId(), true, now).orElse(task);
     }
 
-    private static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now) throws SQLException {
-        return tx.one(TaskSql.TASK_PROGRESS, TaskSql.TASK, start, now, taskId);
+    /** Recomputes the task's cost and, if {@code start}, starts it. */
+    static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now) throws SQLException {
+        return tx.one(
+                TaskSql.TASK_PROGRESS,
+                TaskSql.TASK,
+                start,
+                Status.wire(Transitions.taskSourcesFor(Status.In_Progress)),
+                now,
+                taskId);
     }
 
     /**

@@ -125,9 +125,13 @@ final class TaskSql {
                 returning *)
             """ + CLOSING_ITS_OPEN_STEPS;
 
-    /** Recomputes the cost and, when asked, moves a Pending task to In_Progress. */
+    /**
+     * Recomputes the cost of a task that has not ended and, when asked, starts it (In_Progress, from the
+     * statuses the transition table allows). Parameters: whether to start it, those statuses, the time,
+     * the task.
+     */
     static final String TASK_PROGRESS = """
-            update tasks set task_status = case when task_status = 'Pending' and ? then 'In_Progress' else task_status end,
+            update tasks set task_status = case when ? and task_status = any(?::text[]) then 'In_Progress' else task_status end,
                    cost =\s""" + STEP_COST_SUM + """
             , updated_at = ?
             where task_id = ? and task_status not in ('Completed', 'Failed')

@@ -16,7 +16,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every pair of statuses, as an agent's update of a step in the first asking for the second. */
+/**
+ * Every pair of statuses: as an agent's update of a step in the first asking for the second, and as
+ * the hub's move of a task from the first to the second.
+ */
 class TransitionsTest extends WithFixtures {
 
     static Stream<Arguments> everyPair() {
@@ -50,5 +53,32 @@ class TransitionsTest extends WithFixtures {
                             .orElseThrow());
             assertThat(stored).as("unchanged").isEqualTo(from.wire());
         }
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @MethodSource("everyPair")
+    void theHubMovesATaskExactlyAsTheTableSays(Status from, Status to) {
+        Agent agent = fx.agent(fx.account());
+        CreatedTask created = fx.task(agent, fx.account(), "q");
+        String taskId = created.task().taskId();
+        StepRecord step = created.steps().getFirst();
+        fx.database.transaction(tx -> tx.update( // the task put in `from` behind the store's back
+                "update tasks set task_status = ? where task_id = ?", from, taskId));
+
+        switch (to) {
+            case In_Progress -> fx.database.transaction(tx -> StepStore.progress(tx, taskId, true, Fixtures.T0));
+            case Completed -> fx.database.transaction(tx -> TaskEnding.complete(tx, taskId, step, Fixtures.T0));
+            case Failed ->
+                fx.database.transaction(tx -> TaskEnding.fail(tx, taskId, "why", "closed: why", Fixtures.T0));
+            case Pending, Not_Ready ->
+                assertThat(Transitions.taskSourcesFor(to))
+                        .as("no move of the hub's takes a task to %s", to)
+                        .isEmpty();
+        }
+
+        String stored = fx.database.lookup(
+                tx -> tx.one("select task_status from tasks where task_id = ?", row -> row.getString(1), taskId)
+                        .orElseThrow());
+        assertThat(stored).isEqualTo(Transitions.taskMay(from, to) ? to.wire() : from.wire());
     }
 }
