@@ -56,6 +56,8 @@ public final class ApiRouter {
         router.errorHandler(405, h.errors()::wrongMethod);
 
         router.get("/health").handler(blocking.of(h.system()::health));
+        router.get(SystemRoutes.LIVE).handler(h.system()::live);
+        router.get(SystemRoutes.READY).handler(blocking.of(h.system()::ready));
         router.get("/api/v1/rest/docs-json").handler(h.system()::openApi);
 
         router.post("/api/v1/admin/accounts").handler(blocking.of(h.admin()::createAccount));

@@ -10,6 +10,8 @@ import io.aihub.server.http.BodyBudget;
 import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.CredentialGate;
 import io.aihub.server.http.ErrorReplies;
+import io.aihub.server.http.Readiness;
+import io.aihub.server.http.StartingReplies;
 import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
@@ -32,13 +34,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** A running hub: database migrated, stores wired, HTTP listening. */
 public final class Hub implements AutoCloseable {
@@ -50,9 +54,11 @@ public final class Hub implements AutoCloseable {
     private final Running running;
     private final SocketGateway gateway;
     private final ApiVerticle api;
+    private final Router router;
+    private final Readiness readiness;
+    private final Duration shutdown;
     private final String adminToken;
     private final boolean adminTokenGenerated;
-    private final Router router;
 
     private Hub(
             Vertx vertx,
@@ -61,16 +67,19 @@ public final class Hub implements AutoCloseable {
             SocketGateway gateway,
             ApiVerticle api,
             Router router,
-            String adminToken,
-            boolean adminTokenGenerated) {
+            Readiness readiness,
+            HubConfig config,
+            Wired wired) {
         this.vertx = vertx;
         this.database = database;
         this.running = running;
         this.gateway = gateway;
         this.api = api;
         this.router = router;
-        this.adminToken = adminToken;
-        this.adminTokenGenerated = adminTokenGenerated;
+        this.readiness = readiness;
+        this.shutdown = config.shutdown();
+        this.adminToken = wired.adminToken();
+        this.adminTokenGenerated = config.adminToken().isEmpty();
     }
 
     /** What runs besides the HTTP server, closed in reverse order of start. */
@@ -94,70 +103,92 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    /** Opens and migrates the database, then listens; returns once the port is bound. */
+    /**
+     * Listens at once (answering only its health), then waits for, migrates and opens the database and
+     * wires the API; returns once the hub is ready.
+     */
     public static Hub start(HubConfig config, InstantSource clock) throws Exception {
-        Database database = Database.open(config.database());
-        Vertx vertx = null;
+        Readiness readiness = new Readiness();
+        Vertx vertx = Vertx.vertx(
+                new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
+        ConnectionGuard connections = new ConnectionGuard(vertx, config.http());
+        ApiVerticle api =
+                new ApiVerticle(config.port(), config.extraPorts(), connections, new StartingReplies(readiness));
         Running running = new Running();
+        Database database = null;
         try {
-            AccountStore accounts = new AccountStore(database, clock);
-            String signingKey =
-                    config.signingKey().orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
-            String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
-            Tokens tokens = new Tokens(signingKey, clock);
-            Authenticator auth = new Authenticator(tokens, accounts, adminToken, config.rateLimit());
-            AgentStore agents = new AgentStore(database, clock);
-            TaskStore tasks = running.add(new TaskStore(database, clock, config.tasks()));
-            StepStore steps = running.add(new StepStore(database, clock, config.tasks()));
-            SocketGateway gateway = running.add(new SocketGateway(new SocketGateway.Wiring(
-                    auth, agents, tasks, steps, config.http().maxBodyBytes(), config.sockets())));
-            gateway.start();
-            EventLog events = new EventLog(database);
-            EventDispatcher dispatcher =
-                    running.add(new EventDispatcher(database, events, gateway::deliver, config.deliveryStall()));
-            dispatcher.start();
-            running.add(new EventRetention(events, clock)).start();
-            running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))
-                    .start();
-            running.add(new StepRescuer(new StepRescue(database, clock, config.leases())))
-                    .start();
-            vertx = Vertx.vertx(
-                    new VertxOptions().setWorkerPoolSize(config.database().poolSize() + 4));
-            ConnectionGuard connections = new ConnectionGuard(vertx, config.http());
-            ApiRouter.Guards guards = new ApiRouter.Guards(
-                    connections,
-                    new CredentialGate(auth),
-                    new BodyBudget(config.http()),
-                    config.http().maxBodyBytes());
-            ApiRouter.Handlers handlers = new ApiRouter.Handlers(
-                    new SystemRoutes(database, dispatcher),
-                    new AdminRoutes(auth, accounts, tokens),
-                    new AgentRoutes(auth, agents, tokens, config.publicUrl()),
-                    new TaskRoutes(auth, tasks),
-                    new StepRoutes(auth, steps),
-                    new ErrorReplies(config.http().maxBodyBytes()));
-            Router router = ApiRouter.create(vertx, guards, handlers);
-            ApiVerticle api = new ApiVerticle(
-                    config.port(), config.extraPorts(), router, gateway.handover(connections), connections);
-            vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-            Hub hub = new Hub(
+            awaitDeployed(vertx, api);
+            readiness.starting("reaching and migrating the database at "
+                    + config.database().serverAddress());
+            database = Database.open(config.database());
+            readiness.starting("wiring the API");
+            Wired wired = wire(config, clock, database, readiness, running);
+            Router router = ApiRouter.create(
                     vertx,
-                    database,
-                    running,
-                    gateway,
-                    api,
-                    router,
-                    adminToken,
-                    config.adminToken().isEmpty());
+                    new ApiRouter.Guards(
+                            connections,
+                            new CredentialGate(wired.auth()),
+                            new BodyBudget(config.http()),
+                            config.http().maxBodyBytes()),
+                    wired.handlers());
+            api.serve(router, wired.gateway().handover(connections));
+            Hub hub = new Hub(vertx, database, running, wired.gateway(), api, router, readiness, config, wired);
             hub.warmUpSockets();
+            readiness.ready();
             return hub;
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            if (vertx != null) {
-                vertx.close();
-            }
+        } catch (Exception e) {
+            vertx.close();
             running.close();
-            database.close();
+            if (database != null) {
+                database.close();
+            }
             throw e;
+        }
+    }
+
+    /** What {@link #wire} made: the parts the HTTP side needs. */
+    private record Wired(Authenticator auth, SocketGateway gateway, ApiRouter.Handlers handlers, String adminToken) {}
+
+    /** The stores, the Socket.IO gateway, event delivery and upkeep, started; and the route handlers. */
+    private static Wired wire(
+            HubConfig config, InstantSource clock, Database database, Readiness readiness, Running running) {
+        AccountStore accounts = new AccountStore(database, clock);
+        String signingKey =
+                config.signingKey().orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
+        String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
+        Tokens tokens = new Tokens(signingKey, clock);
+        Authenticator auth = new Authenticator(tokens, accounts, adminToken, config.rateLimit());
+        AgentStore agents = new AgentStore(database, clock);
+        TaskStore tasks = running.add(new TaskStore(database, clock, config.tasks()));
+        StepStore steps = running.add(new StepStore(database, clock, config.tasks()));
+        SocketGateway gateway = running.add(new SocketGateway(new SocketGateway.Wiring(
+                auth, agents, tasks, steps, config.http().maxBodyBytes(), config.sockets())));
+        gateway.start();
+        EventLog events = new EventLog(database);
+        EventDispatcher dispatcher =
+                running.add(new EventDispatcher(database, events, gateway::deliver, config.deliveryStall()));
+        dispatcher.start();
+        running.add(new EventRetention(events, clock)).start();
+        running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))
+                .start();
+        running.add(new StepRescuer(new StepRescue(database, clock, config.leases())))
+                .start();
+        ApiRouter.Handlers handlers = new ApiRouter.Handlers(
+                new SystemRoutes(database, dispatcher, readiness),
+                new AdminRoutes(auth, accounts, tokens),
+                new AgentRoutes(auth, agents, tokens, config.publicUrl()),
+                new TaskRoutes(auth, tasks),
+                new StepRoutes(auth, steps),
+                new ErrorReplies(config.http().maxBodyBytes()));
+        return new Wired(auth, gateway, handlers, adminToken);
+    }
+
+    /** Deploys the HTTP server; a port that cannot be bound fails with the message that names it. */
+    private static void awaitDeployed(Vertx vertx, ApiVerticle api) throws Exception {
+        try {
+            vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException refused ? refused : e;
         }
     }
 
@@ -204,8 +235,38 @@ public final class Hub implements AutoCloseable {
         }
     }
 
+    /**
+     * Shuts down gently, within {@code HUB_SHUTDOWN_SECONDS}, logging each phase: {@code /health/ready}
+     * turns 503 first, and stays so for a fifth of that time (at most 5 s) so load balancers stop
+     * sending traffic while the port is still open; then the ports stop accepting connections, the
+     * sockets are closed with a reason their clients log (they reconnect, to another node), the
+     * requests in progress finish, and the rest stops ({@link #close}).
+     */
+    public void drain() throws Exception {
+        long deadline = System.nanoTime() + shutdown.toNanos();
+        readiness.draining();
+        Duration unready = Collections.min(List.of(shutdown.dividedBy(5), Duration.ofSeconds(5)));
+        LOG.info(
+                "draining, at most {} s: /health/ready answers 503 from now on; the ports close in {} ms",
+                shutdown.toSeconds(),
+                unready.toMillis());
+        Thread.sleep(unready);
+        Duration left = Duration.ofNanos(deadline - System.nanoTime());
+        var requestsDone = api.shutdown(left.dividedBy(2));
+        int sockets = gateway.closeSockets("the hub is shutting down; reconnect");
+        LOG.info(
+                "draining: the ports accept no connections; closed {} sockets; finishing requests in progress",
+                sockets);
+        requestsDone.toCompletionStage().toCompletableFuture().get(left.toMillis(), TimeUnit.MILLISECONDS);
+        LOG.info("draining: requests finished; stopping the writers, delivery and the database pool");
+        close();
+        LOG.info("stopped");
+    }
+
+    /** Stops at once: the ports and connections close, the parts stop, the pool closes. */
     @Override
     public void close() throws Exception {
+        readiness.draining();
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         running.close();
         database.close();

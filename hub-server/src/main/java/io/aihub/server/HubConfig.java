@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param deliveryStall how long event delivery may make no progress before {@code /health} says 503
  * @param leases        how long steps' leases last and how often a step is handed out, unless its agent says
  * @param keepTasks     how long a task is kept once it has ended ({@code HUB_RETENTION_DAYS}); empty: for ever
+ * @param shutdown      how long a drain on SIGTERM may take before the process exits ({@code HUB_SHUTDOWN_SECONDS})
  */
 public record HubConfig(
         int port,
@@ -43,9 +44,11 @@ public record HubConfig(
         RateLimit rateLimit,
         Duration deliveryStall,
         StepLeases leases,
-        Optional<Duration> keepTasks) {
+        Optional<Duration> keepTasks,
+        Duration shutdown) {
 
     public static final int DEFAULT_PORT = 3001;
+    public static final Duration DEFAULT_SHUTDOWN = Duration.ofSeconds(10);
     public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/hub?user=postgres";
     public static final int DEFAULT_DB_POOL_SIZE = 16;
     public static final Duration DEFAULT_DELIVERY_STALL = Duration.ofSeconds(30);
@@ -96,7 +99,8 @@ public record HubConfig(
                 RateLimit.OFF,
                 DEFAULT_DELIVERY_STALL,
                 StepLeases.DEFAULTS,
-                Optional.empty());
+                Optional.empty(),
+                DEFAULT_SHUTDOWN);
     }
 
     public HubConfig withExtraPorts(List<Integer> ports) {
@@ -113,7 +117,8 @@ public record HubConfig(
                 rateLimit,
                 deliveryStall,
                 leases,
-                keepTasks);
+                keepTasks,
+                shutdown);
     }
 
     public HubConfig withHttp(HttpLimits limits) {
@@ -130,7 +135,8 @@ public record HubConfig(
                 rateLimit,
                 deliveryStall,
                 leases,
-                keepTasks);
+                keepTasks,
+                shutdown);
     }
 
     public HubConfig withDeliveryStall(Duration stall) {
@@ -147,7 +153,8 @@ public record HubConfig(
                 rateLimit,
                 stall,
                 leases,
-                keepTasks);
+                keepTasks,
+                shutdown);
     }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
@@ -156,9 +163,12 @@ public record HubConfig(
         if (poolSize < 1 || poolSize > 200) {
             throw new InvalidConfig("HUB_DB_POOL_SIZE", "must be between 1 and 200, got " + poolSize);
         }
+        Duration databaseWait = Duration.ofSeconds(
+                atMost(env, "HUB_DB_WAIT_SECONDS", (int) DatabaseConfig.DEFAULT_STARTUP_WAIT.toSeconds(), 0, 3600));
         DatabaseConfig database;
         try {
-            database = new DatabaseConfig(env.getOrDefault("HUB_DATABASE_URL", DEFAULT_DATABASE_URL), poolSize);
+            database = new DatabaseConfig(
+                    env.getOrDefault("HUB_DATABASE_URL", DEFAULT_DATABASE_URL), poolSize, databaseWait);
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig("HUB_DATABASE_URL", e.getMessage());
         }
@@ -184,7 +194,8 @@ public record HubConfig(
                                 1,
                                 Agent.MAX_LEASE_SECONDS)),
                         atMost(env, "HUB_STEP_MAX_ATTEMPTS", StepLeases.DEFAULTS.maxAttempts(), 1, Agent.MAX_ATTEMPTS)),
-                retention(env));
+                retention(env),
+                Duration.ofSeconds(atMost(env, "HUB_SHUTDOWN_SECONDS", (int) DEFAULT_SHUTDOWN.toSeconds(), 1, 3600)));
     }
 
     private static HttpLimits httpLimits(Map<String, String> env) {

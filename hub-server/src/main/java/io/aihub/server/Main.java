@@ -10,6 +10,28 @@ public final class Main {
 
     private Main() {}
 
+    /** On SIGTERM (or Ctrl-C): drains, and exits a little after HUB_SHUTDOWN_SECONDS whatever happens. */
+    private static void drain(Hub hub, HubConfig config) {
+        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
+            try {
+                Thread.sleep(config.shutdown().plusSeconds(2));
+                LOG.error(
+                        "shutdown took longer than HUB_SHUTDOWN_SECONDS ({} s); exiting now",
+                        config.shutdown().toSeconds());
+                Runtime.getRuntime().halt(1);
+            } catch (InterruptedException done) {
+                // drained in time
+            }
+        });
+        try {
+            hub.drain();
+        } catch (Exception e) {
+            LOG.warn("shutdown was not clean: {}", e.toString());
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
     public static void main(String[] args) {
         HubConfig config;
         try {
@@ -21,18 +43,16 @@ public final class Main {
         }
         try {
             Hub hub = Hub.start(config, InstantSource.system());
-            Runtime.getRuntime()
-                    .addShutdownHook(new Thread(
-                            () -> {
-                                try {
-                                    hub.close();
-                                } catch (Exception e) {
-                                    LOG.warn("shutdown was not clean", e);
-                                }
-                            },
-                            "hub-shutdown"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(hub, config), "hub-shutdown"));
             if (hub.adminTokenGenerated()) {
                 LOG.info("HUB_ADMIN_TOKEN was not set; admin token for this run: {}", hub.adminToken());
+            } else if (WellKnownTokens.isWellKnown(hub.adminToken())) {
+                LOG.warn(
+                        "HUB_ADMIN_TOKEN is a well-known default ({} characters, from an example): anyone who can reach"
+                                + " port {} can create accounts and keys. Set a secret of your own, or leave it unset for"
+                                + " one generated at start",
+                        hub.adminToken().length(),
+                        hub.port());
             }
             LOG.info(
                     "AI Hub listening on port {}{} (public URL {})",

@@ -24,6 +24,30 @@ class AdminAndHealthTest extends HubTestBase {
     }
 
     @Test
+    void liveAndReady_areBoth200_onAHubThatServes() {
+        Reply live = client.get("/health/live", null);
+        Reply ready = client.get("/health/ready", null);
+
+        assertThat(live.status()).isEqualTo(200);
+        assertThat(live.body().get("status").asText()).isEqualTo("live");
+        assertThat(ready.status()).isEqualTo(200);
+        assertThat(ready.body().get("status").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void whenTheDatabaseIsGone_readyIs503_butLiveStays200() throws Exception {
+        try (Hub lonely = Hub.start(
+                HubTestBase.testConfig(new DatabaseConfig(TestDatabase.freshSchemaUrl(), 2), Optional.of(ADMIN_TOKEN)),
+                InstantSource.system())) {
+            lonely.database().close();
+            HubClient direct = new HubClient("http://127.0.0.1:" + lonely.port(), ADMIN_TOKEN);
+
+            assertThat(direct.get("/health/ready", null).status()).isEqualTo(503);
+            assertThat(direct.get("/health/live", null).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void health_is503_whenTheDatabaseIsGone() throws Exception {
         try (Hub lonely = Hub.start(
                 HubTestBase.testConfig(new DatabaseConfig(TestDatabase.freshSchemaUrl(), 2), Optional.of(ADMIN_TOKEN)),

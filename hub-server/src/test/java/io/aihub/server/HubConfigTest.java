@@ -44,6 +44,25 @@ class HubConfigTest {
     }
 
     @Test
+    void theDatabaseWaitAndTheShutdown_areReadInSeconds() {
+        HubConfig defaults = HubConfig.fromEnvironment(Map.of());
+        HubConfig set = HubConfig.fromEnvironment(Map.of("HUB_DB_WAIT_SECONDS", "0", "HUB_SHUTDOWN_SECONDS", "30"));
+
+        assertThat(defaults.database().startupWait()).hasSeconds(60);
+        assertThat(defaults.shutdown()).hasSeconds(10);
+        assertThat(set.database().startupWait()).isZero();
+        assertThat(set.shutdown()).hasSeconds(30);
+    }
+
+    @Test
+    void aDatabaseUrlWithAPassword_isNeverQuotedInTheRefusal() {
+        assertThatThrownBy(() -> HubConfig.fromEnvironment(
+                        Map.of("HUB_DATABASE_URL", "jdbc:postgresql://db/my-hub?password=s3cret")))
+                .hasMessageStartingWith("HUB_DATABASE_URL ")
+                .hasMessageNotContaining("s3cret");
+    }
+
+    @Test
     void extraPorts_areACommaSeparatedList() {
         assertThat(HubConfig.fromEnvironment(Map.of("HUB_EXTRA_PORTS", "3100, 3200"))
                         .extraPorts())
@@ -70,6 +89,8 @@ class HubConfigTest {
                 "HUB_STEP_LEASE_SECONDS|86401",
                 "HUB_STEP_MAX_ATTEMPTS|101",
                 "HUB_RETENTION_DAYS|0",
+                "HUB_DB_WAIT_SECONDS|-1",
+                "HUB_SHUTDOWN_SECONDS|0",
                 "HUB_RETENTION_DAYS|a week",
                 "HUB_MAX_CONNECTIONS|0",
                 "HUB_RATE_LIMIT|-1"

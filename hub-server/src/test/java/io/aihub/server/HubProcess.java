@@ -8,6 +8,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,6 +41,7 @@ final class HubProcess implements AutoCloseable {
     private final Options options;
     private final List<String> logLines = new CopyOnWriteArrayList<>();
     private Process process;
+    private Thread logReader;
 
     private HubProcess(String name, int port, Map<String, String> environment, Options options) {
         this.name = name;
@@ -56,6 +58,7 @@ final class HubProcess implements AutoCloseable {
     static HubProcess start(String name, String databaseUrl, String adminToken, Options options) throws Exception {
         int port = freePort();
         Map<String, String> environment = new HashMap<>(options.environment());
+        environment.putIfAbsent("HUB_SHUTDOWN_SECONDS", "3"); // tests stop hubs often: drain briefly
         environment.putAll(Map.of(
                 "HUB_PORT",
                 Integer.toString(port),
@@ -97,6 +100,23 @@ final class HubProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Asks it to stop, as {@code docker stop} or Kubernetes do (SIGTERM), and returns at once. Through
+     * its handle: {@code Process.destroy()} would also close the pipe its last log lines come through.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits for it to exit, and for its last log lines to be read; true if it exited within the timeout. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (exited) {
+            logReader.join(Duration.ofSeconds(5));
+        }
+        return exited;
+    }
+
     /** Kills the process the way a crash does (SIGKILL): no shutdown hook runs. */
     void killHard() throws InterruptedException {
         process.destroyForcibly();
@@ -121,7 +141,7 @@ final class HubProcess implements AutoCloseable {
         process = builder.start();
         Process started = process;
         CompletableFuture<Void> listening = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name(name + "-log").start(() -> relay(started, listening));
+        logReader = Thread.ofPlatform().daemon().name(name + "-log").start(() -> relay(started, listening));
         listening.get(90, TimeUnit.SECONDS);
     }
 

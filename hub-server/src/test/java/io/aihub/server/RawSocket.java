@@ -26,6 +26,8 @@ final class RawSocket implements AutoCloseable {
     private final HttpClient client = HttpClient.newHttpClient();
     private final BlockingQueue<String> frames = new LinkedBlockingQueue<>();
     private final WebSocket socket;
+    /** The status and reason of the hub's close frame, once one came. */
+    private volatile String closedWith;
 
     private RawSocket(int port, Map<String, String> headers) throws Exception {
         WebSocket.Builder builder = client.newWebSocketBuilder();
@@ -134,6 +136,11 @@ final class RawSocket implements AutoCloseable {
         return await(event, Duration.ofSeconds(10), new ArrayList<>());
     }
 
+    /** The status and reason of the close frame the hub sent, or null if it sent none. */
+    String closedWith() {
+        return closedWith;
+    }
+
     @Override
     public void close() {
         socket.abort();
@@ -183,6 +190,7 @@ final class RawSocket implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+            closedWith = statusCode + " " + reason;
             frames.add(CLOSED);
             return CompletableFuture.completedFuture(null);
         }

@@ -54,7 +54,7 @@ public final class ErrorReplies {
                     correlation);
             return;
         }
-        if (error.kind() == ApiError.Kind.UNAVAILABLE) {
+        if (error.kind() == ApiError.Kind.UNAVAILABLE && !ctx.request().path().startsWith("/health")) {
             LOG.warn(
                     "request {} {} answered 503: {}",
                     ctx.request().method(),

@@ -10,16 +10,38 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Map;
 
-/** Health and the OpenAPI description of the API. */
+/** Health, for people and for load balancers and orchestrators, and the OpenAPI description of the API. */
 public final class SystemRoutes {
+    public static final String LIVE = "/health/live";
+    public static final String READY = "/health/ready";
+
     private final Database database;
     private final EventDispatcher delivery;
+    private final Readiness readiness;
     private final Buffer openApi;
 
-    public SystemRoutes(Database database, EventDispatcher delivery) {
+    public SystemRoutes(Database database, EventDispatcher delivery, Readiness readiness) {
         this.database = database;
         this.delivery = delivery;
+        this.readiness = readiness;
         this.openApi = Buffer.buffer(openApiDocument());
+    }
+
+    /** {@code GET /health/live} → 200 while the process runs, starting, serving or draining. */
+    public void live(RoutingContext ctx) {
+        Replies.ok(ctx, Map.of("status", "live"));
+    }
+
+    /**
+     * {@code GET /health/ready} → 200 when this node should be sent traffic: it has started, is not
+     * draining, and its database and event delivery work (as {@code /health}); else 503, saying why.
+     */
+    public void ready(RoutingContext ctx) {
+        readiness.notReady().ifPresent(why -> {
+            throw ApiError.busy(why, 1);
+        });
+        checkDatabaseAndDelivery();
+        Replies.ok(ctx, Map.of("status", "ready"));
     }
 
     /**
@@ -27,6 +49,11 @@ public final class SystemRoutes {
      * event delivery makes progress; else 503, saying which.
      */
     public void health(RoutingContext ctx) {
+        checkDatabaseAndDelivery();
+        Replies.ok(ctx, Map.of("status", "ok"));
+    }
+
+    private void checkDatabaseAndDelivery() {
         if (!database.isReachable()) {
             throw ApiError.unavailable("the database does not answer", null);
         }
@@ -36,7 +63,6 @@ public final class SystemRoutes {
                             + " s (the database does not answer its reads); events wait in the outbox",
                     null);
         });
-        Replies.ok(ctx, Map.of("status", "ok"));
     }
 
     /** {@code GET /api/v1/rest/docs-json} → the OpenAPI 3 document of every route. */

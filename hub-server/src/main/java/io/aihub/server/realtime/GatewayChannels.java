@@ -2,11 +2,15 @@ package io.aihub.server.realtime;
 
 import com.corundumstudio.socketio.SocketIOChannelInitializer;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +36,19 @@ final class GatewayChannels extends SocketIOChannelInitializer {
     /** The channel of the socket whose peer is at {@code remote}, while it is open. */
     Optional<Channel> channelOf(SocketAddress remote) {
         return Optional.ofNullable(adopted.get(remote));
+    }
+
+    /**
+     * Closes every adopted socket's WebSocket with 1001 (going away) and {@code reason}: its client sees
+     * the transport close and reconnects, to another node behind a load balancer (after a Socket.IO
+     * disconnect instead, the SDKs' clients would not reconnect at all). Returns how many were open.
+     */
+    int closeAll(String reason) {
+        List<Channel> open = List.copyOf(adopted.values());
+        open.forEach(channel -> channel.writeAndFlush(
+                        new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, reason))
+                .addListener(ChannelFutureListener.CLOSE));
+        return open.size();
     }
 
     /**

@@ -148,6 +148,14 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes the sockets on this node's public ports with a reason their clients log, so that they
+     * reconnect elsewhere; returns how many there were.
+     */
+    public int closeSockets(String reason) {
+        return channels.closeAll(reason);
+    }
+
     /** Sockets netty-socketio holds on this node, authenticated or not. */
     public int openSockets() {
         return server.getAllClients().size();
@@ -251,9 +259,12 @@ public final class SocketGateway implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop();
         timers.shutdownNow();
         work.shutdownNow();
+        // netty-socketio's stop() waits out a quiet period of 2 s for each of its two event loop groups,
+        // which serve only its own loopback listener (sockets arrive through the handover): it finishes
+        // on its own rather than holding up a shutdown by 4 s.
+        Thread.ofPlatform().name("socket-io-stop").start(server::stop);
     }
 
     private static int freeLoopbackPort() {

@@ -42,7 +42,7 @@ public final class Database implements AutoCloseable {
      * holding its thread, and the batches queued behind it, forever: every statement of the hub takes
      * milliseconds. Connecting and logging in are bounded too, and TCP keepalive is on.
      */
-    private static Properties connectionProperties(String applicationName) {
+    static Properties connectionProperties(String applicationName) {
         Properties properties = new Properties();
         properties.setProperty("ApplicationName", applicationName); // what pg_stat_activity shows
         properties.setProperty("socketTimeout", Integer.toString(SOCKET_TIMEOUT_SECONDS));
@@ -70,11 +70,11 @@ public final class Database implements AutoCloseable {
     }
 
     /**
-     * Creates the database named by the URL if it does not exist yet, applies the migrations and
-     * opens the pool.
+     * Waits for the database named by the URL and creates it if it does not exist yet
+     * ({@link DatabaseStartup}), applies the migrations and opens the pool.
      */
     public static Database open(DatabaseConfig config) {
-        createIfMissing(config);
+        DatabaseStartup.reachOrCreate(config);
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.jdbcUrl());
         hikari.setMaximumPoolSize(config.poolSize());
@@ -82,17 +82,18 @@ public final class Database implements AutoCloseable {
         hikari.setConnectionTimeout(5_000);
         hikari.setValidationTimeout(2_000);
         hikari.setPoolName("hub-db");
-        hikari.setAutoCommit(false);
+        hikari.setAutoCommit(true); // transactions turn it off for themselves; the pool turns it back on
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         connectionProperties(POOL_APPLICATION_NAME)
                 .forEach((name, value) -> hikari.addDataSourceProperty((String) name, value));
         // The other side of socketTimeout: a session whose client went silent in the middle of a
         // transaction is ended by the server, so the locks it holds (task gates, rows) do not wait for
         // TCP keepalive, hours away. The hub's transactions never pause between statements. A SET on each
-        // new connection rather than a startup option, which connection poolers such as PgBouncer refuse;
-        // committed at once (isolated), or the new connection would sit idle in that transaction.
+        // new connection rather than a startup option, which connection poolers such as PgBouncer refuse.
+        // It runs in autocommit, the pool's default, so it takes effect at once and for good: run inside a
+        // transaction, it would leave the new connection idle in that transaction (and the server would
+        // end it 30 s later), or be undone by the first borrower's rollback.
         hikari.setConnectionInitSql("set idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_SECONDS + "s'");
-        hikari.setIsolateInternalQueries(true);
         Migrations.apply(unpooled(config));
         return new Database(new HikariDataSource(hikari), config);
     }
@@ -126,8 +127,7 @@ public final class Database implements AutoCloseable {
      * statement sees its own snapshot, so use it for single statements or reads that need no common one.
      */
     public <T> T lookup(Work<T> work) {
-        try (Connection connection = pool.getConnection()) {
-            connection.setAutoCommit(true); // the pool restores its default when the connection returns
+        try (Connection connection = pool.getConnection()) { // in autocommit, the pool's default
             return work.run(new Tx(connection));
         } catch (SQLException e) {
             throw translate(e);
@@ -148,6 +148,7 @@ public final class Database implements AutoCloseable {
 
     private <T> T run(Work<T> work, String firstStatement) {
         try (Connection connection = pool.getConnection()) {
+            connection.setAutoCommit(false); // no round trip: BEGIN goes with the first statement
             try {
                 Tx tx = new Tx(connection);
                 if (firstStatement != null) {
@@ -225,31 +226,6 @@ public final class Database implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    public static void createIfMissing(DatabaseConfig config) {
-        String name = config.databaseName();
-        try (Connection connection = DriverManager.getConnection(config.maintenanceUrl())) {
-            try (var exists = connection.prepareStatement("select 1 from pg_database where datname = ?")) {
-                exists.setString(1, name);
-                try (var rows = exists.executeQuery()) {
-                    if (rows.next()) {
-                        return;
-                    }
-                }
-            }
-            try (var create = connection.createStatement()) {
-                // The name was checked against [A-Za-z_][A-Za-z0-9_]* by DatabaseConfig: safe to quote.
-                create.execute("create database \"" + name + "\"");
-                LOG.info("created database {}", name);
-            }
-        } catch (SQLException e) {
-            if ("42P04".equals(e.getSQLState())) {
-                return; // another hub node created it first
-            }
-            throw new StoreException(
-                    "cannot create database '" + name + "' via " + config.maintenanceUrl() + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -51,7 +51,8 @@ public final class TestDatabase {
         return Database.open(new DatabaseConfig(freshSchemaUrl(), 8));
     }
 
-    private static String baseUrl() {
+    /** The URL of the database the test schemas live in. */
+    public static synchronized String baseUrl() {
         if (baseUrl == null) {
             String configured = System.getenv(ENVIRONMENT_VARIABLE);
             if (configured != null && !configured.isBlank()) {
@@ -64,7 +65,7 @@ public final class TestDatabase {
             } else {
                 baseUrl = LOCAL_URL;
             }
-            Database.createIfMissing(new DatabaseConfig(baseUrl, 1));
+            DatabaseStartup.reachOrCreate(new DatabaseConfig(baseUrl, 1));
             dropStaleSchemas(baseUrl);
         }
         return baseUrl;
@@ -95,7 +96,7 @@ public final class TestDatabase {
         stale.forEach(schema -> execute(url, "drop schema " + schema + " cascade"));
     }
 
-    private static void execute(String url, String sql) {
+    static void execute(String url, String sql) {
         try (Connection connection = DriverManager.getConnection(url)) {
             connection.createStatement().execute(sql);
         } catch (SQLException e) {

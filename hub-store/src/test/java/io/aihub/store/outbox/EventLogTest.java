@@ -112,6 +112,7 @@ class EventLogTest {
     @Test
     void eventsAreReadInTransactionIdOrder_asNumbers_notAsText() throws SQLException {
         try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false); // one transaction for the three rows
             for (String txId : new String[] {"100", "99", "1000"}) {
                 try (var insert = connection.prepareStatement("""
                         insert into events (event_name, task_id, did, owner, payload, created_at, tx_id)
@@ -138,6 +139,7 @@ class EventLogTest {
         Agent agent = fx.agent(owner);
         EventCursor cursor = log.now();
         try (Connection slow = database.dataSource().getConnection()) {
+            slow.setAutoCommit(false);
             // The slow transaction takes its id first, then commits last.
             slow.createStatement().execute("select pg_current_xact_id()");
 
