@@ -1,5 +1,7 @@
 package io.aihub.server;
 
+import static io.aihub.server.metrics.HttpMetrics.named;
+
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.http.BlockingHandlers;
@@ -8,6 +10,7 @@ import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.CredentialGate;
 import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.SystemRoutes;
+import io.aihub.server.metrics.HttpMetrics;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
 import io.vertx.core.Vertx;
@@ -36,9 +39,10 @@ public final class ApiRouter {
             StepRoutes steps,
             ErrorReplies errors) {}
 
-    public static Router create(Vertx vertx, Guards guards, Handlers h) {
+    public static Router create(Vertx vertx, Guards guards, Handlers h, HttpMetrics timed) {
         Router router = Router.router(vertx);
         BlockingHandlers blocking = new BlockingHandlers();
+        router.route().handler(timed);
         router.route().handler(ctx -> {
             ctx.addEndHandler(ended -> guards.connections().requestEnded(ctx.request()));
             ctx.next();
@@ -55,33 +59,33 @@ public final class ApiRouter {
         router.errorHandler(404, h.errors()::noRoute);
         router.errorHandler(405, h.errors()::wrongMethod);
 
-        router.get("/health").handler(blocking.of(h.system()::health));
-        router.get(SystemRoutes.LIVE).handler(h.system()::live);
-        router.get(SystemRoutes.READY).handler(blocking.of(h.system()::ready));
-        router.get("/api/v1/rest/docs-json").handler(h.system()::openApi);
+        named(router.get("/health")).handler(blocking.of(h.system()::health));
+        named(router.get(SystemRoutes.LIVE)).handler(h.system()::live);
+        named(router.get(SystemRoutes.READY)).handler(blocking.of(h.system()::ready));
+        named(router.get("/api/v1/rest/docs-json")).handler(h.system()::openApi);
 
-        router.post("/api/v1/admin/accounts").handler(blocking.of(h.admin()::createAccount));
-        router.get("/api/v1/admin/accounts").handler(blocking.of(h.admin()::listAccounts));
-        router.post("/api/v1/admin/accounts/:address/keys").handler(blocking.of(h.admin()::issueKey));
-        router.get("/api/v1/admin/accounts/:address/keys").handler(blocking.of(h.admin()::listKeys));
-        router.delete("/api/v1/admin/keys/:keyId").handler(blocking.of(h.admin()::revokeKey));
+        named(router.post("/api/v1/admin/accounts")).handler(blocking.of(h.admin()::createAccount));
+        named(router.get("/api/v1/admin/accounts")).handler(blocking.of(h.admin()::listAccounts));
+        named(router.post("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::issueKey));
+        named(router.get("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::listKeys));
+        named(router.delete("/api/v1/admin/keys/:keyId")).handler(blocking.of(h.admin()::revokeKey));
 
-        router.get("/api/v1/payments/service/token/:did").handler(blocking.of(h.agents()::serviceToken));
+        named(router.get("/api/v1/payments/service/token/:did")).handler(blocking.of(h.agents()::serviceToken));
 
-        router.post("/api/v1/agents").handler(blocking.of(h.agents()::register));
-        router.get("/api/v1/agents").handler(blocking.of(h.tasks()::listOwned));
-        router.post("/api/v1/agents/search/tasks").handler(blocking.of(h.tasks()::search));
-        router.post("/api/v1/agents/search").handler(blocking.of(h.tasks()::search));
-        router.post("/api/v1/agents/search/steps").handler(blocking.of(h.steps()::search));
-        router.get("/api/v1/agents/steps").handler(blocking.of(h.steps()::listOwned));
-        router.get("/api/v1/agents/:did").handler(blocking.of(h.agents()::get));
-        router.put("/api/v1/agents/:did").handler(blocking.of(h.agents()::setLeases));
-        router.post("/api/v1/agents/:did/tasks").handler(blocking.of(h.tasks()::create));
-        router.get("/api/v1/agents/:did/tasks/:taskId").handler(blocking.of(h.tasks()::get));
-        router.post("/api/v1/agents/:did/tasks/:taskId/cancel").handler(blocking.of(h.tasks()::cancel));
-        router.post("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking.of(h.steps()::create));
-        router.get("/api/v1/agents/:did/tasks/:taskId/steps").handler(blocking.of(h.steps()::listForTask));
-        router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId").handler(blocking.of(h.steps()::update));
+        named(router.post("/api/v1/agents")).handler(blocking.of(h.agents()::register));
+        named(router.get("/api/v1/agents")).handler(blocking.of(h.tasks()::listOwned));
+        named(router.post("/api/v1/agents/search/tasks")).handler(blocking.of(h.tasks()::search));
+        named(router.post("/api/v1/agents/search")).handler(blocking.of(h.tasks()::search));
+        named(router.post("/api/v1/agents/search/steps")).handler(blocking.of(h.steps()::search));
+        named(router.get("/api/v1/agents/steps")).handler(blocking.of(h.steps()::listOwned));
+        named(router.get("/api/v1/agents/:did")).handler(blocking.of(h.agents()::get));
+        named(router.put("/api/v1/agents/:did")).handler(blocking.of(h.agents()::setLeases));
+        named(router.post("/api/v1/agents/:did/tasks")).handler(blocking.of(h.tasks()::create));
+        named(router.get("/api/v1/agents/:did/tasks/:taskId")).handler(blocking.of(h.tasks()::get));
+        named(router.post("/api/v1/agents/:did/tasks/:taskId/cancel")).handler(blocking.of(h.tasks()::cancel));
+        named(router.post("/api/v1/agents/:did/tasks/:taskId/steps")).handler(blocking.of(h.steps()::create));
+        named(router.get("/api/v1/agents/:did/tasks/:taskId/steps")).handler(blocking.of(h.steps()::listForTask));
+        named(router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId")).handler(blocking.of(h.steps()::update));
         return router;
     }
 }

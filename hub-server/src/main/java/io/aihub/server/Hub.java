@@ -13,6 +13,10 @@ import io.aihub.server.http.ErrorReplies;
 import io.aihub.server.http.Readiness;
 import io.aihub.server.http.StartingReplies;
 import io.aihub.server.http.SystemRoutes;
+import io.aihub.server.metrics.DeliveryMetrics;
+import io.aihub.server.metrics.HttpMetrics;
+import io.aihub.server.metrics.HubMetrics;
+import io.aihub.server.metrics.MetricsPort;
 import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
@@ -57,6 +61,7 @@ public final class Hub implements AutoCloseable {
     private final Router router;
     private final Readiness readiness;
     private final Duration shutdown;
+    private final int metricsPort;
     private final String adminToken;
     private final boolean adminTokenGenerated;
 
@@ -69,7 +74,9 @@ public final class Hub implements AutoCloseable {
             Router router,
             Readiness readiness,
             HubConfig config,
-            Wired wired) {
+            Wired wired,
+            int metricsPort) {
+        this.metricsPort = metricsPort;
         this.vertx = vertx;
         this.database = database;
         this.running = running;
@@ -115,14 +122,19 @@ public final class Hub implements AutoCloseable {
         ApiVerticle api =
                 new ApiVerticle(config.port(), config.extraPorts(), connections, new StartingReplies(readiness));
         Running running = new Running();
+        HubMetrics metrics = new HubMetrics();
         Database database = null;
         try {
             awaitDeployed(vertx, api);
+            int metricsPort = config.metricsPort().isEmpty()
+                    ? -1
+                    : await(MetricsPort.listen(vertx, config.metricsPort().get(), metrics))
+                            .actualPort();
             readiness.starting("reaching and migrating the database at "
                     + config.database().serverAddress());
-            database = Database.open(config.database());
+            database = Database.open(config.database(), metrics.registry());
             readiness.starting("wiring the API");
-            Wired wired = wire(config, clock, database, readiness, running);
+            Wired wired = wire(config, clock, database, readiness, running, metrics);
             Router router = ApiRouter.create(
                     vertx,
                     new ApiRouter.Guards(
@@ -130,9 +142,11 @@ public final class Hub implements AutoCloseable {
                             new CredentialGate(wired.auth()),
                             new BodyBudget(config.http()),
                             config.http().maxBodyBytes()),
-                    wired.handlers());
+                    wired.handlers(),
+                    new HttpMetrics(metrics.registry()));
             api.serve(router, wired.gateway().handover(connections));
-            Hub hub = new Hub(vertx, database, running, wired.gateway(), api, router, readiness, config, wired);
+            Hub hub = new Hub(
+                    vertx, database, running, wired.gateway(), api, router, readiness, config, wired, metricsPort);
             hub.warmUpSockets();
             readiness.ready();
             return hub;
@@ -151,13 +165,19 @@ public final class Hub implements AutoCloseable {
 
     /** The stores, the Socket.IO gateway, event delivery and upkeep, started; and the route handlers. */
     private static Wired wire(
-            HubConfig config, InstantSource clock, Database database, Readiness readiness, Running running) {
+            HubConfig config,
+            InstantSource clock,
+            Database database,
+            Readiness readiness,
+            Running running,
+            HubMetrics metrics) {
         AccountStore accounts = new AccountStore(database, clock);
         String signingKey =
                 config.signingKey().orElseGet(() -> accounts.settingOrInit(SIGNING_KEY_SETTING, randomSecret()));
         String adminToken = config.adminToken().orElseGet(Hub::randomSecret);
         Tokens tokens = new Tokens(signingKey, clock);
         Authenticator auth = new Authenticator(tokens, accounts, adminToken, config.rateLimit());
+        auth.bindCaches(metrics.registry());
         AgentStore agents = new AgentStore(database, clock);
         TaskStore tasks = running.add(new TaskStore(database, clock, config.tasks()));
         StepStore steps = running.add(new StepStore(database, clock, config.tasks()));
@@ -165,13 +185,18 @@ public final class Hub implements AutoCloseable {
                 auth, agents, tasks, steps, config.http().maxBodyBytes(), config.sockets())));
         gateway.start();
         EventLog events = new EventLog(database);
-        EventDispatcher dispatcher =
-                running.add(new EventDispatcher(database, events, gateway::deliver, config.deliveryStall()));
+        DeliveryMetrics delivery = new DeliveryMetrics(metrics.registry());
+        EventDispatcher dispatcher = running.add(new EventDispatcher(
+                database, events, event -> delivery.deliver(event, gateway::deliver), config.deliveryStall()));
         dispatcher.start();
+        metrics.bindSockets(gateway);
+        metrics.bindBatches(tasks.creationBatches());
+        metrics.bindBatches(steps.updateBatches());
+        metrics.bindOutboxBacklog(events, dispatcher);
         running.add(new EventRetention(events, clock)).start();
         running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))
                 .start();
-        running.add(new StepRescuer(new StepRescue(database, clock, config.leases())))
+        running.add(new StepRescuer(new StepRescue(database, clock, config.leases()), metrics.registry()))
                 .start();
         ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                 new SystemRoutes(database, dispatcher, readiness),
@@ -185,8 +210,13 @@ public final class Hub implements AutoCloseable {
 
     /** Deploys the HTTP server; a port that cannot be bound fails with the message that names it. */
     private static void awaitDeployed(Vertx vertx, ApiVerticle api) throws Exception {
+        await(vertx.deployVerticle(api));
+    }
+
+    /** Waits for {@code future}; a refusal is thrown as it was given. */
+    private static <T> T await(io.vertx.core.Future<T> future) throws Exception {
         try {
-            vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException refused ? refused : e;
         }
@@ -194,6 +224,11 @@ public final class Hub implements AutoCloseable {
 
     public int port() {
         return api.actualPort();
+    }
+
+    /** The port Prometheus scrapes, or -1 when metrics are off. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     public String adminToken() {

@@ -30,6 +30,7 @@ import java.util.Optional;
  * @param leases        how long steps' leases last and how often a step is handed out, unless its agent says
  * @param keepTasks     how long a task is kept once it has ended ({@code HUB_RETENTION_DAYS}); empty: for ever
  * @param shutdown      how long a drain on SIGTERM may take before the process exits ({@code HUB_SHUTDOWN_SECONDS})
+ * @param metricsPort   where Prometheus scrapes {@code /metrics} ({@code HUB_METRICS_PORT}; 0: any free port); empty: off
  */
 public record HubConfig(
         int port,
@@ -45,9 +46,11 @@ public record HubConfig(
         Duration deliveryStall,
         StepLeases leases,
         Optional<Duration> keepTasks,
-        Duration shutdown) {
+        Duration shutdown,
+        Optional<Integer> metricsPort) {
 
     public static final int DEFAULT_PORT = 3001;
+    public static final int DEFAULT_METRICS_PORT = 9464;
     public static final Duration DEFAULT_SHUTDOWN = Duration.ofSeconds(10);
     public static final String DEFAULT_DATABASE_URL = "jdbc:postgresql://127.0.0.1:5432/hub?user=postgres";
     public static final int DEFAULT_DB_POOL_SIZE = 16;
@@ -100,7 +103,8 @@ public record HubConfig(
                 DEFAULT_DELIVERY_STALL,
                 StepLeases.DEFAULTS,
                 Optional.empty(),
-                DEFAULT_SHUTDOWN);
+                DEFAULT_SHUTDOWN,
+                Optional.of(0));
     }
 
     public HubConfig withExtraPorts(List<Integer> ports) {
@@ -118,7 +122,8 @@ public record HubConfig(
                 deliveryStall,
                 leases,
                 keepTasks,
-                shutdown);
+                shutdown,
+                metricsPort);
     }
 
     public HubConfig withHttp(HttpLimits limits) {
@@ -136,7 +141,8 @@ public record HubConfig(
                 deliveryStall,
                 leases,
                 keepTasks,
-                shutdown);
+                shutdown,
+                metricsPort);
     }
 
     public HubConfig withDeliveryStall(Duration stall) {
@@ -154,7 +160,8 @@ public record HubConfig(
                 stall,
                 leases,
                 keepTasks,
-                shutdown);
+                shutdown,
+                metricsPort);
     }
 
     public static HubConfig fromEnvironment(Map<String, String> env) {
@@ -195,7 +202,8 @@ public record HubConfig(
                                 Agent.MAX_LEASE_SECONDS)),
                         atMost(env, "HUB_STEP_MAX_ATTEMPTS", StepLeases.DEFAULTS.maxAttempts(), 1, Agent.MAX_ATTEMPTS)),
                 retention(env),
-                Duration.ofSeconds(atMost(env, "HUB_SHUTDOWN_SECONDS", (int) DEFAULT_SHUTDOWN.toSeconds(), 1, 3600)));
+                Duration.ofSeconds(atMost(env, "HUB_SHUTDOWN_SECONDS", (int) DEFAULT_SHUTDOWN.toSeconds(), 1, 3600)),
+                metricsPort(env));
     }
 
     private static HttpLimits httpLimits(Map<String, String> env) {
@@ -240,6 +248,14 @@ public record HubConfig(
         int perSecond = atLeast(env, "HUB_RATE_LIMIT", 0, 0);
         int burst = atLeast(env, "HUB_RATE_BURST", Math.max(1, 2 * perSecond), 1);
         return new RateLimit(perSecond, perSecond == 0 ? 0 : burst);
+    }
+
+    private static Optional<Integer> metricsPort(Map<String, String> env) {
+        String value = env.get("HUB_METRICS_PORT");
+        if (value != null && value.strip().equalsIgnoreCase("off")) {
+            return Optional.empty();
+        }
+        return Optional.of(atMost(env, "HUB_METRICS_PORT", DEFAULT_METRICS_PORT, 0, 65535));
     }
 
     private static Optional<Duration> retention(Map<String, String> env) {

@@ -63,6 +63,15 @@ class HubConfigTest {
     }
 
     @Test
+    void metrics_areServedOnTheirOwnPort_9464ByDefault_orOff() {
+        assertThat(HubConfig.fromEnvironment(Map.of()).metricsPort()).contains(9464);
+        assertThat(HubConfig.fromEnvironment(Map.of("HUB_METRICS_PORT", "9100")).metricsPort())
+                .contains(9100);
+        assertThat(HubConfig.fromEnvironment(Map.of("HUB_METRICS_PORT", "off")).metricsPort())
+                .isEmpty();
+    }
+
+    @Test
     void extraPorts_areACommaSeparatedList() {
         assertThat(HubConfig.fromEnvironment(Map.of("HUB_EXTRA_PORTS", "3100, 3200"))
                         .extraPorts())
@@ -91,6 +100,8 @@ class HubConfigTest {
                 "HUB_RETENTION_DAYS|0",
                 "HUB_DB_WAIT_SECONDS|-1",
                 "HUB_SHUTDOWN_SECONDS|0",
+                "HUB_METRICS_PORT|70000",
+                "HUB_METRICS_PORT|yes",
                 "HUB_RETENTION_DAYS|a week",
                 "HUB_MAX_CONNECTIONS|0",
                 "HUB_RATE_LIMIT|-1"

@@ -59,6 +59,7 @@ final class HubProcess implements AutoCloseable {
         int port = freePort();
         Map<String, String> environment = new HashMap<>(options.environment());
         environment.putIfAbsent("HUB_SHUTDOWN_SECONDS", "3"); // tests stop hubs often: drain briefly
+        environment.putIfAbsent("HUB_METRICS_PORT", "0"); // several hubs on one machine
         environment.putAll(Map.of(
                 "HUB_PORT",
                 Integer.toString(port),

@@ -50,7 +50,8 @@ class LimitsTest {
         env.putAll(Map.of(
                 "HUB_MAX_STEPS_PER_TASK", "3",
                 "HUB_MAX_LOGS_PER_TASK", "3",
-                "HUB_MAX_LOG_BYTES", "100"));
+                "HUB_MAX_LOG_BYTES", "100",
+                "HUB_METRICS_PORT", "0"));
         env.putAll(more);
         return env;
     }

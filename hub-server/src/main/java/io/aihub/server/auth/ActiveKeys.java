@@ -2,6 +2,8 @@ package io.aihub.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,7 +36,13 @@ final class ActiveKeys {
                 .maximumSize(REMEMBERED)
                 .expireAfterWrite(FRESH_FOR)
                 .ticker(nanoTime::getAsLong)
+                .recordStats()
                 .build();
+    }
+
+    /** Its hits and misses, as {@code cache_gets_total{cache="active_keys"}}. */
+    void bindTo(MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, recent, "active_keys");
     }
 
     Optional<String> owner(String keyId) {

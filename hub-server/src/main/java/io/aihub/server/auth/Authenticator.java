@@ -3,6 +3,7 @@ package io.aihub.server.auth;
 import io.aihub.protocol.ApiError;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.account.ApiKey;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -25,6 +26,12 @@ public final class Authenticator {
         this.activeKeys = new ActiveKeys(accounts::activeKeyOwner, System::nanoTime);
         this.adminToken = adminToken.getBytes(StandardCharsets.UTF_8);
         this.rateLimits = new RateLimits(rateLimit);
+    }
+
+    /** The hit rates of the key caches (verified tokens, active keys), in {@code registry}. */
+    public void bindCaches(MeterRegistry registry) {
+        tokens.bindCache(registry);
+        activeKeys.bindTo(registry);
     }
 
     /** Where a request's token, once its signature was checked from the headers, is left for its handler. */

@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Ids;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
@@ -78,6 +79,10 @@ public final class Tokens {
                 .build());
     }
 
+    /** The remembered verifications' hits and misses, in {@code registry}. */
+    void bindCache(MeterRegistry registry) {
+        verifiedTokens.bindTo(registry);
+    }
     /**
      * Verifies signature, issuer and expiry; the caller still has to check the key is not revoked. A
      * token verified before is answered from memory ({@link VerifiedTokens}), its expiry checked again.

@@ -2,6 +2,8 @@ package io.aihub.server.auth;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Function;
@@ -28,7 +30,13 @@ final class VerifiedTokens {
                 .maximumSize(capacity)
                 .expireAfterAccess(UNUSED_FOR)
                 .executor(Runnable::run) // evicts on the caller's thread: a bound that holds at once
+                .recordStats()
                 .build();
+    }
+
+    /** Its hits and misses, as {@code cache_gets_total{cache="verified_tokens"}}. */
+    void bindTo(MeterRegistry registry) {
+        CaffeineCacheMetrics.monitor(registry, known, "verified_tokens");
     }
 
     /** The remembered verification of {@code token}, or {@code verify}'s, remembered if it succeeds. */

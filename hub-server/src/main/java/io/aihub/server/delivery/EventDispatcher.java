@@ -40,7 +40,7 @@ public final class EventDispatcher implements AutoCloseable {
     /** When delivery last completed a round (a read of the outbox and a wait): what stalls show in. */
     private volatile long progressNanos = System.nanoTime();
 
-    private EventCursor cursor;
+    private volatile EventCursor cursor;
 
     /**
      * @param sink       delivers one event to this node's sockets; called on the dispatcher's thread, in
@@ -100,6 +100,11 @@ public final class EventDispatcher implements AutoCloseable {
     public Optional<Duration> stalledFor() {
         Duration idle = Duration.ofNanos(System.nanoTime() - progressNanos);
         return running && idle.compareTo(stallAfter) > 0 ? Optional.of(idle) : Optional.empty();
+    }
+
+    /** Where delivery stands in the events' commit order (null until it has started). */
+    public EventCursor cursor() {
+        return cursor;
     }
 
     /** Delivers every settled event after the cursor; true when more wait on a running transaction. */

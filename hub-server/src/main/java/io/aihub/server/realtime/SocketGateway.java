@@ -235,7 +235,7 @@ public final class SocketGateway implements AutoCloseable {
     }
 
     /** Sends a committed event to this node's sockets in the rooms of its route, once per socket. */
-    public void deliver(StoredEvent event) {
+    public int deliver(StoredEvent event) {
         Map<UUID, SocketIOClient> targets = new LinkedHashMap<>();
         switch (event.event().route()) {
             case AGENT_ROOMS -> {
@@ -249,6 +249,21 @@ public final class SocketGateway implements AutoCloseable {
         for (SocketIOClient client : targets.values()) {
             SocketSession.deliver(client, event.event().wireName(), event.payloadJson());
         }
+        return targets.size();
+    }
+
+    /** How many sockets of this node are in rooms of each kind ({@code account}, {@code agent}, {@code task}). */
+    public Map<String, Integer> roomMemberships() {
+        Map<String, Integer> byKind = new HashMap<>(Map.of("account", 0, "agent", 0, "task", 0));
+        for (SocketIOClient client : server.getAllClients()) {
+            for (String room : client.getAllRooms()) {
+                int colon = room.indexOf(':');
+                if (colon > 0) {
+                    byKind.computeIfPresent(room.substring(0, colon), (kind, count) -> count + 1);
+                }
+            }
+        }
+        return byKind;
     }
 
     private void collect(Map<UUID, SocketIOClient> targets, String room) {

@@ -1,6 +1,8 @@
 package io.aihub.server.upkeep;
 
 import io.aihub.store.task.StepRescue;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -18,11 +20,23 @@ public final class StepRescuer implements AutoCloseable {
     static final Duration EVERY = Duration.ofSeconds(1);
 
     private final StepRescue rescue;
+    private final Counter handedOutAgain;
+    private final Counter failed;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("hub-step-rescuer").daemon().factory());
 
-    public StepRescuer(StepRescue rescue) {
+    /** @param registry where the rescues are counted, as {@code hub_steps_rescued_total{outcome}} */
+    public StepRescuer(StepRescue rescue, MeterRegistry registry) {
         this.rescue = rescue;
+        this.handedOutAgain = rescued(registry, "handed_out_again");
+        this.failed = rescued(registry, "failed");
+    }
+
+    private static Counter rescued(MeterRegistry registry, String outcome) {
+        return Counter.builder("hub.steps.rescued")
+                .tag("outcome", outcome)
+                .description("steps whose lease expired: handed out again, or failed on their last attempt")
+                .register(registry);
     }
 
     public void start() {
@@ -32,6 +46,8 @@ public final class StepRescuer implements AutoCloseable {
     private void sweep() {
         try {
             StepRescue.Swept swept = rescue.sweep();
+            handedOutAgain.increment(swept.handedOutAgain());
+            failed.increment(swept.failed());
             if (swept.handedOutAgain() > 0 || swept.failed() > 0) {
                 LOG.info(
                         "step leases expired: {} steps handed out again, {} failed on their last attempt",

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Group commit: requests that arrive while a batch is being written wait together in a bounded
@@ -47,8 +48,14 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         void write(List<Pending<R, A>> batch);
     }
 
-    /** A request waiting for its answer. */
-    public record Pending<R, A>(R request, CompletableFuture<A> answer) {}
+    /** A request waiting for its answer, since {@code queuedNanos} ({@link System#nanoTime()}). */
+    public record Pending<R, A>(R request, CompletableFuture<A> answer, long queuedNanos) {}
+
+    /**
+     * What the writers have done since start, for metrics: batches written, the requests in them, and
+     * the time those requests waited in the queue for a writer, in all.
+     */
+    public record Totals(long batches, long requests, long queuedNanos) {}
 
     /** A batch's transaction failed because of the request at {@code index}, refused with the cause. */
     public static final class Refused extends RuntimeException {
@@ -80,6 +87,9 @@ public final class GroupCommit<R, A> implements AutoCloseable {
     private final Writer<R, A> writer;
     private final BlockingQueue<Pending<R, A>> waiting;
     private final List<Thread> writers = new ArrayList<>();
+    private final LongAdder batches = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder queuedNanos = new LongAdder();
     private volatile boolean closed;
 
     public GroupCommit(Settings settings, Writer<R, A> writer) {
@@ -99,7 +109,7 @@ public final class GroupCommit<R, A> implements AutoCloseable {
 
     /** Queues the request and waits for its answer; a refusal is thrown as it was given. */
     public A submit(R request) {
-        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>());
+        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
         if (!waiting.offer(pending)) {
             throw ApiError.busy(
                     "the hub has " + settings.maxWaiting() + " writes of this kind waiting already; retry shortly",
@@ -133,6 +143,15 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         return waiting.size();
     }
 
+    public Totals totals() {
+        return new Totals(batches.sum(), requests.sum(), queuedNanos.sum());
+    }
+
+    /** Its name, as its settings give it. */
+    public String name() {
+        return settings.name();
+    }
+
     private static RuntimeException refusal(Throwable cause) {
         return cause instanceof RuntimeException refusal ? refusal : new IllegalStateException(cause);
     }
@@ -150,6 +169,10 @@ public final class GroupCommit<R, A> implements AutoCloseable {
                 break;
             }
             waiting.drainTo(batch, settings.maxBatch() - 1);
+            long taken = System.nanoTime();
+            batches.increment();
+            requests.add(batch.size());
+            batch.forEach(pending -> queuedNanos.add(taken - pending.queuedNanos()));
             try {
                 write(batch, false);
             } catch (RuntimeException | Error bug) { // never leave a caller waiting

@@ -3,6 +3,7 @@ package io.aihub.store.jdbc;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.aihub.protocol.ApiError;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -74,6 +75,14 @@ public final class Database implements AutoCloseable {
      * ({@link DatabaseStartup}), applies the migrations and opens the pool.
      */
     public static Database open(DatabaseConfig config) {
+        return open(config, null);
+    }
+
+    /**
+     * As {@link #open(DatabaseConfig)}, with the pool's meters ({@code hikaricp_connections_*}, HikariCP's
+     * own Micrometer binding) in {@code meters} when it is not null.
+     */
+    public static Database open(DatabaseConfig config, MeterRegistry meters) {
         DatabaseStartup.reachOrCreate(config);
         HikariConfig hikari = new HikariConfig();
         hikari.setJdbcUrl(config.jdbcUrl());
@@ -82,6 +91,9 @@ public final class Database implements AutoCloseable {
         hikari.setConnectionTimeout(5_000);
         hikari.setValidationTimeout(2_000);
         hikari.setPoolName("hub-db");
+        if (meters != null) {
+            hikari.setMetricRegistry(meters);
+        }
         hikari.setAutoCommit(true); // transactions turn it off for themselves; the pool turns it back on
         hikari.addDataSourceProperty("reWriteBatchedInserts", "true");
         connectionProperties(POOL_APPLICATION_NAME)

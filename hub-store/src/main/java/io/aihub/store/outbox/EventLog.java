@@ -2,6 +2,8 @@ package io.aihub.store.outbox;
 
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +50,13 @@ public final class EventLog {
         });
     }
 
+    /** How many events lie after {@code cursor}: what delivery has still to read. */
+    public long backlog(EventCursor cursor) {
+        return database.lookup(tx -> tx.one(
+                        EventSql.EVENT_COUNT_AFTER, RowMapper.COUNT, Long.toString(cursor.txId()), cursor.eventId())
+                .orElse(0L));
+    }
+
     /** Drops events older than {@code before}: late readers get state by replay, not from old events. */
     public int deleteBefore(Instant before) {
         Optional<Long> found =
@@ -83,7 +92,8 @@ public final class EventLog {
                         row.getString("task_id"),
                         row.getString("did"),
                         row.getString("owner"),
-                        row.getString("payload")),
+                        row.getString("payload"),
+                        Tx.instant(row, "created_at")),
                 row.getBoolean("settled"));
     }
 }

@@ -41,7 +41,7 @@ final class EventSql {
      */
     static final String EVENT_READ_AFTER = """
             select event_id, tx_id::text as tx_text, event_name, task_id, did, owner, payload::text as payload,
-                   tx_id < pg_snapshot_xmin(pg_current_snapshot()) as settled
+                   created_at, tx_id < pg_snapshot_xmin(pg_current_snapshot()) as settled
             from events
             where (tx_id, event_id) > (?::xid8, ?)
             order by events.tx_id, events.event_id
@@ -49,6 +49,11 @@ final class EventSql {
             """;
 
     /** Everything older than the oldest running transaction has been committed already. */
+    /** How many rows lie after a cursor in commit order, settled or not: the delivery backlog. */
+    static final String EVENT_COUNT_AFTER = """
+            select count(*) from events where (tx_id, event_id) > (?::xid8, ?)
+            """;
+
     static final String EVENT_CURSOR_NOW = "select pg_snapshot_xmin(pg_current_snapshot())::text";
 
     /**

@@ -15,6 +15,7 @@ import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskUpdated;
 import io.aihub.protocol.Transitions;
+import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.RowMapper;
@@ -354,6 +355,11 @@ public final class StepStore implements AutoCloseable {
     }
 
     /** Stops taking step updates; those still waiting are refused with 503. */
+    /** The group commit of step updates: how many wait, and what it has written. */
+    public GroupCommit<?, ?> updateBatches() {
+        return updates.batches();
+    }
+
     @Override
     public void close() {
         updates.close();

@@ -43,6 +43,11 @@ final class StepUpdates implements AutoCloseable {
         this.batches = new GroupCommit<>(SETTINGS, this::write);
     }
 
+    /** The group commit, for its totals. */
+    GroupCommit<?, ?> batches() {
+        return batches;
+    }
+
     /** Runs {@code work} in the next transaction and returns its result once that transaction has committed. */
     StepRecord run(String taskId, Work work) {
         return batches.submit(new Update(taskId, work));

@@ -66,6 +66,11 @@ final class TaskIntake implements AutoCloseable {
         this.batches = new GroupCommit<>(SETTINGS, this::write);
     }
 
+    /** The group commit, for its totals. */
+    GroupCommit<?, ?> batches() {
+        return batches;
+    }
+
     /**
      * Creates the task with the next batch and returns it (or, for a key used before, the first answer),
      * or throws the refusal meant for this request.

@@ -15,6 +15,7 @@ import io.aihub.protocol.TaskLogRecord;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskSearch;
 import io.aihub.protocol.TaskUpdated;
+import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.outbox.Announcements;
@@ -270,6 +271,11 @@ public final class TaskStore implements AutoCloseable {
     }
 
     /** Stops creating tasks; creations still waiting are refused with 503. */
+    /** The group commit of task creations: how many wait, and what it has written. */
+    public GroupCommit<?, ?> creationBatches() {
+        return intake.batches();
+    }
+
     @Override
     public void close() {
         intake.close();
