@@ -1,9 +1,10 @@
 package io.aihub.server;
 
-import static io.aihub.server.metrics.HttpMetrics.named;
+import static io.aihub.server.http.RouteNames.named;
 
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
+import io.aihub.server.http.AccessLog;
 import io.aihub.server.http.BlockingHandlers;
 import io.aihub.server.http.BodyBudget;
 import io.aihub.server.http.ConnectionGuard;
@@ -43,6 +44,7 @@ public final class ApiRouter {
         Router router = Router.router(vertx);
         BlockingHandlers blocking = new BlockingHandlers();
         router.route().handler(timed);
+        router.route().handler(new AccessLog());
         router.route().handler(ctx -> {
             ctx.addEndHandler(ended -> guards.connections().requestEnded(ctx.request()));
             ctx.next();

@@ -179,6 +179,10 @@ public record HubConfig(
         } catch (IllegalArgumentException e) {
             throw new InvalidConfig("HUB_DATABASE_URL", e.getMessage());
         }
+        String logFormat = env.getOrDefault("HUB_LOG_FORMAT", "text");
+        if (!logFormat.equals("text") && !logFormat.equals("json")) { // logback.xml picks its appender by it
+            throw new InvalidConfig("HUB_LOG_FORMAT", "must be text or json, got '" + logFormat + "'");
+        }
         HttpLimits http = httpLimits(env);
         return new HubConfig(
                 port,

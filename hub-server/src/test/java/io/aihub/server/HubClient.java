@@ -28,6 +28,7 @@ public final class HubClient {
     public HubClient(String baseUrl, String adminToken) {
         this.baseUrl = baseUrl;
         this.adminToken = adminToken;
+        TestSecrets.remember(adminToken);
     }
 
     public record Reply(int status, JsonNode body, String contentType, HttpHeaders headers) {
@@ -122,6 +123,8 @@ public final class HubClient {
             HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
             JsonNode body =
                     response.body().length == 0 ? HubJson.MAPPER.nullNode() : HubJson.MAPPER.readTree(response.body());
+            body.findValuesAsText("api_key").forEach(TestSecrets::remember);
+            body.findValuesAsText("accessToken").forEach(TestSecrets::remember);
             return new Reply(
                     response.statusCode(),
                     body,

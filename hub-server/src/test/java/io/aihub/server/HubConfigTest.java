@@ -101,6 +101,7 @@ class HubConfigTest {
                 "HUB_DB_WAIT_SECONDS|-1",
                 "HUB_SHUTDOWN_SECONDS|0",
                 "HUB_METRICS_PORT|70000",
+                "HUB_LOG_FORMAT|xml",
                 "HUB_METRICS_PORT|yes",
                 "HUB_RETENTION_DAYS|a week",
                 "HUB_MAX_CONNECTIONS|0",

@@ -69,6 +69,7 @@ final class HubProcess implements AutoCloseable {
                 adminToken,
                 "HUB_DATABASE_URL",
                 databaseUrl));
+        TestSecrets.remember(adminToken);
         HubProcess hub = new HubProcess(name, port, environment, options);
         hub.launch();
         return hub;
@@ -153,6 +154,7 @@ final class HubProcess implements AutoCloseable {
             while ((line = log.readLine()) != null) {
                 System.out.println("[" + name + "] " + line);
                 logLines.add(line);
+                TestSecrets.logged(name, line);
                 if (line.contains("AI Hub listening on port")) {
                     listening.complete(null);
                 }

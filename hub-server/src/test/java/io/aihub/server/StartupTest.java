@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 /** A hub that starts before its database: alive at once, ready once it has its database; a taken port named. */
 class StartupTest {
     private static final String ADMIN_TOKEN = "startup-test-admin-token-0123";
+    private static final String DATABASE_PASSWORD = "db-password-that-must-never-be-logged";
+    private static final String SIGNING_KEY = "signing-key-that-must-never-be-logged-0123456789";
 
     @Test
     void aHubWhoseDatabaseIsNotUpYet_listensAtOnce_aliveButNotReady_andIsReadyOnceTheDatabaseAnswers()
@@ -30,13 +32,32 @@ class StartupTest {
         }
         try (TcpProxy database = new TcpProxy(Integer.parseInt(address.substring(address.indexOf(':') + 1)))) {
             database.cut(); // the database is not up yet
-            String throughProxy = direct.replace(address, "127.0.0.1:" + database.port());
-            HubConfig config = HubConfig.of(
-                            port,
-                            new DatabaseConfig(throughProxy, 2, Duration.ofSeconds(60)),
-                            "http://localhost:3001",
-                            Optional.of(ADMIN_TOKEN))
-                    .withHttp(HttpLimits.defaults());
+            // With a password (trust authentication ignores it) and a signing key: neither may be logged.
+            String throughProxy =
+                    direct.replace(address, "127.0.0.1:" + database.port()) + "&password=" + DATABASE_PASSWORD;
+            TestSecrets.remember(DATABASE_PASSWORD);
+            TestSecrets.remember(SIGNING_KEY);
+            HubConfig defaults = HubConfig.of(
+                    port,
+                    new DatabaseConfig(throughProxy, 2, Duration.ofSeconds(60)),
+                    "http://localhost:3001",
+                    Optional.of(ADMIN_TOKEN));
+            HubConfig config = new HubConfig(
+                    defaults.port(),
+                    defaults.database(),
+                    defaults.publicUrl(),
+                    defaults.adminToken(),
+                    Optional.of(SIGNING_KEY),
+                    defaults.extraPorts(),
+                    HttpLimits.defaults(),
+                    defaults.sockets(),
+                    defaults.tasks(),
+                    defaults.rateLimit(),
+                    defaults.deliveryStall(),
+                    defaults.leases(),
+                    defaults.keepTasks(),
+                    defaults.shutdown(),
+                    defaults.metricsPort());
             CompletableFuture<Hub> starting = CompletableFuture.supplyAsync(() -> startQuietly(config));
             HubClient client = new HubClient("http://127.0.0.1:" + port, ADMIN_TOKEN);
 

@@ -8,7 +8,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +38,7 @@ public final class ErrorReplies {
             default -> null;
         };
         if (error == null) {
-            String correlation = UUID.randomUUID().toString();
+            String correlation = AccessLog.correlationOf(ctx);
             LOG.error(
                     "request {} {} failed [correlation {}]",
                     ctx.request().method(),
