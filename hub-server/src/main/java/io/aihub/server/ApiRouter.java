@@ -2,6 +2,7 @@ package io.aihub.server;
 
 import static io.aihub.server.http.RouteNames.named;
 
+import io.aihub.server.admin.AdminAgentRoutes;
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.http.AccessLog;
@@ -35,6 +36,7 @@ public final class ApiRouter {
     public record Handlers(
             SystemRoutes system,
             AdminRoutes admin,
+            AdminAgentRoutes adminAgents,
             AgentRoutes agents,
             TaskRoutes tasks,
             StepRoutes steps,
@@ -71,6 +73,9 @@ public final class ApiRouter {
         named(router.post("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::issueKey));
         named(router.get("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::listKeys));
         named(router.delete("/api/v1/admin/keys/:keyId")).handler(blocking.of(h.admin()::revokeKey));
+        named(router.post("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::register));
+        named(router.get("/api/v1/admin/agents/:did/tasks")).handler(blocking.of(h.adminAgents()::listTasks));
+        named(router.get("/api/v1/admin/agents/:did/tasks/:taskId")).handler(blocking.of(h.adminAgents()::getTask));
 
         named(router.get("/api/v1/payments/service/token/:did")).handler(blocking.of(h.agents()::serviceToken));
 

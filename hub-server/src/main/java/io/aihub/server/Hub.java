@@ -1,5 +1,6 @@
 package io.aihub.server;
 
+import io.aihub.server.admin.AdminAgentRoutes;
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.auth.Authenticator;
@@ -201,6 +202,7 @@ public final class Hub implements AutoCloseable {
         ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                 new SystemRoutes(database, dispatcher, readiness),
                 new AdminRoutes(auth, accounts, tokens),
+                new AdminAgentRoutes(auth, accounts, agents, tasks),
                 new AgentRoutes(auth, agents, tokens, config.publicUrl()),
                 new TaskRoutes(auth, tasks),
                 new StepRoutes(auth, steps),

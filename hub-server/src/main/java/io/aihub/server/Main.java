@@ -1,67 +1,82 @@
 package io.aihub.server;
 
-import java.time.InstantSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.aihub.server.cli.AccountsCommand;
+import io.aihub.server.cli.AdminClient;
+import io.aihub.server.cli.AgentsCommand;
+import io.aihub.server.cli.KeysCommand;
+import io.aihub.server.cli.TasksCommand;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParseResult;
 
-/** Reads the configuration from the environment, starts the hub, and stops it on shutdown. */
-public final class Main {
-    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-
-    private Main() {}
-
-    /** On SIGTERM (or Ctrl-C): drains, and exits a little after HUB_SHUTDOWN_SECONDS whatever happens. */
-    private static void drain(Hub hub, HubConfig config) {
-        Thread watchdog = Thread.ofPlatform().daemon().start(() -> {
-            try {
-                Thread.sleep(config.shutdown().plusSeconds(2));
-                LOG.error(
-                        "shutdown took longer than HUB_SHUTDOWN_SECONDS ({} s); exiting now",
-                        config.shutdown().toSeconds());
-                Runtime.getRuntime().halt(1);
-            } catch (InterruptedException done) {
-                // drained in time
-            }
-        });
-        try {
-            hub.drain();
-        } catch (Exception e) {
-            LOG.warn("shutdown was not clean: {}", e.toString());
-        } finally {
-            watchdog.interrupt();
-        }
+/**
+ * The jar's command line: {@code serve} (also what no command means), {@code dev}, and the admin commands
+ * that call a running hub. A command that runs a hub returns once it serves and leaves the process running;
+ * every other command ends the process with its exit code: 0 done, 1 refused or failed, 2 bad usage.
+ */
+@Command(
+        name = "hub",
+        description = "AI Hub: a self-hosted server for the Nevermined Query Protocol.",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
+        versionProvider = Main.Version.class,
+        subcommands = {
+            ServeCommand.class,
+            DevCommand.class,
+            AccountsCommand.class,
+            KeysCommand.class,
+            AgentsCommand.class,
+            TasksCommand.class
+        })
+public final class Main implements Callable<Integer> {
+    @Override
+    public Integer call() {
+        return new ServeCommand().call();
     }
 
     public static void main(String[] args) {
-        HubConfig config;
-        try {
-            config = HubConfig.fromEnvironment(System.getenv());
-        } catch (HubConfig.InvalidConfig e) {
-            System.err.println("AI Hub cannot start: " + e.getMessage());
-            System.exit(2);
-            return;
+        CommandLine cli = commandLine();
+        int code = cli.execute(args);
+        if (code != 0 || !runsAHub(cli.getParseResult())) {
+            System.exit(code);
         }
-        try {
-            Hub hub = Hub.start(config, InstantSource.system());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(hub, config), "hub-shutdown"));
-            if (hub.adminTokenGenerated()) {
-                LOG.info("HUB_ADMIN_TOKEN was not set; admin token for this run: {}", hub.adminToken());
-            } else if (WellKnownTokens.isWellKnown(hub.adminToken())) {
-                LOG.warn(
-                        "HUB_ADMIN_TOKEN is a well-known default ({} characters, from an example): anyone who can reach"
-                                + " port {} can create accounts and keys. Set a secret of your own, or leave it unset for"
-                                + " one generated at start",
-                        hub.adminToken().length(),
-                        hub.port());
-            }
-            LOG.info(
-                    "AI Hub listening on port {}{} (public URL {})",
-                    hub.port(),
-                    config.extraPorts().isEmpty() ? "" : " and " + config.extraPorts(),
-                    config.publicUrl());
-        } catch (Exception e) {
-            LOG.error("AI Hub cannot start: {}", e.getMessage(), e);
-            System.exit(1);
+    }
+
+    /** The command line, with its error handling: a hub's refusal or absence is a message, not a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, command, parsed) -> {
+            String message = switch (e) {
+                case AdminClient.Refused refused -> refused.getMessage() + " (HTTP " + refused.status() + ")";
+                case AdminClient.Unreachable unreachable -> unreachable.getMessage();
+                default -> e.toString();
+            };
+            command.getErr().println("error: " + message);
+            command.getErr().flush();
+            return 1;
+        });
+        return cli;
+    }
+
+    private static boolean runsAHub(ParseResult parsed) {
+        ParseResult last = parsed;
+        while (last.hasSubcommand()) {
+            last = last.subcommand();
+        }
+        Object command = last.commandSpec().userObject();
+        return (command instanceof Main || command instanceof ServeCommand || command instanceof DevCommand)
+                && !last.isUsageHelpRequested()
+                && !last.isVersionHelpRequested();
+    }
+
+    /** The jar's version, from its manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"AI Hub " + (version == null ? "(development build)" : version)};
         }
     }
 }

@@ -212,6 +212,19 @@ class AuthorizationMatrixTest extends HubTestBase {
                         t -> client.get("/api/v1/admin/accounts/" + stranger.address() + "/keys", t),
                         Map.of(As.ADMIN, 200)),
                 new Endpoint(
+                        "admin register an agent for an account",
+                        t -> client.post(
+                                "/api/v1/admin/accounts/" + stranger.address() + "/agents", t, Map.of("name", "n")),
+                        Map.of(As.ADMIN, 201)),
+                new Endpoint(
+                        "admin list an agent's tasks",
+                        t -> client.get("/api/v1/admin/agents/" + did + "/tasks?status=Pending", t),
+                        Map.of(As.ADMIN, 200)),
+                new Endpoint(
+                        "admin get a task",
+                        t -> client.get("/api/v1/admin/agents/" + did + "/tasks/" + taskId, t),
+                        Map.of(As.ADMIN, 200)),
+                new Endpoint(
                         "admin revoke key",
                         t -> client.delete("/api/v1/admin/keys/key-unknown", t),
                         Map.of(As.ADMIN, 404)),

@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,9 +32,14 @@ final class HubProcess implements AutoCloseable {
      * @param jvmOptions  options before {@code -jar}, such as {@code -Xmx256m}
      * @param environment more {@code HUB_*} variables
      * @param openFiles   the process's open-files limit ({@code ulimit -n}), or 0 to inherit the test's
+     * @param arguments   the command and its arguments after the jar ({@code dev}); none runs {@code serve}
      */
-    record Options(List<String> jvmOptions, Map<String, String> environment, int openFiles) {
+    record Options(List<String> jvmOptions, Map<String, String> environment, int openFiles, List<String> arguments) {
         static final Options DEFAULTS = new Options(List.of(), Map.of(), 0);
+
+        Options(List<String> jvmOptions, Map<String, String> environment, int openFiles) {
+            this(jvmOptions, environment, openFiles, List.of());
+        }
     }
 
     private final String name;
@@ -40,6 +47,7 @@ final class HubProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final Options options;
     private final List<String> logLines = new CopyOnWriteArrayList<>();
+    private final BlockingQueue<String> printed = new LinkedBlockingQueue<>();
     private Process process;
     private Thread logReader;
 
@@ -50,7 +58,7 @@ final class HubProcess implements AutoCloseable {
         this.options = options;
     }
 
-    /** Starts a hub on a free port and returns once it listens. */
+    /** Starts a hub on a free port and returns once it listens; a null admin token leaves HUB_ADMIN_TOKEN unset. */
     static HubProcess start(String name, String databaseUrl, String adminToken) throws Exception {
         return start(name, databaseUrl, adminToken, Options.DEFAULTS);
     }
@@ -65,11 +73,12 @@ final class HubProcess implements AutoCloseable {
                 Integer.toString(port),
                 "HUB_PUBLIC_URL",
                 "http://localhost:" + port,
-                "HUB_ADMIN_TOKEN",
-                adminToken,
                 "HUB_DATABASE_URL",
                 databaseUrl));
-        TestSecrets.remember(adminToken);
+        if (adminToken != null) {
+            environment.put("HUB_ADMIN_TOKEN", adminToken);
+            TestSecrets.remember(adminToken);
+        }
         HubProcess hub = new HubProcess(name, port, environment, options);
         hub.launch();
         return hub;
@@ -85,7 +94,12 @@ final class HubProcess implements AutoCloseable {
         throw new IllegalStateException("no VmRSS for process " + process.pid());
     }
 
-    /** The lines it has logged so far that contain {@code text}. */
+    /** The next line it printed on standard output (where its log is not), or null if none came in time. */
+    String nextPrinted(Duration timeout) throws InterruptedException {
+        return printed.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The lines it has logged so far (on standard error) that contain {@code text}. */
     List<String> logged(String text) {
         return logLines.stream().filter(line -> line.contains(text)).toList();
     }
@@ -138,18 +152,20 @@ final class HubProcess implements AutoCloseable {
         command.add(javaBinary());
         command.addAll(options.jvmOptions());
         command.addAll(List.of("-jar", JAR.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        command.addAll(options.arguments());
+        ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);
         process = builder.start();
         Process started = process;
         CompletableFuture<Void> listening = new CompletableFuture<>();
         logReader = Thread.ofPlatform().daemon().name(name + "-log").start(() -> relay(started, listening));
+        Thread.ofPlatform().daemon().name(name + "-stdout").start(() -> collectPrinted(started));
         listening.get(90, TimeUnit.SECONDS);
     }
 
     private void relay(Process started, CompletableFuture<Void> listening) {
         try (BufferedReader log =
-                new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+                new BufferedReader(new InputStreamReader(started.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = log.readLine()) != null) {
                 System.out.println("[" + name + "] " + line);
@@ -162,6 +178,19 @@ final class HubProcess implements AutoCloseable {
             listening.completeExceptionally(new AssertionError(name + " exited with " + started.waitFor()));
         } catch (IOException | InterruptedException e) {
             listening.completeExceptionally(e);
+        }
+    }
+
+    /** Keeps what it prints on standard output: not a log, so neither relayed nor scanned for secrets. */
+    private void collectPrinted(Process started) {
+        try (BufferedReader out =
+                new BufferedReader(new InputStreamReader(started.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = out.readLine()) != null) {
+                printed.add(line);
+            }
+        } catch (IOException e) {
+            // the process is gone
         }
     }
 

@@ -1,5 +1,6 @@
 package io.aihub.server.http;
 
+import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Status;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Arrays;
@@ -23,5 +24,22 @@ public final class QueryParams {
                 .filter(did -> !did.isEmpty())
                 .distinct()
                 .toList();
+    }
+
+    /** A whole-number parameter, or null when absent or empty; anything else is a 400 naming it. */
+    public static Integer integer(RoutingContext ctx, String name) {
+        String value = ctx.queryParams().get(name);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(value.strip());
+        } catch (NumberFormatException e) {
+            throw ApiError.invalid(name, "must be a whole number, not '" + abbreviated(value) + "'");
+        }
+    }
+
+    private static String abbreviated(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 }

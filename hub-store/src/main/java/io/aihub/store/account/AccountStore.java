@@ -42,6 +42,12 @@ public final class AccountStore {
         return database.read(tx -> tx.list(AccountSql.ACCOUNT_LIST, AccountSql.ACCOUNT));
     }
 
+    /** The account at this address; 404 when there is none. */
+    public Account get(String address) {
+        return database.read(tx -> tx.one(AccountSql.ACCOUNT_FIND, AccountSql.ACCOUNT, normalise(address))
+                .orElseThrow(() -> ApiError.notFound("account", address)));
+    }
+
     public ApiKey issueKey(String address) {
         String account = normalise(address);
         return database.transaction(tx -> {
