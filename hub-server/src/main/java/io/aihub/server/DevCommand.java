@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -41,8 +42,18 @@ final class DevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        if (output != null) {
+            Path folder = output.toAbsolutePath().getParent();
+            if (!Files.isDirectory(folder) || !Files.isWritable(folder)) {
+                System.err.println("AI Hub dev cannot write --output/HUB_DEV_OUTPUT " + output + ": " + folder
+                        + " is not a folder it may write to");
+                return 2;
+            }
+        }
         Map<String, String> environment = new HashMap<>(System.getenv());
         environment.putIfAbsent("HUB_ADMIN_TOKEN", ADMIN_TOKEN);
+        // A dev hub runs next to others (a serving hub, a second job): its metrics take any free port.
+        environment.putIfAbsent("HUB_METRICS_PORT", "0");
         ServeCommand.Started started;
         try {
             started = ServeCommand.serve(environment, true);
@@ -50,15 +61,16 @@ final class DevCommand implements Callable<Integer> {
             return e.exitCode;
         }
         Hub hub = started.hub();
+        String url = environment.containsKey("HUB_PUBLIC_URL")
+                ? started.config().publicUrl()
+                : "http://localhost:" + hub.port(); // HUB_PORT=0 included
         Seeded seeded = seed(
                 new AdminClient(URI.create("http://127.0.0.1:" + hub.port() + "/"), hub.adminToken()),
-                started.config().publicUrl(),
+                url,
                 hub.adminToken());
         String line = HubJson.MAPPER.writeValueAsString(seeded);
         if (output != null) {
-            Path partial = output.resolveSibling(output.getFileName() + ".partial");
-            Files.writeString(partial, line + "\n", StandardCharsets.UTF_8);
-            Files.move(partial, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writePrivately(output, line + "\n");
         }
         System.out.println(line);
         System.out.flush();
@@ -69,6 +81,23 @@ final class DevCommand implements Callable<Integer> {
                 seeded.agent().did(),
                 output == null ? "" : "; written to " + output);
         return 0;
+    }
+
+    /**
+     * Writes the file whole or not at all (beside it, then renamed), readable by its owner only: it holds
+     * the admin token and two API keys.
+     */
+    private static void writePrivately(Path file, String text) throws IOException {
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        try {
+            Files.deleteIfExists(partial);
+            Files.createFile(
+                    partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(partial, text, StandardCharsets.UTF_8);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
     }
 
     private static Seeded seed(AdminClient admin, String url, String adminToken) {

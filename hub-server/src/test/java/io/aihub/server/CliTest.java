@@ -125,7 +125,7 @@ class CliTest extends HubTestBase {
         JsonNode second = client.task(user.apiKey(), did, "second");
         String taskId = first.get("task").get("task_id").asText();
         String stepId = first.get("steps").get(0).get("step_id").asText();
-        log(builder, taskId, "thinking \u001b[31mred\u001b[0m");
+        log(builder, taskId, "thinking \u001b[31mred\u001b[0m \u202egnp.exe");
         assertThat(client.put(
                                 "/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + stepId,
                                 builder.apiKey(),
@@ -148,11 +148,13 @@ class CliTest extends HubTestBase {
                 .contains("task " + taskId + "  Completed  cost 3")
                 .contains("  query:  first", "  output: done")
                 .contains(stepId + "  init")
-                .contains("info    thinking \\u001b[31mred\\u001b[0m")
-                .as("a tenant's escape sequences reach the terminal as text")
-                .doesNotContain("\u001b");
-        JsonNode json =
-                hubCli("tasks", "show", "--agent", did, taskId, "--json").json();
+                .contains("info    thinking \\u001b[31mred\\u001b[0m \\u202egnp.exe")
+                .as("a tenant's escape sequences and reordering marks reach the terminal as text")
+                .doesNotContain("\u001b", "\u202e");
+        Run asJson = hubCli("tasks", "show", "--agent", did, taskId, "--json");
+        assertThat(asJson.out()).as("JSON escapes all but ASCII").doesNotContain("\u001b", "\u202e");
+        JsonNode json = asJson.json();
+        assertThat(json.at("/logs/0/message").asText()).isEqualTo("thinking \u001b[31mred\u001b[0m \u202egnp.exe");
         assertThat(json.get("steps")).hasSize(1);
         assertThat(json.get("logs")).hasSize(1);
     }
@@ -244,6 +246,28 @@ class CliTest extends HubTestBase {
         Run notAUrl = bare("accounts", "list", "--url", "localhost:3001", "--admin-token", ADMIN_TOKEN);
         assertThat(notAUrl.exit()).isEqualTo(2);
         assertThat(notAUrl.err()).contains("must be an http:// or https:// address");
+
+        Account other = client.account("cli-misuse-other");
+        String othersTask = client.task(other.apiKey(), client.agent(other), "not of this agent")
+                .at("/task/task_id")
+                .asText();
+        Run crossed = hubCli("tasks", "show", "--agent", did, othersTask);
+        assertThat(crossed.exit()).as("a task read through another agent's DID").isEqualTo(1);
+        assertThat(crossed.err()).contains(othersTask, "HTTP 404");
+
+        Run tooBig = hubCli("tasks", "list", "--agent", did, "--size", "1001");
+        assertThat(tooBig.exit()).isEqualTo(2);
+        assertThat(tooBig.err()).startsWith("--size must be between 1 and 1000, not 1001");
+
+        Run withCredentials = bare(
+                "accounts",
+                "list",
+                "--url",
+                "http://admin:secret@127.0.0.1:" + hub.port(),
+                "--admin-token",
+                ADMIN_TOKEN);
+        assertThat(withCredentials.exit()).isEqualTo(2);
+        assertThat(withCredentials.err()).contains("must not carry credentials").doesNotContain("secret");
 
         Run unknownCommand = bare("acounts", "list");
         assertThat(unknownCommand.exit()).isEqualTo(2);

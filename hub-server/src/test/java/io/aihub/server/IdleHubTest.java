@@ -42,7 +42,7 @@ class IdleHubTest extends HubTestBase {
 
             Thread.sleep(35_000); // longer than the sessions' idle-in-transaction timeout, doing nothing
 
-            for (int i = 0; i < 8; i++) { // the pool lends, and validates, every connection it holds
+            for (int i = 0; i < 8; i++) { // the pool lends again, validating each connection that sat idle
                 assertThat(client.get("/api/v1/agents", account.apiKey()).status())
                         .isEqualTo(200);
             }

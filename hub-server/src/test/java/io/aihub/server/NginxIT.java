@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -68,8 +71,25 @@ class NginxIT {
                         .as("tasks created through node B")
                         .isNotEmpty();
 
+                AtomicBoolean draining = new AtomicBoolean(true);
+                List<Integer> duringTheDrain = new CopyOnWriteArrayList<>();
+                Thread traffic = Thread.ofVirtual().start(() -> {
+                    while (draining.get()) {
+                        duringTheDrain.add(viaProxy.post(
+                                        "/api/v1/agents/" + did + "/tasks",
+                                        user.apiKey(),
+                                        Map.of("query", "during the drain"))
+                                .status());
+                    }
+                });
                 a.terminate();
                 assertThat(a.awaitExit(Duration.ofSeconds(15))).isTrue();
+                draining.set(false);
+                traffic.join();
+                assertThat(duringTheDrain)
+                        .as("creations sent through nginx while node A drained")
+                        .hasSizeGreaterThan(10)
+                        .containsOnly(201);
                 try (RawSocket worker = RawSocket.worker(port, builder.apiKey(), did)) {
                     List<String> created = new ArrayList<>();
                     for (int i = 0; i < 4; i++) {

@@ -1,8 +1,8 @@
 package io.aihub.server.admin;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.TaskSearch;
+import io.aihub.server.agent.AgentRoutes.NewAgent;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.http.Bodies;
 import io.aihub.server.http.QueryParams;
@@ -69,8 +69,4 @@ public final class AdminAgentRoutes {
         String did = ctx.pathParam("did");
         return agents.find(did).orElseThrow(() -> ApiError.notFound("agent", did));
     }
-
-    record NewAgent(
-            @JsonProperty("name") String name,
-            @JsonProperty("description") String description) {}
 }

@@ -78,7 +78,8 @@ public final class AgentRoutes {
             @JsonProperty("step_lease_seconds") Integer stepLeaseSeconds,
             @JsonProperty("step_max_attempts") Integer stepMaxAttempts) {}
 
-    record NewAgent(
+    /** Body of a registration: here by the agent's owner, and by the operator for an account. */
+    public record NewAgent(
             @JsonProperty("name") String name,
             @JsonProperty("description") String description) {}
 }

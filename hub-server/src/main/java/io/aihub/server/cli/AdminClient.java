@@ -78,8 +78,9 @@ public final class AdminClient {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
+    /** {@code path} under the base URL, which may have a path of its own ({@code https://host/hub/}). */
     private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path))
+        return HttpRequest.newBuilder(base.resolve(path.startsWith("/") ? path.substring(1) : path))
                 .timeout(TIMEOUT)
                 .header("Accept", "application/json")
                 .header("Authorization", "Bearer " + adminToken);
@@ -107,7 +108,7 @@ public final class AdminClient {
                     response.statusCode(),
                     message.isEmpty()
                             ? request.method() + " " + request.uri().getPath() + " answered " + response.statusCode()
-                            : message);
+                            : TerminalText.safe(message)); // it may quote what a tenant sent
         }
         if (body == null) {
             throw new Unreachable("the server at " + origin() + " did not answer with JSON: is it an AI Hub?");
@@ -115,8 +116,11 @@ public final class AdminClient {
         return body;
     }
 
+    /** The hub's address for messages: scheme, host, port and path, never credentials. */
     private String origin() {
-        return base.getScheme() + "://" + base.getAuthority();
+        String port = base.getPort() < 0 ? "" : ":" + base.getPort();
+        String path = base.getRawPath() == null || base.getRawPath().equals("/") ? "" : base.getRawPath();
+        return base.getScheme() + "://" + base.getHost() + port + path;
     }
 
     private static JsonNode parse(String text) {

@@ -1,7 +1,9 @@
 package io.aihub.server.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.aihub.server.json.HubJson;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -17,6 +19,8 @@ import picocli.CommandLine.Spec;
  * process list), and whether to print the hub's JSON ({@code --json}) instead of text for people.
  */
 public final class HubOptions {
+    private static final ObjectWriter ASCII_JSON = HubJson.MAPPER.writer().with(JsonWriteFeature.ESCAPE_NON_ASCII);
+
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
@@ -47,11 +51,16 @@ public final class HubOptions {
         try {
             base = new URI(url.endsWith("/") ? url : url + "/");
         } catch (URISyntaxException e) {
-            throw new ParameterException(command.commandLine(), "--url '" + url + "' is not a URL: " + e.getReason());
+            throw new ParameterException(command.commandLine(), "--url is not a URL: " + e.getReason());
         }
         if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme()) || base.getHost() == null) {
             throw new ParameterException(
-                    command.commandLine(), "--url '" + url + "' must be an http:// or https:// address with a host");
+                    command.commandLine(),
+                    "--url must be an http:// or https:// address with a host, such as http://localhost:3001");
+        }
+        if (base.getRawUserInfo() != null) {
+            throw new ParameterException(
+                    command.commandLine(), "--url must not carry credentials: the admin token is the credential");
         }
         return new AdminClient(base, adminToken);
     }
@@ -64,30 +73,22 @@ public final class HubOptions {
         return command.commandLine().getOut();
     }
 
-    /** Prints the document as one line of JSON, flushed (a follower may be read line by line). */
+    /**
+     * Prints the document as one line of JSON, flushed (a follower may be read line by line), with every
+     * character past ASCII escaped: valid JSON still, and nothing a terminal would obey.
+     */
     void printJson(JsonNode document) {
         try {
-            out().println(HubJson.MAPPER.writeValueAsString(document));
+            out().println(ASCII_JSON.writeValueAsString(document));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
         out().flush();
     }
 
-    /**
-     * Prints a line of text, flushed, with control characters escaped: names, outputs and logs are any
-     * tenant's text, and a terminal would obey the escape sequences in them.
-     */
+    /** Prints a line of text, flushed, with tenants' control and format characters escaped. */
     void print(String line) {
-        StringBuilder safe = new StringBuilder(line.length());
-        line.codePoints().forEach(c -> {
-            if (Character.getType(c) == Character.CONTROL) {
-                safe.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : c == '\t' ? "\\t" : String.format("\\u%04x", c));
-            } else {
-                safe.appendCodePoint(c);
-            }
-        });
-        out().println(safe);
+        out().println(TerminalText.safe(line));
         out().flush();
     }
 }

@@ -11,8 +11,13 @@ final class Table {
         rows.add(header);
     }
 
+    /** A row; its cells are made safe for a terminal first, so that the columns line up as printed. */
     Table row(String... cells) {
-        rows.add(cells);
+        String[] safe = new String[cells.length];
+        for (int i = 0; i < cells.length; i++) {
+            safe[i] = TerminalText.safe(cells[i]);
+        }
+        rows.add(safe);
         return this;
     }
 

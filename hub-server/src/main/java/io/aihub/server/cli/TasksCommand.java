@@ -1,6 +1,7 @@
 package io.aihub.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.aihub.protocol.Paging;
 import io.aihub.protocol.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,7 @@ import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
 /** {@code hub tasks list|show|follow}: an agent's tasks, as its owner sees them. */
@@ -25,6 +27,13 @@ public final class TasksCommand {
                     int page,
             @Option(names = "--size", defaultValue = "20", description = "Tasks per page (default ${DEFAULT-VALUE}).")
                     int size) {
+        if (page < 1) {
+            throw new ParameterException(hub.command.commandLine(), "--page must be 1 or more, not " + page);
+        }
+        if (size < 1 || size > Paging.MAX_SIZE) {
+            throw new ParameterException(
+                    hub.command.commandLine(), "--size must be between 1 and " + Paging.MAX_SIZE + ", not " + size);
+        }
         String query = "?page=" + page + "&offset=" + size + (status == null ? "" : "&status=" + status.wire());
         JsonNode listed = hub.client().get(agentPath(did) + "/tasks" + query);
         if (hub.json()) {
