@@ -5,6 +5,7 @@ import static io.aihub.server.http.RouteNames.named;
 import io.aihub.server.admin.AdminAgentRoutes;
 import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
+import io.aihub.server.dashboard.DashboardRoutes;
 import io.aihub.server.http.AccessLog;
 import io.aihub.server.http.BlockingHandlers;
 import io.aihub.server.http.BodyBudget;
@@ -40,7 +41,8 @@ public final class ApiRouter {
             AgentRoutes agents,
             TaskRoutes tasks,
             StepRoutes steps,
-            ErrorReplies errors) {}
+            ErrorReplies errors,
+            DashboardRoutes dashboard) {}
 
     public static Router create(Vertx vertx, Guards guards, Handlers h, HttpMetrics timed) {
         Router router = Router.router(vertx);
@@ -67,6 +69,8 @@ public final class ApiRouter {
         named(router.get(SystemRoutes.LIVE)).handler(h.system()::live);
         named(router.get(SystemRoutes.READY)).handler(blocking.of(h.system()::ready));
         named(router.get("/api/v1/rest/docs-json")).handler(h.system()::openApi);
+        named(router.get("/")).handler(h.dashboard()::page);
+        named(router.get(DashboardRoutes.ASSETS)).handler(h.dashboard()::asset);
 
         named(router.post("/api/v1/admin/accounts")).handler(blocking.of(h.admin()::createAccount));
         named(router.get("/api/v1/admin/accounts")).handler(blocking.of(h.admin()::listAccounts));
@@ -74,11 +78,15 @@ public final class ApiRouter {
         named(router.get("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::listKeys));
         named(router.delete("/api/v1/admin/keys/:keyId")).handler(blocking.of(h.admin()::revokeKey));
         named(router.post("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::register));
+        named(router.get("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::listAgents));
+        named(router.get("/api/v1/admin/figures")).handler(blocking.of(h.admin()::figures));
         named(router.get("/api/v1/admin/agents/:did/tasks")).handler(blocking.of(h.adminAgents()::listTasks));
         named(router.get("/api/v1/admin/agents/:did/tasks/:taskId")).handler(blocking.of(h.adminAgents()::getTask));
 
         named(router.get("/api/v1/payments/service/token/:did")).handler(blocking.of(h.agents()::serviceToken));
 
+        named(router.get("/api/v1/account/agents")).handler(blocking.of(h.agents()::listOwn));
+        named(router.get("/api/v1/account/tasks")).handler(blocking.of(h.tasks()::listSubmitted));
         named(router.post("/api/v1/agents")).handler(blocking.of(h.agents()::register));
         named(router.get("/api/v1/agents")).handler(blocking.of(h.tasks()::listOwned));
         named(router.post("/api/v1/agents/search/tasks")).handler(blocking.of(h.tasks()::search));

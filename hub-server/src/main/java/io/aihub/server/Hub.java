@@ -5,6 +5,7 @@ import io.aihub.server.admin.AdminRoutes;
 import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Tokens;
+import io.aihub.server.dashboard.DashboardRoutes;
 import io.aihub.server.delivery.EventDispatcher;
 import io.aihub.server.delivery.EventRetention;
 import io.aihub.server.http.BodyBudget;
@@ -201,12 +202,13 @@ public final class Hub implements AutoCloseable {
                 .start();
         ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                 new SystemRoutes(database, dispatcher, readiness),
-                new AdminRoutes(auth, accounts, tokens),
+                new AdminRoutes(auth, accounts, tokens, metrics),
                 new AdminAgentRoutes(auth, accounts, agents, tasks),
                 new AgentRoutes(auth, agents, tokens, config.publicUrl()),
                 new TaskRoutes(auth, tasks),
                 new StepRoutes(auth, steps),
-                new ErrorReplies(config.http().maxBodyBytes()));
+                new ErrorReplies(config.http().maxBodyBytes()),
+                new DashboardRoutes());
         return new Wired(auth, gateway, handlers, adminToken);
     }
 

@@ -203,6 +203,8 @@ class AuthorizationMatrixTest extends HubTestBase {
                         t -> client.get("/api/v1/agents/steps?status=Pending", t),
                         builderOnly(200)),
                 new Endpoint("tasks of my agents", t -> client.get("/api/v1/agents", t), builderOnly(200)),
+                new Endpoint("my agents", t -> client.get("/api/v1/account/agents", t), builderOnly(200)),
+                new Endpoint("tasks I submitted", t -> client.get("/api/v1/account/tasks", t), builderOnly(200)),
                 new Endpoint(
                         "admin issue key",
                         t -> client.post("/api/v1/admin/accounts/" + stranger.address() + "/keys", t, Map.of()),
@@ -216,6 +218,11 @@ class AuthorizationMatrixTest extends HubTestBase {
                         t -> client.post(
                                 "/api/v1/admin/accounts/" + stranger.address() + "/agents", t, Map.of("name", "n")),
                         Map.of(As.ADMIN, 201)),
+                new Endpoint(
+                        "admin list an account's agents",
+                        t -> client.get("/api/v1/admin/accounts/" + stranger.address() + "/agents", t),
+                        Map.of(As.ADMIN, 200)),
+                new Endpoint("admin figures", t -> client.get("/api/v1/admin/figures", t), Map.of(As.ADMIN, 200)),
                 new Endpoint(
                         "admin list an agent's tasks",
                         t -> client.get("/api/v1/admin/agents/" + did + "/tasks?status=Pending", t),

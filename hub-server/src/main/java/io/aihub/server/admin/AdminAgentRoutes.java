@@ -2,6 +2,7 @@ package io.aihub.server.admin;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.TaskSearch;
+import io.aihub.server.agent.AgentRoutes;
 import io.aihub.server.agent.AgentRoutes.NewAgent;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.http.Bodies;
@@ -36,6 +37,13 @@ public final class AdminAgentRoutes {
         String owner = accounts.get(ctx.pathParam("address")).address();
         NewAgent request = Bodies.read(ctx, NewAgent.class);
         Replies.created(ctx, agents.register(owner, request.name(), request.description()));
+    }
+
+    /** {@code GET /api/v1/admin/accounts/:address/agents} → 200 {agents}: the account's agents, oldest first. */
+    public void listAgents(RoutingContext ctx) {
+        auth.admin(ctx);
+        String owner = accounts.get(ctx.pathParam("address")).address();
+        Replies.ok(ctx, new AgentRoutes.AgentList(agents.listOwned(owner)));
     }
 
     /**

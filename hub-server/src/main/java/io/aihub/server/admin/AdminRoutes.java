@@ -5,22 +5,31 @@ import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Tokens;
 import io.aihub.server.http.Bodies;
 import io.aihub.server.http.Replies;
+import io.aihub.server.metrics.HubMetrics;
 import io.aihub.store.account.Account;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.account.ApiKey;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
 
-/** The operator's API (bearer {@code HUB_ADMIN_TOKEN}): accounts and their API keys. */
+/** The operator's API (bearer {@code HUB_ADMIN_TOKEN}): accounts, their API keys, and the node's figures. */
 public final class AdminRoutes {
     private final Authenticator auth;
     private final AccountStore accounts;
     private final Tokens tokens;
+    private final HubMetrics metrics;
 
-    public AdminRoutes(Authenticator auth, AccountStore accounts, Tokens tokens) {
+    public AdminRoutes(Authenticator auth, AccountStore accounts, Tokens tokens, HubMetrics metrics) {
         this.auth = auth;
         this.accounts = accounts;
         this.tokens = tokens;
+        this.metrics = metrics;
+    }
+
+    /** {@code GET /api/v1/admin/figures} → 200 this node's key figures (the full set is on /metrics). */
+    public void figures(RoutingContext ctx) {
+        auth.admin(ctx);
+        Replies.ok(ctx, metrics.figures());
     }
 
     /** {@code POST /api/v1/admin/accounts {"name"}} → 201 {address, name, api_key, key_id}. */

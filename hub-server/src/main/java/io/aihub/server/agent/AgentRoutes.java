@@ -11,6 +11,7 @@ import io.aihub.server.http.Replies;
 import io.aihub.store.agent.Agent;
 import io.aihub.store.agent.AgentStore;
 import io.vertx.ext.web.RoutingContext;
+import java.util.List;
 
 /** Agents: builders register and read their own; any account gets an access token to submit tasks to one. */
 public final class AgentRoutes {
@@ -34,6 +35,12 @@ public final class AgentRoutes {
     }
 
     /** {@code GET /api/v1/agents/:did} → 200 the agent, for its owner. */
+    /** {@code GET /api/v1/account/agents} → 200 {agents}: the caller's own agents, oldest first. */
+    public void listOwn(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        Replies.ok(ctx, new AgentList(agents.listOwned(caller.address())));
+    }
+
     public void get(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);
         Replies.ok(ctx, agents.findOwned(ctx.pathParam("did"), caller.address()));
@@ -77,6 +84,9 @@ public final class AgentRoutes {
     record AgentSettings(
             @JsonProperty("step_lease_seconds") Integer stepLeaseSeconds,
             @JsonProperty("step_max_attempts") Integer stepMaxAttempts) {}
+
+    /** A list of agents: the caller's own, or an account's for the operator. */
+    public record AgentList(@JsonProperty("agents") List<Agent> agents) {}
 
     /** Body of a registration: here by the agent's owner, and by the operator for an account. */
     public record NewAgent(

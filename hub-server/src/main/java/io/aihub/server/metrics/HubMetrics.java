@@ -42,6 +42,11 @@ public final class HubMetrics {
         return registry;
     }
 
+    /** This node's key figures, for the admin's dashboard. */
+    public HubFigures figures() {
+        return HubFigures.of(registry);
+    }
+
     /** Everything, in the Prometheus text format (version 0.0.4). */
     public String scrape() {
         return registry.scrape();

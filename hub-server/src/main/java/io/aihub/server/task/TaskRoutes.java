@@ -1,6 +1,7 @@
 package io.aihub.server.task;
 
 import io.aihub.protocol.NewTask;
+import io.aihub.protocol.Paging;
 import io.aihub.protocol.TaskSearch;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
@@ -53,6 +54,20 @@ public final class TaskRoutes {
     public void listOwned(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);
         Replies.ok(ctx, tasks.listOwned(caller.address(), QueryParams.status(ctx)));
+    }
+
+    /**
+     * {@code GET /api/v1/account/tasks[?status=&page=&offset=]} → 200 {tasks, totalResults, page, offset}:
+     * the tasks the caller submitted, to any agent, newest first.
+     */
+    public void listSubmitted(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        Replies.ok(
+                ctx,
+                tasks.submitted(
+                        caller.address(),
+                        QueryParams.status(ctx),
+                        Paging.of(QueryParams.integer(ctx, "page"), QueryParams.integer(ctx, "offset"))));
     }
 
     /** R6 {@code POST /api/v1/agents/search/tasks} → 200 {tasks, totalResults, page, offset}. */

@@ -168,6 +168,15 @@ final class TaskSql {
             select count(*) from tasks where owner = ? and (?::text is null or task_status = ?)
             """;
 
+    static final String TASK_PAGE_BY_USER = "select " + COLUMNS + """
+            from tasks where user_address = ? and (?::text is null or task_status = ?)
+            order by created_at desc, task_id limit ? offset ?
+            """;
+
+    static final String TASK_COUNT_BY_USER = """
+            select count(*) from tasks where user_address = ? and (?::text is null or task_status = ?)
+            """;
+
     private static final String SEARCH_FILTER = """
             from tasks
             where owner = ?

@@ -250,6 +250,16 @@ public final class TaskStore implements AutoCloseable {
                         .orElseThrow()));
     }
 
+    /** Tasks the caller submitted, to any agent, newest first, a page at a time. */
+    public TaskPage submitted(String user, Status status, Paging paging) {
+        return database.read(tx -> new TaskPage(
+                tx.list(TaskSql.TASK_PAGE_BY_USER, TaskSql.TASK, user, status, status, paging.offset(), paging.skip()),
+                tx.one(TaskSql.TASK_COUNT_BY_USER, RowMapper.COUNT, user, status, status)
+                        .orElseThrow(),
+                paging.page(),
+                paging.offset()));
+    }
+
     public TaskPage search(String owner, TaskSearch search) {
         Paging paging = search.paging();
         Object[] filter = {
