@@ -29,12 +29,16 @@ class DashboardTest extends HubTestBase {
         browser = new Browser("http://127.0.0.1:" + hub.port(), 1280, 900);
     }
 
+    /** Console lines a test expects (a 404 it caused, the errors of a connection it cut). */
+    private final List<String> expectedInConsole =
+            new java.util.ArrayList<>(List.of("the server responded with a status of 404"));
+
     @AfterEach
     void closeBrowser() {
         if (browser != null) {
             List<String> problems = browser.console().stream()
                     .map(LogEntry::getMessage)
-                    .filter(message -> !message.contains("the server responded with a status of 404"))
+                    .filter(message -> expectedInConsole.stream().noneMatch(message::contains))
                     .toList();
             browser.close();
             assertThat(problems)
@@ -232,6 +236,59 @@ class DashboardTest extends HubTestBase {
                 By.cssSelector("tr[data-key='" + account.keyId() + "']"),
                 row -> row.findElements(By.cssSelector("button.revoke")).isEmpty());
         assertThat(client.get("/api/v1/agents", account.apiKey()).status()).isEqualTo(401);
+    }
+
+    @Test
+    void aTaskCancelledFromItsView_endsFailed_sayingWhoCancelledIt() throws Exception {
+        Account builder = client.account("dash-cancel-builder");
+        Account user = client.account("dash-cancel-user");
+        String did = client.agent(builder);
+        String taskId =
+                client.task(user.apiKey(), did, "cancel me").at("/task/task_id").asText();
+
+        browser.signIn(user.apiKey());
+        browser.open("#/agents/" + did + "/tasks/" + taskId);
+        browser.await(By.id("cancel")).click();
+        browser.await(By.cssSelector("h1 .status[data-status='Failed']"));
+        assertThat(browser.text(By.id("task-output"))).contains("cancelled");
+        assertThat(browser.driver.findElements(By.id("cancel"))).isEmpty();
+    }
+
+    @Test
+    void aViewWhoseConnectionDrops_catchesUpOnEverythingMissed_whenItComesBack() throws Exception {
+        browser.close();
+        Account builder = client.account("dash-drop-builder");
+        String did = client.agent(builder);
+        JsonNode created = client.task(builder.apiKey(), did, "watched across a drop");
+        String taskId = created.at("/task/task_id").asText();
+        String initId = created.at("/steps/0/step_id").asText();
+        try (TcpProxy network = new TcpProxy(hub.port())) {
+            browser = new Browser("http://127.0.0.1:" + network.port(), 1280, 900);
+            expectedInConsole.addAll(List.of("ERR_CONNECTION", "WebSocket connection to"));
+            browser.signIn(builder.apiKey());
+            browser.open("#/agents/" + did + "/tasks/" + taskId);
+            browser.await(By.cssSelector("#live[data-state='live']"));
+            browser.await(By.cssSelector("li.step[data-step='" + initId + "'][data-status='Pending']"));
+
+            network.cut();
+            browser.await(By.cssSelector("#live[data-state='reconnecting']"));
+            try (RawSocket worker = RawSocket.open(hub.port())) {
+                worker.connect("Bearer " + builder.apiKey());
+                worker.await("_connected");
+                worker.emit("_task-log", Map.of("task_id", taskId, "message", "said while the page was away"));
+            }
+            update(builder, did, taskId, initId, Map.of("step_status", "Completed", "output", "done", "is_last", true));
+            assertThat(browser.driver.findElements(By.cssSelector("h1 .status[data-status='Completed']")))
+                    .as("nothing reaches the page while it is cut off")
+                    .isEmpty();
+
+            network.restore();
+            browser.await(By.cssSelector("#live[data-state='live']"));
+            browser.await(By.cssSelector("h1 .status[data-status='Completed']"));
+            assertThat(browser.driver.findElements(By.cssSelector("li.log .message")))
+                    .extracting(WebElement::getText)
+                    .containsExactly("said while the page was away");
+        }
     }
 
     private boolean alertShown() {

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP relay to PostgreSQL that a test can cut, as a database restart or network loss would (open
- * connections drop and new ones are refused until it is restored), or freeze, as a half-open
+ * A TCP relay on loopback (to PostgreSQL, or to a hub) that a test can cut, as a restart or network loss
+ * would (open connections drop and new ones are refused until it is restored), or freeze, as a half-open
  * connection would (nothing is relayed, nothing is closed, until it is restored).
  */
 final class TcpProxy implements AutoCloseable {
