@@ -14,6 +14,9 @@
 #      open loop --rate 200 --duration 30         (the issue's latency target)
 #      closed    --closed C --duration 20 for C in 16 64 128 (the peak)
 #      open loop --rate 200 --duration 30 again   (the same on a warmer JVM; RT_RATE_AGAIN=0 skips it)
+#    or, with RT_SATURATION=1, the saturation run instead:
+#      warm-up   --closed 32 --lifecycles 10000   (not a result)
+#      measured  --closed 32 --lifecycles 10000   (throughput, dispatch p50/p99, CPU per lifecycle)
 # 4. runs bench/idle-sockets.mjs: 10,000 idle authenticated sockets (or as many as the hub accepts)
 #    through the hub's public port, held for 60 s, reading the hub's VmRSS from /proc before, with the
 #    sockets and after.
@@ -26,7 +29,10 @@
 #   HUB_JAR, JAVA_HOME, HUB_JAVA_OPTS, PGPORT (5432), PGUSER (postgres), KEEP_DBS=1,
 #   RT_WARMUP_S (60), RT_RATE (200), RT_RATE_S (30), RT_CLOSED ("16 64 128"), RT_CLOSED_S (20),
 #   RT_WORKERS (4), RT_SUBMITTERS (4), RT_AGENTS (8), IDLE_SOCKETS (10000), IDLE_ACCOUNTS (100),
-#   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n).
+#   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n),
+#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32) and RT_SAT_LIFECYCLES (10000).
+# The hub logs its GC pauses to a file of the run (-Xlog:gc, added to HUB_JAVA_OPTS); each phase
+# prints the pauses that fell in it: how many, their total, p50, p99 and the longest.
 # HUB_JAVA_OPTS defaults to the JVM flags the README recommends (bench/lib/hub.sh).
 # Exit status: 0 when every run was clean (no errors, every idle socket connected and stayed), 1 when
 # any run reported errors, 2 when a step failed.
@@ -55,6 +61,7 @@ NOFILE="${NOFILE:-65536}"
 HUB_DB="hub_rtbench_$(date +%s)"
 WORK="$(mktemp -d /tmp/aihub-realtime-bench.XXXXXX)"
 HUB_LOG="$WORK/hub.log"
+GC_LOG="$WORK/gc.log"
 OVERALL_RC=0
 
 say() { printf '\n== %s\n' "$*"; }
@@ -128,6 +135,7 @@ echo "hub jar:    $HUB_JAR"
 say "starting the hub (database $HUB_DB)"
 ADMIN_TOKEN="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 DB_URL="jdbc:postgresql://127.0.0.1:$PGPORT/$HUB_DB?user=$PGUSER"
+HUB_JAVA_OPTS="$HUB_JAVA_OPTS -Xlog:gc:file=$GC_LOG"
 start_hub "$DB_URL" "$ADMIN_TOKEN"
 echo "hub pid $HUB_PID listening at $HUB_URL"
 echo "hub open-files limit: $(awk '/Max open files/ {print $4 " (hard " $5 ")"}' "/proc/$HUB_PID/limits")"
@@ -156,6 +164,15 @@ XID_SAMPLER_PID=$!
 # --- helpers ----------------------------------------------------------------------------------------
 rss() { awk '/^VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$HUB_PID/status" 2>/dev/null || echo '?'; }
 log_lines() { wc -l <"$HUB_LOG"; }
+gc_lines() { wc -l <"$GC_LOG" 2>/dev/null || echo 0; }
+# gc_pauses FROM TO: the pauses logged in lines FROM+1..TO of the GC log, summarised on one line.
+gc_pauses() {
+  sed -n "$(($1 + 1)),${2}p" "$GC_LOG" 2>/dev/null | sed -n 's/.*Pause.* \([0-9.]*\)ms$/\1/p' | sort -n |
+    awk '{ v[NR] = $1; t += $1 } END {
+      if (NR == 0) { print "none"; exit }
+      printf "%d pauses, %.1f ms in all, p50 %.2f ms, p99 %.2f ms, longest %.2f ms\n",
+        NR, t, v[int((NR + 1) * 0.5)], v[(int(NR * 0.99) > 0 ? int(NR * 0.99) : 1)], v[NR] }'
+}
 hub_alive() {
   kill -0 "$HUB_PID" 2>/dev/null || { tail -n 60 "$HUB_LOG" >&2; die "THE HUB DIED (pid $HUB_PID); log above, $HUB_LOG"; }
 }
@@ -179,6 +196,8 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
   local rss0 rss1 l0 l1 c0 c1 rc=0
   rss0="$(rss)"
   l0="$(log_lines)"
+  local g0 g1
+  g0="$(gc_lines)"
   local x0 x1
   x0="$(wc -l <"$XID_LOG")"
   c0="$(commits)"
@@ -194,6 +213,8 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
   r1="$(outbox_reads)"
   rss1="$(rss)"
   l1="$(log_lines)"
+  g1="$(gc_lines)"
+  echo "-- $name: GC pauses of the hub meanwhile: $(gc_pauses "$g0" "$g1")"
   x1="$(wc -l <"$XID_LOG")"
   if ((x1 > x0)); then
     echo "-- $name: transactions holding an xid > 100 ms meanwhile (sampled every 0.5 s: time | database | type | pid | age | state | query):"
@@ -216,6 +237,18 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
 RT=("$NODE" "$ROOT/bench/realtime-bench.mjs" --url "$HUB_URL" --admin-token "$ADMIN_TOKEN"
   --workers "$RT_WORKERS" --submitters "$RT_SUBMITTERS" --agents "$RT_AGENTS" --hub-pid "$HUB_PID" --pg-db "$HUB_DB")
 RT_SHOWN="$NODE bench/realtime-bench.mjs --url $HUB_URL --admin-token <generated> --workers $RT_WORKERS --submitters $RT_SUBMITTERS --agents $RT_AGENTS --hub-pid $HUB_PID --pg-db $HUB_DB"
+
+# --- saturation ------------------------------------------------------------------------------------
+if [[ "${RT_SATURATION:-0}" == 1 ]]; then
+  SAT_C="${RT_SAT_CONCURRENCY:-32}"
+  SAT_N="${RT_SAT_LIFECYCLES:-10000}"
+  for label in saturation-warm-up saturation; do
+    show "$RT_SHOWN --label $label --closed $SAT_C --lifecycles $SAT_N --duration 600"
+    run_phase "$label (closed $SAT_C, $SAT_N lifecycles$([[ $label == *warm-up ]] && echo '; not a result'))" rt \
+      "$WORK/$label.txt" -- "${RT[@]}" --label "$label" --closed "$SAT_C" --lifecycles "$SAT_N" --duration 600
+  done
+  SKIP_LIFECYCLES=1
+fi
 
 # --- lifecycles -------------------------------------------------------------------------------------
 if [[ "${SKIP_LIFECYCLES:-0}" != 1 ]]; then

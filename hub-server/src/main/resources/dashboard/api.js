@@ -7,6 +7,8 @@ export const session = {
   get token() { return sessionStorage.getItem(KEY); },
   set token(value) { sessionStorage.setItem(KEY, value); },
   forget() { sessionStorage.removeItem(KEY); },
+  /** Called when the hub refuses the credential (revoked, expired): the app signs out. */
+  onRefused: () => {},
 };
 
 /** A refusal of the hub: its status and its message. */
@@ -17,36 +19,36 @@ export class HubError extends Error {
   }
 }
 
-export async function call(method, path, body) {
+export async function call(method, path, body, headers = {}) {
   if (!session.token) throw new HubError(401, 'signed out'); // a view's late refresh after sign-out
-  const headers = { Accept: 'application/json', Authorization: `Bearer ${session.token}` };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
-  const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const sent = { Accept: 'application/json', Authorization: `Bearer ${session.token}`, ...headers };
+  if (body !== undefined) sent['Content-Type'] = 'application/json';
+  const response = await fetch(path, { method, headers: sent, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
   let parsed = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!response.ok) {
-    throw new HubError(response.status, parsed?.message ?? `${method} ${path} answered ${response.status}`);
+    const error = new HubError(response.status, parsed?.message ?? `${method} ${path} answered ${response.status}`);
+    if (response.status === 401) session.onRefused(error);
+    throw error;
   }
   return parsed;
 }
 
 export const get = (path) => call('GET', path);
-export const post = (path, body) => call('POST', path, body);
+export const post = (path, body, headers) => call('POST', path, body, headers);
 
 /** Who a credential is: an API key names its account (a JWT whose `sub` is the address); else admin. */
 export async function whoAmI() {
-  const token = session.token;
-  const parts = token.split('.');
+  const parts = session.token.split('.');
   if (parts.length === 3) {
+    let claims = null;
     try {
-      const claims = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')));
-      if (/^0x[0-9a-fA-F]{40}$/.test(claims.sub ?? '')) {
-        const { agents } = await get('/api/v1/account/agents'); // checks the key, and tells a builder
-        return { kind: 'account', address: claims.sub.toLowerCase(), agents };
-      }
-    } catch (error) {
-      if (error instanceof HubError) throw error;
+      claims = JSON.parse(atob(parts[1].replace(/-/g, '+').replace(/_/g, '/')));
+    } catch { /* not a JWT: perhaps the admin token */ }
+    if (/^0x[0-9a-fA-F]{40}$/.test(claims?.sub ?? '')) {
+      const { agents } = await get('/api/v1/account/agents'); // checks the key, and tells a builder
+      return { kind: 'account', address: claims.sub.toLowerCase(), agents };
     }
   }
   await get('/api/v1/admin/accounts'); // 401 unless it is the admin token

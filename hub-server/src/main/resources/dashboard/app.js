@@ -11,11 +11,19 @@ import { accounts } from './views/admin.js';
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const liveBadge = document.getElementById('live');
-const signOut = document.getElementById('signout');
+const signOutButton = document.getElementById('signout');
 
-/** What every view gets: who is signed in, the socket, and a way to be told of events until it leaves. */
-const app = { me: null, live: null, listeners: new Set(), cleanup: [] };
+/**
+ * What every view gets: who is signed in, the socket, and ways to act only while it is the view shown.
+ * Each route change (and sign-out) starts a new view; what the old one registered is undone, and
+ * `alive()` turns false for it, so a read that returns late draws nothing.
+ */
+const app = { me: null, live: null, listeners: new Set(), cleanup: [], view: 0, afterSignIn: null };
 
+app.alive = () => {
+  const view = app.view;
+  return () => view === app.view;
+};
 app.on = (listener) => {
   app.listeners.add(listener);
   app.cleanup.push(() => app.listeners.delete(listener));
@@ -24,7 +32,36 @@ app.every = (ms, action) => {
   const timer = setInterval(action, ms);
   app.cleanup.push(() => clearInterval(timer));
 };
-app.go = (hash) => { location.hash = hash; };
+/** Joins rooms for as long as the view is shown (and again after each reconnect). */
+app.keep = (event, payload) => {
+  if (app.live) app.cleanup.push(app.live.keep(event, payload));
+};
+/**
+ * A redraw that events and timers ask for: at most one read at a time (one asked for meanwhile runs once
+ * the first is done, so the newest state is drawn last), after `delay` ms to fold a burst of events.
+ */
+app.refresher = (refresh, delay = 100) => {
+  const alive = app.alive();
+  let timer = null;
+  let running = false;
+  let again = false;
+  const run = async () => {
+    timer = null;
+    if (!alive()) return;
+    if (running) { again = true; return; }
+    running = true;
+    try { await refresh(); } catch { /* the next event or tick reads again */ }
+    running = false;
+    if (again) { again = false; soon(); }
+  };
+  const soon = () => { timer ??= setTimeout(run, delay); };
+  app.cleanup.push(() => clearTimeout(timer));
+  return soon;
+};
+app.go = (hash) => {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+};
 
 const LIVE_TEXT = { connecting: 'connecting…', live: '● live', reconnecting: 'reconnecting…', refused: 'not live' };
 
@@ -37,7 +74,6 @@ function startLive() {
     (state) => {
       liveBadge.textContent = LIVE_TEXT[state] ?? state;
       liveBadge.dataset.state = state;
-      if (state === 'live') for (const listener of [...app.listeners]) listener('_live', null);
     });
   app.live.keep('_join-rooms', { joinAccountRoom: true });
 }
@@ -47,19 +83,29 @@ function navigation() {
     ? [['#/admin', 'Accounts']]
     : app.me ? [['#/agents', 'My agents'], ['#/tasks', 'My tasks']] : [];
   show(nav, links.map(([href, label]) => el('a', { href, text: label })));
-  signOut.hidden = !app.me;
+  signOutButton.hidden = !app.me;
 }
 
-signOut.addEventListener('click', () => {
+function signOut(reason) {
+  app.view++;
   for (const undo of app.cleanup.splice(0)) undo();
   session.forget();
   app.live?.close();
   app.live = null;
   app.me = null;
   liveBadge.textContent = '';
+  delete liveBadge.dataset.state;
   navigation();
-  app.go('#/signin');
+  signIn(main, app, reason);
+}
+
+signOutButton.addEventListener('click', () => {
+  history.replaceState(null, '', '#/signin');
+  signOut();
 });
+session.onRefused = (error) => {
+  if (app.me) signOut(`Signed out: ${error.message}`);
+};
 
 app.signedIn = async () => {
   app.me = await whoAmI();
@@ -68,24 +114,24 @@ app.signedIn = async () => {
 };
 
 async function route() {
+  app.view++;
   for (const undo of app.cleanup.splice(0)) undo();
   const hash = location.hash.slice(1) || '/';
-  const [path, query = ''] = hash.split('?');
-  const params = new URLSearchParams(query);
-  const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
   if (!session.token) {
+    if (!hash.startsWith('/signin')) app.afterSignIn = `#${hash}`;
     navigation();
     return signIn(main, app);
   }
-  if (!app.me) {
-    try {
-      await app.signedIn();
-    } catch (error) {
-      session.forget();
-      return signIn(main, app, error instanceof HubError ? error.message : String(error));
-    }
+  try {
+    if (!app.me) await app.signedIn();
+  } catch (error) {
+    session.forget();
+    return signIn(main, app, error instanceof HubError ? error.message : String(error));
   }
   try {
+    const [path, query = ''] = hash.split('?');
+    const params = new URLSearchParams(query);
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (parts[0] === 'agents' && parts.length === 1) return await agentList(main, app);
     if (parts[0] === 'agents' && parts.length === 2) return await agentTasks(main, app, parts[1], params);
     if (parts[0] === 'agents' && parts[2] === 'tasks' && parts.length === 4) {
@@ -93,14 +139,18 @@ async function route() {
     }
     if (parts[0] === 'tasks') return await myTasks(main, app, params);
     if (parts[0] === 'admin') return await accounts(main, app);
-    if (parts[0] === 'signin') return signIn(main, app);
+    const next = app.afterSignIn;
+    app.afterSignIn = null;
+    if (next && !next.startsWith('#/signin') && next !== '#/') return app.go(next);
     if (app.me.kind === 'admin') return app.go('#/admin');
     return app.go(app.me.agents.length ? '#/agents' : '#/tasks');
   } catch (error) {
+    if (error instanceof HubError && error.status === 401) return; // signed out meanwhile
     show(main, el('section', { class: 'panel' }, el('h1', { text: 'Something went wrong' }),
       el('p', { class: 'error', role: 'alert', text: error.message })));
   }
 }
 
+app.route = route;
 window.addEventListener('hashchange', route);
 route();

@@ -2,10 +2,13 @@ import { enc, get, post } from '../api.js';
 import { STATUSES, duration, el, show, statusBadge, time } from '../dom.js';
 
 const PAGE_SIZE = 25;
+const ENDED = ['Completed', 'Failed'];
 
 /** The builder's agents. */
 export async function agentList(main, app) {
+  const alive = app.alive();
   const { agents } = await get('/api/v1/account/agents');
+  if (!alive()) return;
   app.me.agents = agents;
   show(main, el('section', { class: 'panel' },
     el('h1', { text: 'My agents' }),
@@ -18,15 +21,21 @@ export async function agentList(main, app) {
           el('span', { class: 'hint', text: agent.description || '' })))))));
 }
 
-/** One agent's tasks: counts per status, a status filter, a search by name or task id, pages, live. */
+/**
+ * One agent's tasks: counts per status, the steps waiting for a worker (the longest waiting first), a
+ * status filter, a search by exact name or task id, pages; live.
+ */
 export async function agentTasks(main, app, did, params) {
+  const alive = app.alive();
   const status = STATUSES.includes(params.get('status')) ? params.get('status') : null;
   const query = (params.get('q') ?? '').trim();
   const page = Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1);
   const agent = await get(`/api/v1/agents/${enc(did)}`);
+  if (!alive()) return;
 
   const counts = el('ul', { class: 'counts', 'aria-label': 'Tasks per status' });
   const waitingList = el('ul', { class: 'waiting-steps', 'aria-label': 'Steps waiting for a worker' });
+  const waitingTotal = el('p', { class: 'hint' });
   const rows = el('tbody');
   const pager = el('nav', { class: 'pager', 'aria-label': 'Pages' });
   const here = (changes) => {
@@ -35,20 +44,22 @@ export async function agentTasks(main, app, did, params) {
     return `#/agents/${enc(did)}${next.size ? `?${next}` : ''}`;
   };
   const search = el('input', { type: 'search', name: 'q', id: 'task-search', value: query,
-    placeholder: 'task name or task id', 'aria-label': 'Search tasks by name or id' });
+    placeholder: 'task name or task id (exact)', 'aria-label': 'Search tasks by exact name or id' });
 
   async function refresh() {
     const filter = { did, task_status: status ?? undefined, page, offset: PAGE_SIZE };
     if (query.startsWith('task-')) filter.task_id = query;
     else if (query) filter.name = query;
-    const [waitingSteps, listed, ...perStatus] = await Promise.all([
+    const [waiting, listed, perStatus] = await Promise.all([
       get(`/api/v1/agents/steps?status=Pending&dids=${enc(did)}`),
       post('/api/v1/agents/search/tasks', filter),
-      ...STATUSES.map((s) => post('/api/v1/agents/search/tasks', { did, task_status: s, offset: 1 })),
+      get(`/api/v1/agents/${enc(did)}/task-counts`),
     ]);
-    show(waitingList, waitingSteps.steps.length === 0
+    if (!alive()) return;
+    const oldestFirst = [...waiting.steps].sort((a, b) => new Date(a.updatedAt) - new Date(b.updatedAt));
+    show(waitingList, oldestFirst.length === 0
       ? el('li', { class: 'hint', text: 'No step is waiting for a worker.' })
-      : waitingSteps.steps.slice(0, 20).map((step) => el('li', {
+      : oldestFirst.slice(0, 20).map((step) => el('li', {
         class: `waiting${stuck(step) ? ' stuck' : ''}`, 'data-step': step.step_id,
       },
       el('a', { href: `#/agents/${enc(did)}/tasks/${enc(step.task_id)}`, text: step.name || step.step_id }), ' ',
@@ -56,9 +67,10 @@ export async function agentTasks(main, app, did, params) {
       el('span', { class: 'hint', text: `waiting ${duration(step.updatedAt)}` }),
       step.retries > 0 ? el('span', { class: 'flag', text: ` handed out again ${step.retries}×` }) : null,
       stuck(step) && step.retries === 0 ? el('span', { class: 'flag', text: ' no worker has taken it for a minute' }) : null)));
-    show(counts, STATUSES.map((s, i) => el('li', {},
+    waitingTotal.textContent = waiting.totalResults > 20 ? `The 20 waiting longest of ${waiting.totalResults}.` : '';
+    show(counts, STATUSES.map((s) => el('li', {},
       el('a', { href: here({ status: s === status ? '' : s, page: '1' }), 'aria-pressed': String(s === status) },
-        statusBadge(s), ' ', el('span', { class: 'count', 'data-count': s, text: perStatus[i].totalResults })))));
+        statusBadge(s), ' ', el('span', { class: 'count', 'data-count': s, text: perStatus.counts[s] ?? 0 })))));
     show(rows, listed.tasks.length === 0
       ? el('tr', {}, el('td', { colspan: 5, class: 'hint', text: 'No tasks.' }))
       : listed.tasks.map((task) => el('tr', { 'data-task': task.task_id },
@@ -68,7 +80,7 @@ export async function agentTasks(main, app, did, params) {
         el('td', {}, time(task.createdAt)),
         el('td', {}, el('code', { class: 'id', text: task.task_id })))));
     // The tasks shown that have not ended: their ends come as task-updated to their rooms.
-    const open = listed.tasks.filter((task) => !['Completed', 'Failed'].includes(task.task_status));
+    const open = listed.tasks.filter((task) => !ENDED.includes(task.task_status));
     if (open.length) app.live?.send('_join-tasks', { tasks: open.map((task) => task.task_id), history: false });
     const pages = Math.max(1, Math.ceil(listed.totalResults / PAGE_SIZE));
     show(pager,
@@ -84,6 +96,7 @@ export async function agentTasks(main, app, did, params) {
     counts,
     el('h2', { text: 'Waiting for a worker' }),
     waitingList,
+    waitingTotal,
     el('h2', { text: 'Tasks' }),
     el('form', { class: 'search', role: 'search', onsubmit: (event) => {
       event.preventDefault();
@@ -96,12 +109,11 @@ export async function agentTasks(main, app, did, params) {
     pager));
   await refresh();
 
-  let pending = null; // events come in bursts: one read per burst
-  const soon = () => { pending ??= setTimeout(() => { pending = null; refresh().catch(() => {}); }, 150); };
+  const soon = app.refresher(refresh, 150);
   app.on((name, payload) => {
-    if (name === '_live' || (['step-updated', 'task-updated'].includes(name) && payload?.did === did)) soon();
+    if (name === '_connected' || (['step-updated', 'task-updated'].includes(name) && payload?.did === did)) soon();
   });
-  app.every(10_000, soon); // a safety net: a step's progress alone announces nothing
+  app.every(10_000, soon); // a step's progress within a running task announces nothing
 }
 
 /** A step waiting for a worker for over a minute, or handed out again after a lease ran out. */

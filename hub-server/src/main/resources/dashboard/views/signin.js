@@ -1,11 +1,14 @@
 import { session } from '../api.js';
 import { el, show } from '../dom.js';
 
-/** Sign-in with an API key (a builder or a user) or the admin token. */
+/**
+ * Sign-in with an API key (a builder or a user) or the admin token. The field is a text field whose
+ * characters are masked by its style, not a password field, so the browser does not offer to keep it.
+ */
 export function signIn(main, app, problem) {
   const input = el('input', {
-    id: 'credential', name: 'credential', type: 'password', autocomplete: 'off', required: true,
-    spellcheck: 'false', 'aria-describedby': 'credential-help',
+    id: 'credential', name: 'credential', type: 'text', class: 'masked', autocomplete: 'off', required: true,
+    spellcheck: 'false', autocapitalize: 'off', 'aria-describedby': 'credential-help',
   });
   const error = el('p', { id: 'signin-error', class: 'error', role: 'alert', text: problem ?? '' });
   const form = el('form', {
@@ -15,7 +18,7 @@ export function signIn(main, app, problem) {
       session.token = input.value.trim();
       try {
         await app.signedIn();
-        app.go('#/');
+        app.route();
       } catch (failure) {
         session.forget();
         error.textContent = `Not signed in: ${failure.message}`;

@@ -94,6 +94,7 @@ public final class ApiRouter {
         named(router.post("/api/v1/agents/search/steps")).handler(blocking.of(h.steps()::search));
         named(router.get("/api/v1/agents/steps")).handler(blocking.of(h.steps()::listOwned));
         named(router.get("/api/v1/agents/:did")).handler(blocking.of(h.agents()::get));
+        named(router.get("/api/v1/agents/:did/task-counts")).handler(blocking.of(h.agents()::taskCounts));
         named(router.put("/api/v1/agents/:did")).handler(blocking.of(h.agents()::setLeases));
         named(router.post("/api/v1/agents/:did/tasks")).handler(blocking.of(h.tasks()::create));
         named(router.get("/api/v1/agents/:did/tasks/:taskId")).handler(blocking.of(h.tasks()::get));

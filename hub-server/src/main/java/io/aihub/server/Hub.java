@@ -204,7 +204,7 @@ public final class Hub implements AutoCloseable {
                 new SystemRoutes(database, dispatcher, readiness),
                 new AdminRoutes(auth, accounts, tokens, metrics),
                 new AdminAgentRoutes(auth, accounts, agents, tasks),
-                new AgentRoutes(auth, agents, tokens, config.publicUrl()),
+                new AgentRoutes(auth, agents, tasks, tokens, config.publicUrl()),
                 new TaskRoutes(auth, tasks),
                 new StepRoutes(auth, steps),
                 new ErrorReplies(config.http().maxBodyBytes()),

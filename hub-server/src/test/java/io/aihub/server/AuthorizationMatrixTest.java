@@ -236,6 +236,20 @@ class AuthorizationMatrixTest extends HubTestBase {
                         t -> client.delete("/api/v1/admin/keys/key-unknown", t),
                         Map.of(As.ADMIN, 404)),
                 new Endpoint(
+                        "task counts of the agent",
+                        t -> client.get("/api/v1/agents/" + did + "/task-counts", t),
+                        Map.of(
+                                As.OWNER,
+                                200,
+                                As.SUBSCRIBER_KEY,
+                                404,
+                                As.ACCESS_TOKEN,
+                                403,
+                                As.OTHER_AGENTS_TOKEN,
+                                403,
+                                As.STRANGER,
+                                404)),
+                new Endpoint(
                         "agent",
                         t -> client.get("/api/v1/agents/" + did, t),
                         Map.of(

@@ -22,7 +22,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Debian's headless Chromium, driven through its chromedriver (Selenium), for the dashboard's tests: nothing
- * is downloaded. {@link #available()} says whether both are installed ({@code .ci/run} installs them).
+ * is downloaded. {@link #requireOrSkip()} checks both are installed ({@code .ci/run} installs them).
  */
 final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -54,6 +54,18 @@ final class Browser implements AutoCloseable {
 
     static boolean available() {
         return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+    }
+
+    /**
+     * Skips the test when Chromium is not installed, unless {@code AIHUB_REQUIRE_BROWSER} is set (as
+     * {@code .ci/run} sets it): then a missing browser fails the build instead of passing it unseen.
+     */
+    static void requireOrSkip() {
+        String message = "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)";
+        if (System.getenv("AIHUB_REQUIRE_BROWSER") != null) {
+            org.assertj.core.api.Assertions.assertThat(available()).as(message).isTrue();
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(available(), message);
     }
 
     /** Opens the dashboard at this hash route ({@code #/agents}). */

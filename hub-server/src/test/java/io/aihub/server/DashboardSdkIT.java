@@ -1,7 +1,6 @@
 package io.aihub.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.server.HubClient.Account;
@@ -26,7 +25,7 @@ class DashboardSdkIT {
 
     @Test
     void everyActionOfTheSdkWorker_showsLiveInTheTaskView_inOrder() throws Exception {
-        assumeTrue(Browser.available(), "chromium and chromium-driver are not installed (apt-get install them)");
+        Browser.requireOrSkip();
         SdkTests.install();
         try (HubProcess hub = HubProcess.start("dash-sdk", TestDatabase.freshSchemaUrl(), ADMIN_TOKEN);
                 Browser browser = new Browser(hub.url(), 1280, 900)) {

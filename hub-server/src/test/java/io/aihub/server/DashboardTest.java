@@ -1,7 +1,6 @@
 package io.aihub.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.server.HubClient.Account;
@@ -25,13 +24,12 @@ class DashboardTest extends HubTestBase {
 
     @BeforeEach
     void openBrowser() {
-        assumeTrue(Browser.available(), "chromium and chromium-driver are not installed (apt-get install them)");
+        Browser.requireOrSkip();
         browser = new Browser("http://127.0.0.1:" + hub.port(), 1280, 900);
     }
 
     /** Console lines a test expects (a 404 it caused, the errors of a connection it cut). */
-    private final List<String> expectedInConsole =
-            new java.util.ArrayList<>(List.of("the server responded with a status of 404"));
+    private final List<String> expectedInConsole = new java.util.ArrayList<>();
 
     @AfterEach
     void closeBrowser() {
@@ -166,6 +164,7 @@ class DashboardTest extends HubTestBase {
                 client.task(owner.apiKey(), did, "private").at("/task/task_id").asText();
         Account stranger = client.account("dash-stranger");
 
+        expectedInConsole.add("the server responded with a status of 404"); // the read of the hidden task
         browser.signIn(stranger.apiKey());
         browser.open("#/agents/" + did + "/tasks/" + taskId);
         assertThat(browser.await(By.tagName("h1"), h1 -> h1.getText().equals("Task not found"))
@@ -222,6 +221,7 @@ class DashboardTest extends HubTestBase {
         browser.await(By.cssSelector("tr[data-account='" + account.address() + "'] button"))
                 .click();
         browser.await(By.cssSelector("tr[data-key='" + account.keyId() + "']"));
+        assertThat(browser.text(By.id("account-detail"))).contains("agent of " + account.address());
         browser.driver.findElement(By.id("issue-key")).click();
         String issued = browser.await(By.cssSelector("p.issued code.secret")).getText();
         TestSecrets.remember(issued);
@@ -289,6 +289,27 @@ class DashboardTest extends HubTestBase {
                     .extracting(WebElement::getText)
                     .containsExactly("said while the page was away");
         }
+    }
+
+    @Test
+    void aKeyRevokedWhileItsPageIsOpen_signsThePageOut() throws Exception {
+        Account builder = client.account("dash-revoked-builder");
+        String did = client.agent(builder);
+        String taskId = client.task(builder.apiKey(), did, "still running")
+                .at("/task/task_id")
+                .asText();
+        expectedInConsole.add("status of 401"); // the read that learns of it
+
+        browser.signIn(builder.apiKey());
+        browser.open("#/agents/" + did + "/tasks/" + taskId);
+        browser.await(By.cssSelector("#live[data-state='live']"));
+        assertThat(client.delete("/api/v1/admin/keys/" + builder.keyId(), ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
+
+        browser.await(By.id("signin-error"), error -> error.getText().startsWith("Signed out:"));
+        assertThat(browser.sessionStorage()).isEmpty();
+        assertThat(browser.driver.findElements(By.cssSelector("li.step"))).isEmpty();
     }
 
     private boolean alertShown() {

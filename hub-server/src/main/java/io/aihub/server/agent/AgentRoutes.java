@@ -3,6 +3,7 @@ package io.aihub.server.agent;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.ServiceToken;
+import io.aihub.protocol.Status;
 import io.aihub.server.auth.Authenticator;
 import io.aihub.server.auth.Caller;
 import io.aihub.server.auth.Tokens;
@@ -10,19 +11,23 @@ import io.aihub.server.http.Bodies;
 import io.aihub.server.http.Replies;
 import io.aihub.store.agent.Agent;
 import io.aihub.store.agent.AgentStore;
+import io.aihub.store.task.TaskStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
+import java.util.Map;
 
 /** Agents: builders register and read their own; any account gets an access token to submit tasks to one. */
 public final class AgentRoutes {
     private final Authenticator auth;
     private final AgentStore agents;
+    private final TaskStore tasks;
     private final Tokens tokens;
     private final String proxyUrl;
 
-    public AgentRoutes(Authenticator auth, AgentStore agents, Tokens tokens, String proxyUrl) {
+    public AgentRoutes(Authenticator auth, AgentStore agents, TaskStore tasks, Tokens tokens, String proxyUrl) {
         this.auth = auth;
         this.agents = agents;
+        this.tasks = tasks;
         this.tokens = tokens;
         this.proxyUrl = proxyUrl;
     }
@@ -34,13 +39,20 @@ public final class AgentRoutes {
         Replies.created(ctx, agents.register(caller.address(), request.name(), request.description()));
     }
 
-    /** {@code GET /api/v1/agents/:did} → 200 the agent, for its owner. */
     /** {@code GET /api/v1/account/agents} → 200 {agents}: the caller's own agents, oldest first. */
     public void listOwn(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);
         Replies.ok(ctx, new AgentList(agents.listOwned(caller.address())));
     }
 
+    /** {@code GET /api/v1/agents/:did/task-counts} → 200 {counts: {status: n}}, for the agent's owner. */
+    public void taskCounts(RoutingContext ctx) {
+        Caller caller = auth.builder(ctx);
+        Agent agent = agents.findOwned(ctx.pathParam("did"), caller.address());
+        Replies.ok(ctx, new TaskCounts(tasks.countsByStatus(agent.did())));
+    }
+
+    /** {@code GET /api/v1/agents/:did} → 200 the agent, for its owner. */
     public void get(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);
         Replies.ok(ctx, agents.findOwned(ctx.pathParam("did"), caller.address()));
@@ -84,6 +96,8 @@ public final class AgentRoutes {
     record AgentSettings(
             @JsonProperty("step_lease_seconds") Integer stepLeaseSeconds,
             @JsonProperty("step_max_attempts") Integer stepMaxAttempts) {}
+
+    record TaskCounts(@JsonProperty("counts") Map<Status, Long> counts) {}
 
     /** A list of agents: the caller's own, or an account's for the operator. */
     public record AgentList(@JsonProperty("agents") List<Agent> agents) {}

@@ -18,13 +18,20 @@ import java.io.UncheckedIOException;
 public final class DashboardRoutes {
     public static final String ASSETS = "/dashboard/*";
 
-    /** Scripts and styles from this origin only; the realtime socket on this origin too. */
+    /**
+     * Scripts and styles from this origin only; the realtime socket on this origin too; no sink that
+     * parses HTML from a string (Trusted Types with no policy: an {@code innerHTML} would throw).
+     */
     static final String POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+            + " connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none';"
+            + " require-trusted-types-for 'script'; trusted-types 'none'";
 
     private final Buffer page = Buffer.buffer(resource("dashboard/index.html"));
-    private final StaticHandler assets =
-            StaticHandler.create("dashboard").setDefaultContentEncoding("UTF-8").setIndexPage("index.html");
+    /** Revalidated on every load: a hub upgraded under an open browser serves its new modules at once. */
+    private final StaticHandler assets = StaticHandler.create("dashboard")
+            .setDefaultContentEncoding("UTF-8")
+            .setIndexPage("index.html")
+            .setCachingEnabled(false);
 
     /** {@code GET /}: the page for a browser; a JSON client goes on to the API's 404. */
     public void page(RoutingContext ctx) {
@@ -43,6 +50,7 @@ public final class DashboardRoutes {
     /** {@code GET /dashboard/*}: the page's scripts and styles, from the jar. */
     public void asset(RoutingContext ctx) {
         secure(ctx);
+        ctx.response().putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
         assets.handle(ctx);
     }
 

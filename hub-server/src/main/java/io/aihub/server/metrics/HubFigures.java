@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * This node's key figures, read from its metrics, for the admin's dashboard: requests served, sockets
- * open, events delivered, the delivery lag (mean and the longest of the last minutes), and the outbox
- * backlog. The full set stays on {@code /metrics}.
+ * open, events delivered, the delivery lag (its mean since start, and the longest of the last few
+ * minutes), and the outbox backlog (null when the database does not answer). The full set stays on
+ * {@code /metrics}.
  */
 public record HubFigures(
         @JsonProperty("requests") long requests,
@@ -18,7 +19,7 @@ public record HubFigures(
         @JsonProperty("events_delivered") long eventsDelivered,
         @JsonProperty("delivery_lag_mean_ms") double deliveryLagMeanMs,
         @JsonProperty("delivery_lag_max_ms") double deliveryLagMaxMs,
-        @JsonProperty("outbox_backlog") long outboxBacklog) {
+        @JsonProperty("outbox_backlog") Long outboxBacklog) {
 
     static HubFigures of(MeterRegistry registry) {
         Timer lag = registry.find("hub.event.delivery.lag").timer();
@@ -26,17 +27,21 @@ public record HubFigures(
                 registry.find("hub.http.requests").timers().stream()
                         .mapToLong(Timer::count)
                         .sum(),
-                gauge(registry, "hub.sockets.open"),
+                Math.round(gaugeValue(registry, "hub.sockets.open")),
                 (long) registry.find("hub.events.delivered").counters().stream()
                         .mapToDouble(Counter::count)
                         .sum(),
                 lag == null ? 0 : lag.mean(TimeUnit.MILLISECONDS),
                 lag == null ? 0 : lag.max(TimeUnit.MILLISECONDS),
-                gauge(registry, "hub.outbox.backlog"));
+                backlog(gaugeValue(registry, "hub.outbox.backlog")));
     }
 
-    private static long gauge(MeterRegistry registry, String name) {
+    private static Long backlog(double value) {
+        return Double.isNaN(value) ? null : Math.round(value);
+    }
+
+    private static double gaugeValue(MeterRegistry registry, String name) {
         Gauge gauge = registry.find(name).gauge();
-        return gauge == null ? 0 : Math.round(gauge.value());
+        return gauge == null ? Double.NaN : gauge.value();
     }
 }

@@ -177,6 +177,11 @@ final class TaskSql {
             select count(*) from tasks where user_address = ? and (?::text is null or task_status = ?)
             """;
 
+    /** An agent's tasks counted per status (tasks_by_did). */
+    static final String TASK_COUNTS_BY_STATUS = """
+            select task_status, count(*) as tasks from tasks where did = ? group by task_status
+            """;
+
     private static final String SEARCH_FILTER = """
             from tasks
             where owner = ?

@@ -18,6 +18,7 @@ import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +26,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -248,6 +250,20 @@ public final class TaskStore implements AutoCloseable {
                 tx.list(TaskSql.TASK_LIST_BY_OWNER, TaskSql.TASK, owner, status, status, Paging.MAX_SIZE),
                 tx.one(TaskSql.TASK_COUNT_BY_OWNER, RowMapper.COUNT, owner, status, status)
                         .orElseThrow()));
+    }
+
+    /** How many tasks an agent has in each status, every status present (0 for none). */
+    public Map<Status, Long> countsByStatus(String did) {
+        Map<Status, Long> counts = new EnumMap<>(Status.class);
+        for (Status status : Status.values()) {
+            counts.put(status, 0L);
+        }
+        database.read(tx -> tx.list(
+                        TaskSql.TASK_COUNTS_BY_STATUS,
+                        row -> Map.entry(Tx.status(row, "task_status"), row.getLong("tasks")),
+                        did))
+                .forEach(entry -> counts.put(entry.getKey(), entry.getValue()));
+        return counts;
     }
 
     /** Tasks the caller submitted, to any agent, newest first, a page at a time. */
