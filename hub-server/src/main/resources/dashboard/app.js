@@ -74,6 +74,8 @@ function startLive() {
     (state) => {
       liveBadge.textContent = LIVE_TEXT[state] ?? state;
       liveBadge.dataset.state = state;
+      // The hub refused the key on the socket (revoked, expired): one read confirms it and signs out.
+      if (state === 'refused') whoAmI().catch(() => {});
     });
   app.live.keep('_join-rooms', { joinAccountRoom: true });
 }

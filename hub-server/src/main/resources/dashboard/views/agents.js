@@ -3,6 +3,8 @@ import { STATUSES, duration, el, show, statusBadge, time } from '../dom.js';
 
 const PAGE_SIZE = 25;
 const ENDED = ['Completed', 'Failed'];
+/** What changes the list: a new step for a worker (and so a new task), and any change of a task shown. */
+const CHANGES = ['step-updated', 'step-changed', 'task-updated'];
 
 /** The builder's agents. */
 export async function agentList(main, app) {
@@ -111,9 +113,8 @@ export async function agentTasks(main, app, did, params) {
 
   const soon = app.refresher(refresh, 150);
   app.on((name, payload) => {
-    if (name === '_connected' || (['step-updated', 'task-updated'].includes(name) && payload?.did === did)) soon();
+    if (name === '_connected' || (CHANGES.includes(name) && payload?.did === did)) soon();
   });
-  app.every(10_000, soon); // a step's progress within a running task announces nothing
 }
 
 /** A step waiting for a worker for over a minute, or handed out again after a lease ran out. */

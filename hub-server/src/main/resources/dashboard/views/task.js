@@ -6,9 +6,9 @@ const ENDED = ['Completed', 'Failed'];
 const LEVELS = new Set(['debug', 'info', 'warning', 'warn', 'error', 'err']);
 
 /**
- * A task: its state, its steps as a chain in order, and its logs; live until it ends. It joins the task's
- * room first and reads after, so that nothing said between the two is missed; each event, and a read
- * every 3 s while it runs (a step's progress announces nothing), draws the task again when it changed.
+ * A task: its state, its steps as a chain in order, and its logs; live. It joins the task's room first
+ * and reads after, so that nothing said between the two is missed; each event of the task (step-changed,
+ * task-updated, task-log) and each reconnect draws it again, when it changed.
  */
 export async function taskView(main, app, did, taskId) {
   const alive = app.alive();
@@ -20,7 +20,6 @@ export async function taskView(main, app, did, taskId) {
   const problem = el('p', { class: 'error', role: 'alert' });
   const mine = app.me.agents?.some((agent) => agent.did === did);
   let shown = null;
-  let ended = false;
 
   async function refresh() {
     let view;
@@ -43,7 +42,7 @@ export async function taskView(main, app, did, taskId) {
   }
 
   function draw({ task, steps: chain, logs: lines }) {
-    ended = ENDED.includes(task.task_status);
+    const ended = ENDED.includes(task.task_status);
     show(header,
       el('p', { class: 'crumbs' },
         mine ? [el('a', { href: `#/agents/${enc(did)}`, text: 'Agent' }), ' / '] : [el('a', { href: '#/tasks', text: 'My tasks' }), ' / '],
@@ -110,7 +109,6 @@ export async function taskView(main, app, did, taskId) {
     if (name === '_connected' || (name === '_join-tasks_' && payload?.tasks?.includes(taskId))
       || payload?.task_id === taskId) soon();
   });
-  app.every(3000, () => { if (!ended) soon(); });
 }
 
 /** A step handed out and not taken up for a minute. */

@@ -10,6 +10,12 @@ public enum ProtocolEvent {
     STEP_UPDATED("step-updated", StepRecord.class, Route.AGENT_ROOMS),
     TASK_UPDATED("task-updated", TaskUpdated.class, Route.TASK_ROOM),
     TASK_LOG("task-log", TaskLogRecord.class, Route.TASK_ROOM),
+    /**
+     * A step of the task changed where no other event says so (it was created, or updated without its
+     * task's status or output changing, or handed out again): for those watching the task, such as the
+     * dashboard; the SDKs ignore it.
+     */
+    STEP_CHANGED("step-changed", StepRecord.class, Route.TASK_ROOM),
     // server → one socket: answers
     CONNECTED("_connected", SocketPayloads.Connected.class, Route.REPLY),
     ROOMS_JOINED("_join-rooms_", SocketPayloads.RoomsJoined.class, Route.REPLY),

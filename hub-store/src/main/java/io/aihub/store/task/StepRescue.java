@@ -95,8 +95,12 @@ public final class StepRescue {
                 } else {
                     Optional<StepRecord> again =
                             tx.one(StepSql.STEP_HAND_OUT_AGAIN, StepSql.STEP, now, step.stepId(), step.updatedAt());
-                    again.ifPresent(pending -> announced.add(
-                            now, ProtocolEvent.STEP_UPDATED, step.taskId(), step.did(), step.owner(), pending));
+                    again.ifPresent(pending -> {
+                        announced.add(
+                                now, ProtocolEvent.STEP_UPDATED, step.taskId(), step.did(), step.owner(), pending);
+                        announced.add(
+                                now, ProtocolEvent.STEP_CHANGED, step.taskId(), step.did(), step.owner(), pending);
+                    });
                     handedOut += again.isPresent() ? 1 : 0;
                 }
             }

@@ -114,6 +114,7 @@ public final class StepStore implements AutoCloseable {
                 if (step.stepStatus() == Status.Pending) {
                     announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
                 }
+                announced.add(now, ProtocolEvent.STEP_CHANGED, task, step);
             }
             announced.append(tx);
             CreatedSteps answer = new CreatedSteps(taskId, created);
@@ -196,6 +197,8 @@ public final class StepStore implements AutoCloseable {
             };
             if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
                 announced.add(now, ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
+            } else {
+                announced.add(now, ProtocolEvent.STEP_CHANGED, after, step);
             }
             return step;
         });

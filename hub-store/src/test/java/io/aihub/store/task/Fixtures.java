@@ -69,6 +69,7 @@ public final class Fixtures {
         return database.read(tx -> tx.list("""
                 select case event_name
                          when 'step-updated' then event_name || ':' || (payload->>'name') || ':' || (payload->>'step_status')
+                         when 'step-changed' then event_name || ':' || (payload->>'name') || ':' || (payload->>'step_status')
                          else event_name || ':' || (payload->>'task_status') end
                 from events where task_id = ? order by event_id
                 """, row -> row.getString(1), taskId));

@@ -41,7 +41,8 @@ class StepRescueTest extends WithFixtures {
         assertThat(init.stepStatus()).isEqualTo(Status.Pending);
         assertThat(init.retries()).isEqualTo(1);
         assertThat(fx.events(created.task().taskId()))
-                .containsExactly("step-updated:init:Pending", "step-updated:init:Pending");
+                .as("to its workers, and to those watching the task")
+                .containsExactly("step-updated:init:Pending", "step-updated:init:Pending", "step-changed:init:Pending");
     }
 
     @Test
@@ -112,7 +113,7 @@ class StepRescueTest extends WithFixtures {
             assertThat(stepOf(agent, task).retries())
                     .as("attempts of %s", task.task().taskId())
                     .isEqualTo(1);
-            assertThat(fx.events(task.task().taskId())).hasSize(2);
+            assertThat(fx.events(task.task().taskId())).hasSize(3); // created; handed out again, twice said
         }
     }
 

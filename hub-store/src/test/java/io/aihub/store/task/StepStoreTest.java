@@ -95,6 +95,7 @@ class StepStoreTest extends WithFixtures {
         assertThat(fx.events(taskId))
                 .containsExactly(
                         "step-updated:init:Pending",
+                        "step-changed:finish:Not_Ready", // created, for those watching the task
                         "step-updated:finish:Pending",
                         "task-updated:In_Progress",
                         "task-updated:Completed");
@@ -507,6 +508,22 @@ class StepStoreTest extends WithFixtures {
 
     private static NewStep step(String name, String predecessor, boolean last) {
         return new NewStep(null, name, null, predecessor, last, null, null, null, null, null, null);
+    }
+
+    @Test
+    void aStepChangeThatMovesNoTask_isAnnouncedAsStepChanged_toThoseWatchingTheTask() {
+        CreatedTask created = fx.task(agent, subscriber, "watched");
+        String taskId = created.task().taskId();
+        String init = created.steps().getFirst().stepId();
+        StepUpdate working = new StepUpdate(
+                Status.In_Progress, "halfway", null, null, null, null, null, null, null, null, null, null, null, null);
+
+        fx.steps.update(owner, agent.did(), taskId, init, working); // the task starts: task-updated says so
+        fx.steps.update(owner, agent.did(), taskId, init, working); // progress only: nothing else would say it
+
+        assertThat(fx.events(taskId))
+                .containsExactly(
+                        "step-updated:init:Pending", "task-updated:In_Progress", "step-changed:init:In_Progress");
     }
 
     private static StepUpdate completed(String output, Long cost, Boolean isLast) {
