@@ -32,7 +32,9 @@
 #   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n),
 #   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32) and RT_SAT_LIFECYCLES (10000).
 # The hub logs its GC pauses to a file of the run (-Xlog:gc, added to HUB_JAVA_OPTS); each phase
-# prints the pauses that fell in it: how many, their total, p50, p99 and the longest.
+# prints the pauses that fell in it: how many, their total, p50, p99 and the longest, and what the hub's
+# own metrics (scraped before and after, on a free HUB_METRICS_PORT) say of it: the delivery lag from
+# commit to emit, the two hot routes' latency, and the group commits' batch sizes and waits.
 # HUB_JAVA_OPTS defaults to the JVM flags the README recommends (bench/lib/hub.sh).
 # Exit status: 0 when every run was clean (no errors, every idle socket connected and stayed), 1 when
 # any run reported errors, 2 when a step failed.
@@ -136,6 +138,9 @@ say "starting the hub (database $HUB_DB)"
 ADMIN_TOKEN="bench-$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')"
 DB_URL="jdbc:postgresql://127.0.0.1:$PGPORT/$HUB_DB?user=$PGUSER"
 HUB_JAVA_OPTS="$HUB_JAVA_OPTS -Xlog:gc:file=$GC_LOG"
+# The hub's own metrics, scraped around each phase (bench/lib/metrics_delta.py reads the difference).
+HUB_METRICS_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+export HUB_METRICS_PORT
 start_hub "$DB_URL" "$ADMIN_TOKEN"
 echo "hub pid $HUB_PID listening at $HUB_URL"
 echo "hub open-files limit: $(awk '/Max open files/ {print $4 " (hard " $5 ")"}' "/proc/$HUB_PID/limits")"
@@ -198,6 +203,7 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
   l0="$(log_lines)"
   local g0 g1
   g0="$(gc_lines)"
+  curl -s "http://127.0.0.1:$HUB_METRICS_PORT/metrics" >"$out.metrics-before" || true
   local x0 x1
   x0="$(wc -l <"$XID_LOG")"
   c0="$(commits)"
@@ -215,6 +221,8 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
   l1="$(log_lines)"
   g1="$(gc_lines)"
   echo "-- $name: GC pauses of the hub meanwhile: $(gc_pauses "$g0" "$g1")"
+  curl -s "http://127.0.0.1:$HUB_METRICS_PORT/metrics" >"$out.metrics-after" || true
+  echo "-- $name: the hub's metrics meanwhile: $(python3 "$ROOT/bench/lib/metrics_delta.py" "$out.metrics-before" "$out.metrics-after" 2>&1 || true)"
   x1="$(wc -l <"$XID_LOG")"
   if ((x1 > x0)); then
     echo "-- $name: transactions holding an xid > 100 ms meanwhile (sampled every 0.5 s: time | database | type | pid | age | state | query):"
