@@ -17,6 +17,7 @@
 #    or, with RT_SATURATION=1, the saturation run instead:
 #      warm-up   --closed 32 --lifecycles 10000   (not a result)
 #      measured  --closed 32 --lifecycles 10000   (throughput, dispatch p50/p99, CPU per lifecycle)
+#      open loop --rate R --duration 20 for R in 200 500 1000 and the peak just measured
 # 4. runs bench/idle-sockets.mjs: 10,000 idle authenticated sockets (or as many as the hub accepts)
 #    through the hub's public port, held for 60 s, reading the hub's VmRSS from /proc before, with the
 #    sockets and after.
@@ -30,7 +31,8 @@
 #   RT_WARMUP_S (60), RT_RATE (200), RT_RATE_S (30), RT_CLOSED ("16 64 128"), RT_CLOSED_S (20),
 #   RT_WORKERS (4), RT_SUBMITTERS (4), RT_AGENTS (8), IDLE_SOCKETS (10000), IDLE_ACCOUNTS (100),
 #   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n),
-#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32) and RT_SAT_LIFECYCLES (10000).
+#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32), RT_SAT_LIFECYCLES (10000), RT_SAT_RATES ("200 500 1000")
+#   and RT_SAT_RATE_S (20).
 # The hub logs its GC pauses to a file of the run (-Xlog:gc, added to HUB_JAVA_OPTS); each phase
 # prints the pauses that fell in it: how many, their total, p50, p99 and the longest, and what the hub's
 # own metrics (scraped before and after, on a free HUB_METRICS_PORT) say of it: the delivery lag from
@@ -254,6 +256,14 @@ if [[ "${RT_SATURATION:-0}" == 1 ]]; then
     show "$RT_SHOWN --label $label --closed $SAT_C --lifecycles $SAT_N --duration 600"
     run_phase "$label (closed $SAT_C, $SAT_N lifecycles$([[ $label == *warm-up ]] && echo '; not a result'))" rt \
       "$WORK/$label.txt" -- "${RT[@]}" --label "$label" --closed "$SAT_C" --lifecycles "$SAT_N" --duration 600
+  done
+  # Then open loops at fixed arrival rates, and at the peak the closed loop just measured: a closed loop
+  # hides queueing (a slow answer delays the next request), an open loop does not.
+  PEAK="$(sed -n 's/^BENCH_JSON //p' "$WORK/saturation.txt" | python3 -c 'import json, sys; print(round(json.load(sys.stdin)["lifecycles_per_s"]))')"
+  for rate in ${RT_SAT_RATES:-200 500 1000} "$PEAK"; do
+    show "$RT_SHOWN --label open-$rate --rate $rate --duration ${RT_SAT_RATE_S:-20}"
+    run_phase "open loop $rate/s for ${RT_SAT_RATE_S:-20} s" rt "$WORK/open-$rate.txt" -- \
+      "${RT[@]}" --label "open-$rate" --rate "$rate" --duration "${RT_SAT_RATE_S:-20}"
   done
   SKIP_LIFECYCLES=1
 fi
