@@ -61,7 +61,14 @@ test('the seeded builder\'s worker runs a two-step task the seeded user submits 
   assert.equal(done.output, 'answer to planned');
   assert.equal(BigInt(done.cost), 3n);
 
-  const view = expectStatus(await user.query.getTaskWithSteps(did, taskId), 200, 'getTaskWithSteps');
+  // logTask only emits on the worker's socket (no answer), so the REST completion may overtake the
+  // log line: read until it is stored, for a few seconds at most.
+  let view;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    view = expectStatus(await user.query.getTaskWithSteps(did, taskId), 200, 'getTaskWithSteps');
+    if (view.logs.length > 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   assert.deepEqual(view.steps.map((s) => [s.name, s.step_status]), [[FIRST_STEP_NAME, S.Completed], ['answer', S.Completed]]);
   assert.deepEqual(view.logs.map((l) => l.message), ['answering']);
   assert.deepEqual(errors, []);

@@ -80,6 +80,13 @@ class DashboardSdkIT {
                 assertThat(browser.driver.findElements(By.cssSelector("li.step")))
                         .extracting(element -> element.getAttribute("data-step"))
                         .containsExactly(initId, fetchId, answerId);
+                // logTask only emits on the worker's socket, so its line may land after the completion
+                browser.await(
+                        By.cssSelector("li.log"),
+                        log -> browser.driver
+                                        .findElements(By.cssSelector("li.log"))
+                                        .size()
+                                == 2);
                 assertThat(browser.driver.findElements(By.cssSelector("li.log .level")))
                         .extracting(WebElement::getText)
                         .containsExactly("INFO", "WARNING");
