@@ -275,13 +275,6 @@ class CliTest extends HubTestBase {
     }
 
     private static void log(Account builder, String taskId, String message) throws Exception {
-        try (RawSocket socket = RawSocket.open(hub.port())) {
-            socket.connect("Bearer " + builder.apiKey());
-            socket.await("_connected");
-            socket.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
-            socket.await("_join-tasks_");
-            socket.emit("_task-log", Map.of("task_id", taskId, "message", message));
-            socket.await("task-log");
-        }
+        RawSocket.logStored(hub.port(), builder.apiKey(), taskId, message);
     }
 }

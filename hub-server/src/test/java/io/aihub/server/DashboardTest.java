@@ -272,14 +272,7 @@ class DashboardTest extends HubTestBase {
 
             network.cut();
             browser.await(By.cssSelector("#live[data-state='reconnecting']"));
-            try (RawSocket worker = RawSocket.open(hub.port())) {
-                worker.connect("Bearer " + builder.apiKey());
-                worker.await("_connected");
-                worker.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
-                worker.await("_join-tasks_");
-                worker.emit("_task-log", Map.of("task_id", taskId, "message", "said while the page was away"));
-                worker.await("task-log"); // stored and announced before the socket closes
-            }
+            RawSocket.logStored(hub.port(), builder.apiKey(), taskId, "said while the page was away");
             update(builder, did, taskId, initId, Map.of("step_status", "Completed", "output", "done", "is_last", true));
             assertThat(browser.driver.findElements(By.cssSelector("h1 .status[data-status='Completed']")))
                     .as("nothing reaches the page while it is cut off")

@@ -59,6 +59,22 @@ final class RawSocket implements AutoCloseable {
         return worker;
     }
 
+    /**
+     * Logs a line on the task as its owner or creator would, and returns once the hub has stored and
+     * announced it (the socket joins the task first and waits for its own task-log), so that what the
+     * caller does next cannot overtake it.
+     */
+    static void logStored(int port, String apiKey, String taskId, String message) throws Exception {
+        try (RawSocket socket = open(port)) {
+            socket.connect("Bearer " + apiKey);
+            socket.await("_connected");
+            socket.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
+            socket.await("_join-tasks_");
+            socket.emit("_task-log", Map.of("task_id", taskId, "message", message));
+            socket.await("task-log");
+        }
+    }
+
     void send(String frame) {
         socket.sendText(frame, true).join();
     }
