@@ -125,6 +125,7 @@ public final class Hub implements AutoCloseable {
                 new ApiVerticle(config.port(), config.extraPorts(), connections, new StartingReplies(readiness));
         Running running = new Running();
         HubMetrics metrics = new HubMetrics();
+        metrics.bindConnections(connections);
         Database database = null;
         try {
             awaitDeployed(vertx, api);

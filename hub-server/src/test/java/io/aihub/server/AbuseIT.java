@@ -145,7 +145,7 @@ class AbuseIT {
             });
 
             victim.roundsDuring(attack, 5);
-            assertThat(hub.logged("has not read the last"))
+            assertThat(hub.awaitLogged("has not read the last", Duration.ofSeconds(30)))
                     .as("the greedy socket was closed")
                     .isNotEmpty();
             attack.stop();

@@ -104,6 +104,17 @@ final class HubProcess implements AutoCloseable {
         return logLines.stream().filter(line -> line.contains(text)).toList();
     }
 
+    /** The lines that contain {@code text}, once at least one has been logged, or none after {@code timeout}. */
+    List<String> awaitLogged(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> found = logged(text);
+        while (found.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            found = logged(text);
+        }
+        return found;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -7,6 +7,10 @@ import io.aihub.server.HubClient.Account;
 import io.aihub.server.HubClient.Reply;
 import io.aihub.server.RawSocket.Event;
 import io.aihub.store.jdbc.TestDatabase;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -135,11 +139,32 @@ class LimitsTest {
             assertThat(idle.stream().filter(RawTcp::isClosedByPeer).count())
                     .as("idle connections closed to stay within HUB_MAX_CONNECTIONS=40")
                     .isGreaterThanOrEqualTo(20);
+            assertThat(scraped("hub_connections_closed_total{reason=\"evicted\"}"))
+                    .as("counted as evicted on the metrics port")
+                    .isGreaterThanOrEqualTo(20);
+            assertThat(scraped("hub_connections_closed_total{reason=\"refused\"}"))
+                    .as("none refused: every connection but the idle ones sent its request at once")
+                    .isZero();
         } finally {
             for (RawTcp connection : idle) {
                 connection.close();
             }
         }
+    }
+
+    /** One sample of the hub's metrics, as scraped now. */
+    private static double scraped(String sample) throws Exception {
+        String text = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + hub.metricsPort() + "/metrics"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
+        return text.lines()
+                .filter(line -> line.startsWith(sample + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(sample.length() + 1)))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(sample + " is not on the metrics port"));
     }
 
     @Test

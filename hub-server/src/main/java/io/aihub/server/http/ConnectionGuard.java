@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  *       at once (every real one) is served even while the limit is full of idle connections.
  * </ul>
  *
+ * The guard sees a connection only once an event loop has taken it from the acceptor, so in a burst
+ * more are accepted, or still being closed, than it counts: {@link HttpLimits} keeps descriptors in
+ * reserve for them. Should the process run out all the same, Netty stops accepting for a second
+ * (the kernel keeps new connections waiting in its backlog) while the evicted ones close.
+ *
  * Deadlines are checked once a second. Methods are called from the connections' event loops and the
  * check from a timer, so the bookkeeping is guarded by this object's lock; connections are closed and
  * answered on their own event loops.
@@ -39,8 +44,6 @@ import org.slf4j.LoggerFactory;
 public final class ConnectionGuard implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionGuard.class);
     private static final long CHECK_EVERY_MS = 1000;
-    /** Connections past the limit while as many others are being closed to make room for them. */
-    static final int CLOSES_PENDING = 32;
 
     private enum Phase {
         AWAITING_REQUEST,
@@ -87,18 +90,17 @@ public final class ConnectionGuard implements AutoCloseable {
         Tracked evict = null;
         boolean admitted;
         synchronized (this) {
-            if (open.size() >= limits.maxConnections() && open.size() < limits.maxConnections() + CLOSES_PENDING) {
+            if (open.size() >= limits.maxConnections()) {
                 Iterator<Tracked> oldest = awaiting.values().iterator();
                 if (oldest.hasNext()) {
                     evict = oldest.next();
                     closing(evict);
                 }
             }
-            // A connection being closed still holds its descriptor until its event loop closes it: past the
-            // limit, new ones are admitted only while few such closes are pending, so a flood of new
-            // connections can never run the process out of descriptors.
-            admitted = open.size() < limits.maxConnections()
-                    || (evict != null && open.size() < limits.maxConnections() + CLOSES_PENDING);
+            // Refusing the new connection instead would free no descriptor sooner: both are accepted already,
+            // and one of them is closed either way. The evicted one stays counted until its event loop has
+            // closed it.
+            admitted = open.size() < limits.maxConnections() || evict != null;
             if (admitted) {
                 Tracked tracked = new Tracked(connection, Vertx.currentContext(), System.nanoTime());
                 open.put(connection, tracked);

@@ -23,8 +23,9 @@ public record HttpLimits(
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
     public static final Duration DEFAULT_BODY_TIMEOUT = Duration.ofSeconds(30);
     /**
-     * Descriptors kept for the database pool, the LISTEN connection, jars and logs, and for connections
-     * accepted in a burst before the hub has counted them: a quarter of the limit, 128 to 4096.
+     * Descriptors kept for the database pool, the LISTEN connection, jars and logs, for connections
+     * accepted in a burst before the hub has counted them, and for those still being closed to make room
+     * for new ones ({@link ConnectionGuard}): a quarter of the limit, 128 to 4096.
      */
     private static int reservedDescriptors(long limit) {
         return (int) Math.max(128, Math.min(4096, limit / 4));

@@ -1,6 +1,7 @@
 package io.aihub.server.metrics;
 
 import io.aihub.server.delivery.EventDispatcher;
+import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.realtime.SocketGateway;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.outbox.EventCursor;
@@ -18,6 +19,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToLongFunction;
 
 /**
  * The hub's meters, kept in Micrometer's Prometheus registry and served as Prometheus text on the
@@ -50,6 +52,27 @@ public final class HubMetrics {
     /** Everything, in the Prometheus text format (version 0.0.4). */
     public String scrape() {
         return registry.scrape();
+    }
+
+    /** The public ports' connections: open now, and those the guard closed, by why. */
+    public void bindConnections(ConnectionGuard guard) {
+        Gauge.builder(
+                        "hub.connections.open",
+                        guard,
+                        connections -> connections.counts().open())
+                .description("connections open on the public ports, Socket.IO ones included")
+                .register(registry);
+        closedConnections(guard, "refused", ConnectionGuard.Counts::refused);
+        closedConnections(guard, "evicted", ConnectionGuard.Counts::evicted);
+        closedConnections(guard, "timed_out", ConnectionGuard.Counts::timedOut);
+    }
+
+    private void closedConnections(ConnectionGuard guard, String reason, ToLongFunction<ConnectionGuard.Counts> count) {
+        FunctionCounter.builder("hub.connections.closed", guard, connections -> count.applyAsLong(connections.counts()))
+                .tag("reason", reason)
+                .description("connections the hub closed: refused (past the limit, all busy), evicted (to make"
+                        + " room for a new one), timed_out (idle, or a body too slow)")
+                .register(registry);
     }
 
     /** Open sockets on this node, and their memberships in rooms of each kind. */
