@@ -152,6 +152,36 @@ class LimitsTest {
         }
     }
 
+    @Test
+    void socketsCountAgainstTheConnectionLimit_untilTheirChannelsClose() throws Exception {
+        double before = scraped("hub_connections_open");
+        List<RawSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                sockets.add(RawSocket.open(hub.port()));
+            }
+            assertThat(awaitScraped("hub_connections_open", before + 10))
+                    .as("ten sockets handed over to Socket.IO, still counted")
+                    .isEqualTo(before + 10);
+        } finally {
+            sockets.forEach(RawSocket::close);
+        }
+        assertThat(awaitScraped("hub_connections_open", before))
+                .as("each uncounted once its channel closed")
+                .isEqualTo(before);
+    }
+
+    /** The sample once it equals {@code expected}, or as it is after {@link #SHORT}. */
+    private static double awaitScraped(String sample, double expected) throws Exception {
+        long deadline = System.nanoTime() + SHORT.toNanos();
+        double value = scraped(sample);
+        while (value != expected && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            value = scraped(sample);
+        }
+        return value;
+    }
+
     /** One sample of the hub's metrics, as scraped now. */
     private static double scraped(String sample) throws Exception {
         String text = HttpClient.newHttpClient()

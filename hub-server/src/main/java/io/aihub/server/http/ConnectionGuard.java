@@ -49,7 +49,6 @@ public final class ConnectionGuard implements AutoCloseable {
         AWAITING_REQUEST,
         READING_BODY,
         HANDLING,
-        HANDED_OVER,
         CLOSING
     }
 
@@ -71,6 +70,12 @@ public final class ConnectionGuard implements AutoCloseable {
     private final HttpLimits limits;
     private final Vertx vertx;
     private final Map<HttpConnection, Tracked> open = new HashMap<>();
+    /**
+     * Connections handed over to Socket.IO, counted until their channels close. Only counted: keeping
+     * their Vert.x connection objects (with the upgrade request, its headers and its queues) would cost
+     * some 5 KiB of heap per socket for nothing.
+     */
+    private int handedOver;
     /** Connections waiting for a request, the longest-waiting first. */
     private final LinkedHashMap<HttpConnection, Tracked> awaiting = new LinkedHashMap<>();
 
@@ -90,7 +95,7 @@ public final class ConnectionGuard implements AutoCloseable {
         Tracked evict = null;
         boolean admitted;
         synchronized (this) {
-            if (open.size() >= limits.maxConnections()) {
+            if (openNow() >= limits.maxConnections()) {
                 Iterator<Tracked> oldest = awaiting.values().iterator();
                 if (oldest.hasNext()) {
                     evict = oldest.next();
@@ -100,7 +105,7 @@ public final class ConnectionGuard implements AutoCloseable {
             // Refusing the new connection instead would free no descriptor sooner: both are accepted already,
             // and one of them is closed either way. The evicted one stays counted until its event loop has
             // closed it.
-            admitted = open.size() < limits.maxConnections() || evict != null;
+            admitted = openNow() < limits.maxConnections() || evict != null;
             if (admitted) {
                 Tracked tracked = new Tracked(connection, Vertx.currentContext(), System.nanoTime());
                 open.put(connection, tracked);
@@ -150,10 +155,7 @@ public final class ConnectionGuard implements AutoCloseable {
     /** The request was answered: the connection waits for the next one, within the idle timeout. */
     public synchronized void requestEnded(HttpServerRequest request) {
         Tracked tracked = open.get(request.connection());
-        if (tracked != null
-                && tracked.phase != Phase.HANDED_OVER
-                && tracked.phase != Phase.CLOSING
-                && --tracked.inFlight <= 0) {
+        if (tracked != null && tracked.phase != Phase.CLOSING && --tracked.inFlight <= 0) {
             tracked.inFlight = 0;
             tracked.phase = Phase.AWAITING_REQUEST;
             tracked.reading = null;
@@ -167,16 +169,27 @@ public final class ConnectionGuard implements AutoCloseable {
      * channel closes, but the socket's own rules (authentication deadline, pings) govern it.
      */
     public void handedOver(HttpServerRequest upgrade, Channel channel) {
-        HttpConnection connection = upgrade.connection();
         synchronized (this) {
-            Tracked tracked = open.get(connection);
-            if (tracked != null) {
-                awaiting.remove(connection);
-                tracked.phase = Phase.HANDED_OVER;
-                tracked.reading = null;
+            Tracked tracked = open.get(upgrade.connection());
+            if (tracked == null) {
+                return; // closed meanwhile
+            }
+            if (tracked.phase != Phase.CLOSING) {
+                open.remove(tracked.connection);
+                awaiting.remove(tracked.connection);
+                handedOver++;
+                channel.closeFuture().addListener(closed -> handedOverClosed());
+                return;
             }
         }
-        channel.closeFuture().addListener(closed -> closed(connection));
+        // Being closed by this guard: counted as before until its channel closes (with Vert.x's handlers
+        // gone, the connection's own close handler would not run).
+        HttpConnection closing = upgrade.connection();
+        channel.closeFuture().addListener(closed -> closed(closing));
+    }
+
+    private synchronized void handedOverClosed() {
+        handedOver--;
     }
 
     /** What the guard has done so far, and how many connections are open now (Socket.IO ones included). */
@@ -184,8 +197,12 @@ public final class ConnectionGuard implements AutoCloseable {
 
     public Counts counts() {
         synchronized (this) {
-            return new Counts(open.size(), refused.get(), evicted.get(), timedOut.get());
+            return new Counts(openNow(), refused.get(), evicted.get(), timedOut.get());
         }
+    }
+
+    private int openNow() {
+        return open.size() + handedOver;
     }
 
     private synchronized void closed(HttpConnection connection) {
