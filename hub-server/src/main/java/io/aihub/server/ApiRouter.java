@@ -65,26 +65,18 @@ public final class ApiRouter {
         router.errorHandler(404, h.errors()::noRoute);
         router.errorHandler(405, h.errors()::wrongMethod);
 
+        // Vert.x Web tries routes in order, and matches a path with parameters by a regular expression
+        // before it checks the method (a literal path is one string comparison). So literal paths come
+        // first, then the two requests of every task's lifecycle, then the rest.
         named(router.get("/health")).handler(blocking.of(h.system()::health));
         named(router.get(SystemRoutes.LIVE)).handler(h.system()::live);
         named(router.get(SystemRoutes.READY)).handler(blocking.of(h.system()::ready));
         named(router.get("/api/v1/rest/docs-json")).handler(h.system()::openApi);
         named(router.get("/")).handler(h.dashboard()::page);
         named(router.get(DashboardRoutes.ASSETS)).handler(h.dashboard()::asset);
-
         named(router.post("/api/v1/admin/accounts")).handler(blocking.of(h.admin()::createAccount));
         named(router.get("/api/v1/admin/accounts")).handler(blocking.of(h.admin()::listAccounts));
-        named(router.post("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::issueKey));
-        named(router.get("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::listKeys));
-        named(router.delete("/api/v1/admin/keys/:keyId")).handler(blocking.of(h.admin()::revokeKey));
-        named(router.post("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::register));
-        named(router.get("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::listAgents));
         named(router.get("/api/v1/admin/figures")).handler(blocking.of(h.admin()::figures));
-        named(router.get("/api/v1/admin/agents/:did/tasks")).handler(blocking.of(h.adminAgents()::listTasks));
-        named(router.get("/api/v1/admin/agents/:did/tasks/:taskId")).handler(blocking.of(h.adminAgents()::getTask));
-
-        named(router.get("/api/v1/payments/service/token/:did")).handler(blocking.of(h.agents()::serviceToken));
-
         named(router.get("/api/v1/account/agents")).handler(blocking.of(h.agents()::listOwn));
         named(router.get("/api/v1/account/tasks")).handler(blocking.of(h.tasks()::listSubmitted));
         named(router.post("/api/v1/agents")).handler(blocking.of(h.agents()::register));
@@ -93,15 +85,24 @@ public final class ApiRouter {
         named(router.post("/api/v1/agents/search")).handler(blocking.of(h.tasks()::search));
         named(router.post("/api/v1/agents/search/steps")).handler(blocking.of(h.steps()::search));
         named(router.get("/api/v1/agents/steps")).handler(blocking.of(h.steps()::listOwned));
+
+        named(router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId")).handler(blocking.of(h.steps()::update));
+        named(router.post("/api/v1/agents/:did/tasks")).handler(blocking.of(h.tasks()::create));
+        named(router.post("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::issueKey));
+        named(router.get("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::listKeys));
+        named(router.delete("/api/v1/admin/keys/:keyId")).handler(blocking.of(h.admin()::revokeKey));
+        named(router.post("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::register));
+        named(router.get("/api/v1/admin/accounts/:address/agents")).handler(blocking.of(h.adminAgents()::listAgents));
+        named(router.get("/api/v1/admin/agents/:did/tasks")).handler(blocking.of(h.adminAgents()::listTasks));
+        named(router.get("/api/v1/admin/agents/:did/tasks/:taskId")).handler(blocking.of(h.adminAgents()::getTask));
+        named(router.get("/api/v1/payments/service/token/:did")).handler(blocking.of(h.agents()::serviceToken));
         named(router.get("/api/v1/agents/:did")).handler(blocking.of(h.agents()::get));
         named(router.get("/api/v1/agents/:did/task-counts")).handler(blocking.of(h.agents()::taskCounts));
         named(router.put("/api/v1/agents/:did")).handler(blocking.of(h.agents()::setLeases));
-        named(router.post("/api/v1/agents/:did/tasks")).handler(blocking.of(h.tasks()::create));
         named(router.get("/api/v1/agents/:did/tasks/:taskId")).handler(blocking.of(h.tasks()::get));
         named(router.post("/api/v1/agents/:did/tasks/:taskId/cancel")).handler(blocking.of(h.tasks()::cancel));
         named(router.post("/api/v1/agents/:did/tasks/:taskId/steps")).handler(blocking.of(h.steps()::create));
         named(router.get("/api/v1/agents/:did/tasks/:taskId/steps")).handler(blocking.of(h.steps()::listForTask));
-        named(router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId")).handler(blocking.of(h.steps()::update));
         return router;
     }
 }

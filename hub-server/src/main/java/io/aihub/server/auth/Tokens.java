@@ -88,12 +88,20 @@ public final class Tokens {
      * token verified before is answered from memory ({@link VerifiedTokens}), its expiry checked again.
      */
     public Caller verify(String token) {
-        if (token.length() > MAX_TOKEN_CHARS || !COMPACT_HS256.matcher(token).matches()) {
+        if (token.length() > MAX_TOKEN_CHARS) {
             throw ApiError.unauthorized("the bearer token is not a well-formed JWT");
         }
-        VerifiedTokens.Verified verified = verifiedTokens.of(token, this::verifySignedClaims);
+        // A remembered token is this exact text, which passed the form check when it was verified.
+        VerifiedTokens.Verified verified = verifiedTokens.of(token, this::verifyWellFormed);
         requireUnexpired(verified.expiresAt());
         return verified.caller();
+    }
+
+    private VerifiedTokens.Verified verifyWellFormed(String token) {
+        if (!COMPACT_HS256.matcher(token).matches()) {
+            throw ApiError.unauthorized("the bearer token is not a well-formed JWT");
+        }
+        return verifySignedClaims(token);
     }
 
     private void requireUnexpired(Instant expiresAt) {
