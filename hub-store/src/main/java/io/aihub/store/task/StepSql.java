@@ -61,6 +61,36 @@ final class StepSql {
             returning\s""" + COLUMNS;
 
     /**
+     * {@link #STEP_UPDATE} for many steps at once (each of another task), from parallel arrays with one
+     * element per step; a null element leaves its column as it is. The predecessor is not among them. A
+     * step is updated only from one of the statuses in its own comma-separated list of sources; a step
+     * that is in none is left out of the result.
+     */
+    static final String STEP_UPDATE_MANY = """
+            update steps set
+                step_status = coalesce(u.u_status, step_status),
+                output = coalesce(u.u_output, output),
+                output_additional = coalesce(u.u_output_additional::jsonb, output_additional),
+                output_artifacts = coalesce(u.u_output_artifacts::jsonb, output_artifacts),
+                cost = coalesce(u.u_cost, cost),
+                is_last = coalesce(u.u_is_last, is_last),
+                name = coalesce(u.u_name, name),
+                step_order = coalesce(u.u_order, step_order),
+                input_query = coalesce(u.u_input_query, input_query),
+                input_params = coalesce(u.u_input_params::jsonb, input_params),
+                input_additional = coalesce(u.u_input_additional::jsonb, input_additional),
+                input_artifacts = coalesce(u.u_input_artifacts::jsonb, input_artifacts),
+                updated_at = u.u_now::timestamptz
+            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[],
+                        ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                as u(u_step, u_task, u_status, u_output, u_output_additional, u_output_artifacts, u_cost, u_is_last,
+                     u_name, u_order, u_input_query, u_input_params, u_input_additional, u_input_artifacts, u_now,
+                     u_sources)
+            where step_id = u.u_step and task_id = u.u_task
+              and step_status = any(string_to_array(u.u_sources, ','))
+            returning\s""" + COLUMNS;
+
+    /**
      * Makes the waiting successors of a completed step Pending, giving each the predecessor's output
      * as input where its own input is empty.
      */

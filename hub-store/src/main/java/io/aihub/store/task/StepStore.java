@@ -13,7 +13,6 @@ import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
-import io.aihub.protocol.TaskUpdated;
 import io.aihub.protocol.Transitions;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
@@ -27,7 +26,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -136,95 +134,7 @@ public final class StepStore implements AutoCloseable {
      * committed.
      */
     public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
-        String stepId = canonical(requestedStepId);
-        Instant now = now();
-        return updates.run(taskId, (tx, announced) -> {
-            TaskSql.LockedForStep locked = tx.one(
-                            TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP, stepId, stepId, taskId)
-                    .orElseThrow(() -> ApiError.notFound("task", taskId));
-            TaskRecord task = workable(locked.task(), owner, did);
-            Status before = locked.stepStatus();
-            if (before == null) {
-                throw ApiError.notFound("step", stepId);
-            }
-            Status target = update.stepStatus() == null ? before : update.stepStatus();
-            if (before.isTerminal() && target == before) { // said again: changes nothing, announces nothing
-                return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
-                        .orElseThrow();
-            }
-            refuseWhatTheTableDoesNotAllow(task, stepId, before, target, update, locked.stepRetries());
-            String predecessor = checkedPredecessor(tx, taskId, stepId, update.predecessor());
-            String inputParams = update.inputParams() != null
-                    ? JsonShapes.json(update.inputParams())
-                    : update.inputAdditional() != null ? JsonShapes.entryArray(update.inputAdditional()) : null;
-            String inputAdditional = update.inputAdditional() != null
-                    ? JsonShapes.json(update.inputAdditional())
-                    : JsonShapes.mergedObject(update.inputParams());
-            StepRecord step = tx.one(
-                            StepSql.STEP_UPDATE,
-                            StepSql.STEP,
-                            update.stepStatus(),
-                            JsonShapes.text(update.output()),
-                            JsonShapes.object(update.outputAdditional()),
-                            JsonShapes.array(update.outputArtifacts()),
-                            update.cost(),
-                            update.isLast(),
-                            update.name(),
-                            update.order(),
-                            predecessor,
-                            update.inputQuery(),
-                            inputParams,
-                            inputAdditional,
-                            JsonShapes.json(update.inputArtifacts()),
-                            now,
-                            stepId,
-                            taskId,
-                            Status.wire(Transitions.stepSourcesFor(target)))
-                    .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
-            if (step.stepStatus() == Status.Pending && before != Status.Pending) {
-                announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
-            }
-            TaskRecord after = switch (step.stepStatus()) {
-                case Completed ->
-                    step.isLast()
-                            ? TaskEnding.complete(tx, taskId, step, now).orElse(task)
-                            : activateSuccessors(tx, task, step, now, announced);
-                case Failed ->
-                    TaskEnding.fail(tx, taskId, step.output(), "closed: step '" + stepId + "' failed the task", now)
-                            .orElse(task);
-                case In_Progress -> progress(tx, taskId, true, now).orElse(task);
-                case Pending, Not_Ready -> progress(tx, taskId, false, now).orElse(task);
-            };
-            if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
-                announced.add(now, ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
-            } else {
-                announced.add(now, ProtocolEvent.STEP_CHANGED, after, step);
-            }
-            return step;
-        });
-    }
-
-    /**
-     * Refuses with 409 an update the transition table does not allow, or one for an earlier attempt than
-     * the step's (its worker's lease expired and the step was handed out again), or one of a finished task.
-     */
-    private static void refuseWhatTheTableDoesNotAllow(
-            TaskRecord task, String stepId, Status before, Status target, StepUpdate update, int attempt) {
-        if (before.isTerminal()) {
-            throw ApiError.conflict("step '" + stepId + "' is " + before + " and stays so; it cannot become " + target);
-        }
-        if (task.taskStatus().isTerminal()) {
-            throw ApiError.conflict("task '" + task.taskId() + "' is " + task.taskStatus()
-                    + ": its steps take no more updates (step '" + stepId + "' was " + before + ")");
-        }
-        if (!Transitions.stepMay(before, target)) {
-            throw ApiError.conflict("a step's agent cannot take it from " + before + " to " + target + " (step '"
-                    + stepId + "'); see docs/state-machine.md");
-        }
-        if (update.retries() != null && update.retries() < attempt) {
-            throw ApiError.conflict("this update is for attempt " + update.retries() + " of step '" + stepId
-                    + "', which was handed out again after its lease expired (now attempt " + attempt + ")");
-        }
+        return updates.run(new StepChange(owner, did, taskId, canonical(requestedStepId), update, now()));
     }
 
     /** Steps of one task by order, for its agent's owner or its creator. */
@@ -285,23 +195,6 @@ public final class StepStore implements AutoCloseable {
                 paging.offset()));
     }
 
-    private TaskRecord activateSuccessors(
-            Tx tx, TaskRecord task, StepRecord completed, Instant now, Announcements announced) throws SQLException {
-        List<StepRecord> activated = new ArrayList<>(tx.list(
-                StepSql.STEP_ACTIVATE_SUCCESSORS,
-                StepSql.STEP,
-                completed.output(),
-                completed.outputArtifacts(),
-                now,
-                task.taskId(),
-                completed.stepId()));
-        activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
-        for (StepRecord step : activated) {
-            announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
-        }
-        return progress(tx, task.taskId(), true, now).orElse(task);
-    }
-
     /** Recomputes the task's cost and, if {@code start}, starts it. */
     static Optional<TaskRecord> progress(Tx tx, String taskId, boolean start, Instant now) throws SQLException {
         return tx.one(
@@ -326,7 +219,7 @@ public final class StepStore implements AutoCloseable {
     }
 
     /** The task, if the caller owns its agent {@code did}; else a 403 for its creator, a 404 for anyone else. */
-    private static TaskRecord workable(TaskRecord task, String owner, String did) {
+    static TaskRecord workable(TaskRecord task, String owner, String did) {
         TaskAccess.Audience audience = TaskAccess.of(task);
         if (audience.canWork(did, owner)) {
             return task;
@@ -338,26 +231,10 @@ public final class StepStore implements AutoCloseable {
     }
 
     /** Step ids are stored in canonical form ({@link Ids#canonicalStepId}); look them up the same way. */
-    private static String canonical(String stepId) {
+    static String canonical(String stepId) {
         return Objects.requireNonNullElse(Ids.canonicalStepId(stepId), stepId);
     }
 
-    private static String checkedPredecessor(Tx tx, String taskId, String stepId, String requested)
-            throws SQLException {
-        if (requested == null) {
-            return null;
-        }
-        String predecessor = canonical(requested);
-        if (predecessor.equals(stepId)
-                || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId)
-                        .isEmpty()) {
-            throw ApiError.invalid(
-                    "predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
-        }
-        return predecessor;
-    }
-
-    /** Stops taking step updates; those still waiting are refused with 503. */
     /** The group commit of step updates: how many wait, and what it has written. */
     public GroupCommit<?, ?> updateBatches() {
         return updates.batches();

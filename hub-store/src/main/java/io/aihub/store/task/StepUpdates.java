@@ -5,16 +5,13 @@ import io.aihub.protocol.StepRecord;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
-import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
-import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Step updates that arrive together run one after another, in arrival order, in one transaction
- * ({@link GroupCommit}). The transaction first enters the gates of all their tasks ({@link TaskGates}),
+ * Step updates that arrive together are written in one transaction ({@link GroupCommit}), which first
+ * enters the gates of all their tasks ({@link TaskGates}), applies them as a set ({@link StepChanges}),
  * and appends all their events to the outbox in one statement at its end. An update refused with an
  * {@link ApiError} (a 404, or a 409 for a change the transition table does not allow) has written
  * nothing, so it gets its refusal alone and the others go on in the same transaction; any other
@@ -24,19 +21,8 @@ final class StepUpdates implements AutoCloseable {
     /** Two transactions written at once; 64 updates at most per transaction. */
     private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-step-updates", 2, 64, 1024);
 
-    /**
-     * One update: its work, given the batch's transaction and its announcements. It throws an
-     * {@link ApiError} only before it has written anything.
-     */
-    @FunctionalInterface
-    interface Work {
-        StepRecord run(Tx tx, Announcements announced) throws SQLException;
-    }
-
-    record Update(String taskId, Work work) {}
-
     private final Database database;
-    private final GroupCommit<Update, StepRecord> batches;
+    private final GroupCommit<StepChange, StepRecord> batches;
 
     StepUpdates(Database database) {
         this.database = database;
@@ -48,29 +34,17 @@ final class StepUpdates implements AutoCloseable {
         return batches;
     }
 
-    /** Runs {@code work} in the next transaction and returns its result once that transaction has committed. */
-    StepRecord run(String taskId, Work work) {
-        return batches.submit(new Update(taskId, work));
+    /** Applies {@code change} in the next transaction and returns the step once that transaction has committed. */
+    StepRecord run(StepChange change) {
+        return batches.submit(change);
     }
 
-    private void write(List<Pending<Update, StepRecord>> batch) {
+    private void write(List<Pending<StepChange, StepRecord>> batch) {
+        List<StepChange> changes = batch.stream().map(Pending::request).toList();
         List<Object> results = database.transaction(tx -> {
-            TaskGates.enter(
-                    tx,
-                    batch.stream().map(pending -> pending.request().taskId()).toList());
+            TaskGates.enter(tx, changes.stream().map(StepChange::taskId).toList());
             Announcements announced = new Announcements();
-            List<Object> done = new ArrayList<>(batch.size()); // a StepRecord, or the ApiError refusing it
-            for (int i = 0; i < batch.size(); i++) {
-                try {
-                    done.add(batch.get(i).request().work().run(tx, announced));
-                } catch (ApiError refused) {
-                    done.add(refused);
-                } catch (SQLException refused) {
-                    throw new GroupCommit.Refused(i, Database.translate(refused));
-                } catch (RuntimeException refused) {
-                    throw new GroupCommit.Refused(i, refused);
-                }
-            }
+            List<Object> done = StepChanges.apply(tx, changes, announced); // a StepRecord, or its refusal
             announced.append(tx);
             return done;
         });

@@ -59,6 +59,20 @@ final class TaskSql {
             """;
 
     /**
+     * {@link #TASK_LOCK_WITH_STEP_STATUS} for many tasks at once, each with one of its steps, from
+     * parallel arrays (task ids, step ids); a task that does not exist is left out.
+     */
+    static final String TASK_LOCK_MANY_WITH_STEP_STATUS = "select " + COLUMNS + """
+            , (select step_status from steps where steps.step_id = u.u_step and steps.task_id = tasks.task_id)
+                  as step_status,
+              (select retries from steps where steps.step_id = u.u_step and steps.task_id = tasks.task_id)
+                  as step_retries
+            from unnest(?::text[], ?::text[]) as u(u_task, u_step)
+            join tasks on tasks.task_id = u.u_task
+            for update of tasks
+            """;
+
+    /**
      * Tasks, each with its latest logs oldest first as parallel arrays ({@link LogSql#LOGS_OF_TASK}: its
      * two bounds come first, then the task ids).
      */
@@ -110,6 +124,28 @@ final class TaskSql {
                 where task_id = ? and task_status = any(?::text[])
                 returning *)
             """ + CLOSING_ITS_OPEN_STEPS;
+
+    /**
+     * {@link #TASK_COMPLETE} for many tasks at once, from parallel arrays (task, output, its additional
+     * object and artifacts, time), then the statuses allowed and the reason their open steps are closed
+     * with. A task in none of those statuses is left out.
+     */
+    static final String TASK_COMPLETE_MANY = """
+            with ended as (
+                update tasks set task_status = 'Completed', output = coalesce(u.u_output, ''),
+                       output_additional = coalesce(u.u_output_additional::jsonb, '{}'),
+                       output_artifacts = coalesce(u.u_output_artifacts::jsonb, '[]'),
+                       cost =\s""" + STEP_COST_SUM + """
+                , updated_at = u.u_now::timestamptz
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                    as u(u_task, u_output, u_output_additional, u_output_artifacts, u_now)
+                where task_id = u.u_task and task_status = any(?::text[])
+                returning tasks.*),
+            closed as (
+                update steps set step_status = 'Failed', output = ?, updated_at = ended.updated_at
+                from ended
+                where steps.task_id = ended.task_id and steps.step_status in ('Pending', 'Not_Ready', 'In_Progress'))
+            select\s""" + COLUMNS + " from ended";
 
     /**
      * Fails a task, if it is in a status the transition table allows that from, and then closes its open

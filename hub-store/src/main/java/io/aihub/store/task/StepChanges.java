@@ -1,0 +1,384 @@
+package io.aihub.store.task;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.TaskUpdated;
+import io.aihub.protocol.Transitions;
+import io.aihub.store.batch.GroupCommit;
+import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.RowMapper;
+import io.aihub.store.jdbc.Tx;
+import io.aihub.store.outbox.Announcements;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Applies a batch of step updates in the transaction of {@link StepUpdates}, whose caller has entered
+ * the gates of all their tasks. Each update drives its task: Completed with an effective
+ * {@code is_last} completes it, Completed otherwise activates the successors, Failed fails it.
+ *
+ * <p>The first update of each task in the batch is applied with its neighbours, set-based: one
+ * statement locks all their tasks and reads their steps, the checks run in Java on what it read, one
+ * statement writes all the steps, and one completes all the tasks whose last step completed. The
+ * follow-ups that are rarer (successors, a failed task, progress) run one update at a time. An
+ * update that must see another's effect (a later update of a task already in the batch), or one that
+ * reads more (it names a predecessor, or says a finished step's status again), is applied after those,
+ * alone, in arrival order. A task's updates therefore still apply, and announce, in arrival order.
+ */
+final class StepChanges {
+    private static final String CLOSED_BY_COMPLETION = "closed: the task completed first";
+    private static final RowMapper<Locked> LOCKED =
+            row -> new Locked(TaskSql.TASK.map(row), Tx.status(row, "step_status"), row.getInt("step_retries"));
+
+    /** A task locked for one of its steps: that step's status (null: no such step) and attempt. */
+    private record Locked(TaskRecord task, Status stepStatus, int stepRetries) {}
+
+    /** An update that passed its checks, waiting to be written with the others. */
+    private record Checked(int index, StepChange change, TaskRecord task, Status before, Status target) {}
+
+    private StepChanges() {}
+
+    /**
+     * Applies {@code changes} in order; the result at each index is the updated step, or the
+     * {@link ApiError} that refused that update (it wrote nothing). A failure that one update is to blame
+     * for is thrown as {@link GroupCommit.Refused}.
+     */
+    static List<Object> apply(Tx tx, List<StepChange> changes, Announcements announced) {
+        Object[] results = new Object[changes.size()];
+        List<Integer> alone = new ArrayList<>();
+        List<Integer> together = new ArrayList<>();
+        Set<String> tasks = new HashSet<>();
+        for (int i = 0; i < changes.size(); i++) {
+            StepChange change = changes.get(i);
+            boolean first = tasks.add(change.taskId());
+            (first && change.update().predecessor() == null ? together : alone).add(i);
+        }
+        try {
+            applyTogether(tx, changes, together, results, alone, announced);
+        } catch (SQLException failed) {
+            throw blamed(changes, Database.translate(failed));
+        } catch (RuntimeException failed) {
+            throw failed instanceof ApiError || failed instanceof GroupCommit.Refused
+                    ? failed
+                    : blamed(changes, failed);
+        }
+        alone.sort(Comparator.naturalOrder());
+        for (int i : alone) {
+            try {
+                results[i] = applyAlone(tx, changes.get(i), announced);
+            } catch (ApiError refused) {
+                results[i] = refused;
+            } catch (SQLException refused) {
+                throw new GroupCommit.Refused(i, Database.translate(refused));
+            } catch (RuntimeException refused) {
+                throw new GroupCommit.Refused(i, refused);
+            }
+        }
+        return List.of(results);
+    }
+
+    /**
+     * A failure of a statement that wrote several updates: only a batch of one can name whom to blame; a
+     * larger one is written again one update per transaction ({@link GroupCommit}'s rule).
+     */
+    private static RuntimeException blamed(List<StepChange> changes, RuntimeException failure) {
+        return changes.size() == 1 ? new GroupCommit.Refused(0, failure) : failure;
+    }
+
+    private static void applyTogether(
+            Tx tx,
+            List<StepChange> changes,
+            List<Integer> together,
+            Object[] results,
+            List<Integer> alone,
+            Announcements announced)
+            throws SQLException {
+        if (together.isEmpty()) {
+            return;
+        }
+        Map<String, Locked> locked =
+                lock(tx, together.stream().map(changes::get).toList());
+        List<Checked> checked = new ArrayList<>();
+        for (int i : together) {
+            StepChange change = changes.get(i);
+            try {
+                Locked found = locked.get(change.taskId());
+                if (found == null) {
+                    throw ApiError.notFound("task", change.taskId());
+                }
+                TaskRecord task = StepStore.workable(found.task(), change.owner(), change.did());
+                Status before = found.stepStatus();
+                if (before == null) {
+                    throw ApiError.notFound("step", change.stepId());
+                }
+                Status target = change.target(before);
+                if (before.isTerminal() && target == before) {
+                    alone.add(i); // said again: answered with the step as it is, read alone
+                    continue;
+                }
+                refuseWhatTheTableDoesNotAllow(task, change, before, target, found.stepRetries());
+                checked.add(new Checked(i, change, task, before, target));
+            } catch (ApiError refused) {
+                results[i] = refused;
+            }
+        }
+        if (checked.isEmpty()) {
+            return;
+        }
+        Map<String, StepRecord> written = write(tx, checked);
+        Map<String, TaskRecord> completed = complete(
+                tx,
+                checked.stream()
+                        .map(one -> written.get(one.change().stepId()))
+                        .filter(step -> step != null && step.stepStatus() == Status.Completed && step.isLast())
+                        .toList());
+        for (Checked one : checked) {
+            StepRecord step = written.get(one.change().stepId());
+            if (step == null) { // the gate and the lock make this impossible; refuse rather than guess
+                results[one.index()] =
+                        ApiError.conflict("step '" + one.change().stepId() + "' was finished by another update");
+                continue;
+            }
+            Instant now = one.change().now();
+            announceStep(announced, now, one.task(), step, one.before());
+            TaskRecord after = step.stepStatus() == Status.Completed && step.isLast()
+                    ? completed.getOrDefault(step.taskId(), one.task())
+                    : followUp(tx, one.task(), step, now, announced);
+            announceOutcome(announced, now, one.task(), step, after);
+            results[one.index()] = step;
+        }
+    }
+
+    /** Locks the changes' tasks (each once) and reads the steps they name, in one statement. */
+    private static Map<String, Locked> lock(Tx tx, List<StepChange> changes) throws SQLException {
+        Map<String, Locked> locked = new HashMap<>();
+        for (Locked one : tx.list(
+                TaskSql.TASK_LOCK_MANY_WITH_STEP_STATUS,
+                LOCKED,
+                strings(changes, StepChange::taskId),
+                strings(changes, StepChange::stepId))) {
+            locked.put(one.task().taskId(), one);
+        }
+        return locked;
+    }
+
+    /** Writes the checked updates' steps in one statement; the steps as written, by id. */
+    private static Map<String, StepRecord> write(Tx tx, List<Checked> checked) throws SQLException {
+        List<StepChange> changes = checked.stream().map(Checked::change).toList();
+        Map<String, StepRecord> written = new HashMap<>();
+        for (StepRecord step : tx.list(
+                StepSql.STEP_UPDATE_MANY,
+                StepSql.STEP,
+                strings(changes, StepChange::stepId),
+                strings(changes, StepChange::taskId),
+                strings(
+                        changes,
+                        change -> change.update().stepStatus() == null
+                                ? null
+                                : change.update().stepStatus().wire()),
+                strings(changes, change -> JsonShapes.text(change.update().output())),
+                strings(changes, change -> JsonShapes.object(change.update().outputAdditional())),
+                strings(changes, change -> JsonShapes.array(change.update().outputArtifacts())),
+                changes.stream().map(change -> change.update().cost()).toArray(Long[]::new),
+                changes.stream().map(change -> change.update().isLast()).toArray(Boolean[]::new),
+                strings(changes, change -> change.update().name()),
+                changes.stream().map(change -> change.update().order()).toArray(Integer[]::new),
+                strings(changes, change -> change.update().inputQuery()),
+                strings(changes, StepChange::inputParams),
+                strings(changes, StepChange::inputAdditional),
+                strings(changes, change -> JsonShapes.json(change.update().inputArtifacts())),
+                strings(changes, change -> change.now().toString()),
+                checked.stream().map(StepChanges::sources).toArray(String[]::new))) {
+            written.put(step.stepId(), step);
+        }
+        return written;
+    }
+
+    /** Completes the tasks of these completed last steps in one statement; the tasks it completed, by id. */
+    private static Map<String, TaskRecord> complete(Tx tx, List<StepRecord> lastSteps) throws SQLException {
+        if (lastSteps.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, TaskRecord> completed = new HashMap<>();
+        for (TaskRecord task : tx.list(
+                TaskSql.TASK_COMPLETE_MANY,
+                TaskSql.TASK,
+                lastSteps.stream().map(StepRecord::taskId).toArray(String[]::new),
+                lastSteps.stream().map(StepRecord::output).toArray(String[]::new),
+                lastSteps.stream().map(StepRecord::outputAdditional).toArray(String[]::new),
+                lastSteps.stream().map(StepRecord::outputArtifacts).toArray(String[]::new),
+                lastSteps.stream().map(step -> step.updatedAt().toString()).toArray(String[]::new),
+                Status.wire(Transitions.taskSourcesFor(Status.Completed)),
+                CLOSED_BY_COMPLETION)) {
+            completed.put(task.taskId(), task);
+        }
+        return completed;
+    }
+
+    /**
+     * Applies one update on its own: it locks its task and reads its step, checks, writes the step and
+     * drives the task, a statement each.
+     */
+    private static StepRecord applyAlone(Tx tx, StepChange change, Announcements announced) throws SQLException {
+        String taskId = change.taskId();
+        String stepId = change.stepId();
+        Instant now = change.now();
+        TaskSql.LockedForStep locked = tx.one(
+                        TaskSql.TASK_LOCK_WITH_STEP_STATUS, TaskSql.LOCKED_FOR_STEP, stepId, stepId, taskId)
+                .orElseThrow(() -> ApiError.notFound("task", taskId));
+        TaskRecord task = StepStore.workable(locked.task(), change.owner(), change.did());
+        Status before = locked.stepStatus();
+        if (before == null) {
+            throw ApiError.notFound("step", stepId);
+        }
+        Status target = change.target(before);
+        if (before.isTerminal() && target == before) { // said again: changes nothing, announces nothing
+            return tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, stepId, taskId)
+                    .orElseThrow();
+        }
+        refuseWhatTheTableDoesNotAllow(task, change, before, target, locked.stepRetries());
+        String predecessor =
+                checkedPredecessor(tx, taskId, stepId, change.update().predecessor());
+        StepRecord step = tx.one(
+                        StepSql.STEP_UPDATE,
+                        StepSql.STEP,
+                        change.update().stepStatus(),
+                        JsonShapes.text(change.update().output()),
+                        JsonShapes.object(change.update().outputAdditional()),
+                        JsonShapes.array(change.update().outputArtifacts()),
+                        change.update().cost(),
+                        change.update().isLast(),
+                        change.update().name(),
+                        change.update().order(),
+                        predecessor,
+                        change.update().inputQuery(),
+                        change.inputParams(),
+                        change.inputAdditional(),
+                        JsonShapes.json(change.update().inputArtifacts()),
+                        now,
+                        stepId,
+                        taskId,
+                        Status.wire(Transitions.stepSourcesFor(target)))
+                .orElseThrow(() -> ApiError.conflict("step '" + stepId + "' was finished by another update"));
+        announceStep(announced, now, task, step, before);
+        TaskRecord after = step.stepStatus() == Status.Completed && step.isLast()
+                ? TaskEnding.complete(tx, taskId, step, now).orElse(task)
+                : followUp(tx, task, step, now, announced);
+        announceOutcome(announced, now, task, step, after);
+        return step;
+    }
+
+    /** What a written step does to its task, other than completing it: the task as it is afterwards. */
+    private static TaskRecord followUp(Tx tx, TaskRecord task, StepRecord step, Instant now, Announcements announced)
+            throws SQLException {
+        String taskId = task.taskId();
+        return switch (step.stepStatus()) {
+            case Completed -> activateSuccessors(tx, task, step, now, announced);
+            case Failed ->
+                TaskEnding.fail(tx, taskId, step.output(), "closed: step '" + step.stepId() + "' failed the task", now)
+                        .orElse(task);
+            case In_Progress -> StepStore.progress(tx, taskId, true, now).orElse(task);
+            case Pending, Not_Ready ->
+                StepStore.progress(tx, taskId, false, now).orElse(task);
+        };
+    }
+
+    /** A step the update made Pending is announced to workers first ({@code step-updated}). */
+    private static void announceStep(
+            Announcements announced, Instant now, TaskRecord task, StepRecord step, Status before) {
+        if (step.stepStatus() == Status.Pending && before != Status.Pending) {
+            announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
+        }
+    }
+
+    /**
+     * After its follow-ups' events, the update's last: the task's {@code task-updated} if the task
+     * changed, else the step's {@code step-changed}.
+     */
+    private static void announceOutcome(
+            Announcements announced, Instant now, TaskRecord task, StepRecord step, TaskRecord after) {
+        if (after.taskStatus() != task.taskStatus() || !Objects.equals(after.output(), task.output())) {
+            announced.add(now, ProtocolEvent.TASK_UPDATED, after, TaskUpdated.of(after));
+        } else {
+            announced.add(now, ProtocolEvent.STEP_CHANGED, after, step);
+        }
+    }
+
+    private static TaskRecord activateSuccessors(
+            Tx tx, TaskRecord task, StepRecord completed, Instant now, Announcements announced) throws SQLException {
+        List<StepRecord> activated = new ArrayList<>(tx.list(
+                StepSql.STEP_ACTIVATE_SUCCESSORS,
+                StepSql.STEP,
+                completed.output(),
+                completed.outputArtifacts(),
+                now,
+                task.taskId(),
+                completed.stepId()));
+        activated.sort(Comparator.comparingInt(StepRecord::order).thenComparing(StepRecord::stepId));
+        for (StepRecord step : activated) {
+            announced.add(now, ProtocolEvent.STEP_UPDATED, task, step);
+        }
+        return StepStore.progress(tx, task.taskId(), true, now).orElse(task);
+    }
+
+    /**
+     * Refuses with 409 an update the transition table does not allow, or one for an earlier attempt than
+     * the step's (its worker's lease expired and the step was handed out again), or one of a finished task.
+     */
+    private static void refuseWhatTheTableDoesNotAllow(
+            TaskRecord task, StepChange change, Status before, Status target, int attempt) {
+        String stepId = change.stepId();
+        if (before.isTerminal()) {
+            throw ApiError.conflict("step '" + stepId + "' is " + before + " and stays so; it cannot become " + target);
+        }
+        if (task.taskStatus().isTerminal()) {
+            throw ApiError.conflict("task '" + task.taskId() + "' is " + task.taskStatus()
+                    + ": its steps take no more updates (step '" + stepId + "' was " + before + ")");
+        }
+        if (!Transitions.stepMay(before, target)) {
+            throw ApiError.conflict("a step's agent cannot take it from " + before + " to " + target + " (step '"
+                    + stepId + "'); see docs/state-machine.md");
+        }
+        Integer retries = change.update().retries();
+        if (retries != null && retries < attempt) {
+            throw ApiError.conflict("this update is for attempt " + retries + " of step '" + stepId
+                    + "', which was handed out again after its lease expired (now attempt " + attempt + ")");
+        }
+    }
+
+    private static String checkedPredecessor(Tx tx, String taskId, String stepId, String requested)
+            throws SQLException {
+        if (requested == null) {
+            return null;
+        }
+        String predecessor = StepStore.canonical(requested);
+        if (predecessor.equals(stepId)
+                || tx.one(StepSql.STEP_FIND_IN_TASK, StepSql.STEP, predecessor, taskId)
+                        .isEmpty()) {
+            throw ApiError.invalid(
+                    "predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
+        }
+        return predecessor;
+    }
+
+    /** The statuses a step may be updated from to reach the update's target, as one comma-separated text. */
+    private static String sources(Checked checked) {
+        return String.join(",", Status.wire(Transitions.stepSourcesFor(checked.target())));
+    }
+
+    private static String[] strings(List<StepChange> changes, Function<StepChange, String> value) {
+        return changes.stream().map(value).toArray(String[]::new);
+    }
+}

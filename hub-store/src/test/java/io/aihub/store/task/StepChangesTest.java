@@ -1,0 +1,197 @@
+package io.aihub.store.task;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.CreatedTask;
+import io.aihub.protocol.NewStep;
+import io.aihub.protocol.Status;
+import io.aihub.protocol.StepRecord;
+import io.aihub.protocol.StepUpdate;
+import io.aihub.protocol.TaskRecord;
+import io.aihub.store.agent.Agent;
+import io.aihub.store.outbox.Announcements;
+import io.aihub.store.outbox.TaskGates;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A batch of step updates applied together ({@link StepChanges}, set-based for the first update of each
+ * task) ends exactly as the same updates applied one per transaction, in the same order: the same
+ * answers, the same tasks and steps, the same events in the same order per task.
+ */
+class StepChangesTest extends WithFixtures {
+
+    /** A world of tasks in the states the updates need, and the updates, in arrival order. */
+    private record World(List<String> taskIds, List<StepChange> changes) {}
+
+    @Test
+    void aBatchOfMixedUpdates_endsAsTheSameUpdatesOneAtATime() throws Exception {
+        World together = world();
+        World oneByOne = world();
+
+        List<Object> batchAnswers = fx.database.transaction(tx -> {
+            TaskGates.enter(
+                    tx, together.changes().stream().map(StepChange::taskId).toList());
+            Announcements announced = new Announcements();
+            List<Object> answers = StepChanges.apply(tx, together.changes(), announced);
+            announced.append(tx);
+            return answers;
+        });
+        List<Object> aloneAnswers = new ArrayList<>();
+        for (StepChange change : oneByOne.changes()) {
+            try {
+                aloneAnswers.add(fx.steps.update(
+                        change.owner(), change.did(), change.taskId(), change.stepId(), change.update()));
+            } catch (ApiError refused) {
+                aloneAnswers.add(refused);
+            }
+        }
+
+        assertThat(batchAnswers.stream().map(StepChangesTest::answer).toList())
+                .isEqualTo(aloneAnswers.stream().map(StepChangesTest::answer).toList())
+                .contains("ApiError NOT_FOUND", "ApiError CONFLICT", "ApiError BAD_REQUEST");
+        for (int i = 0; i < together.taskIds().size(); i++) {
+            assertThat(outcome(together.taskIds().get(i)))
+                    .as("task %d of the world", i)
+                    .isEqualTo(outcome(oneByOne.taskIds().get(i)));
+        }
+        assertThat(fx.events(together.taskIds().getFirst()))
+                .as("two updates of one task in one batch: in arrival order")
+                .containsExactly("step-updated:init:Pending", "task-updated:In_Progress", "task-updated:Completed");
+        assertThat(fx.events(together.taskIds().get(1)))
+                .as("a completed step that is not the last activates its successor")
+                .containsExactly(
+                        "step-updated:init:Pending",
+                        "step-changed:next:Not_Ready",
+                        "step-updated:next:Pending",
+                        "task-updated:In_Progress");
+    }
+
+    private static World world() {
+        Agent agent = fx.agent(fx.account());
+        String stranger = fx.account();
+        String user = fx.account();
+        List<String> taskIds = new ArrayList<>();
+        List<StepChange> changes = new ArrayList<>();
+
+        CreatedTask twice = fx.task(agent, user, "started, then finished, in one batch");
+        taskIds.add(twice.task().taskId());
+        changes.add(change(agent, twice, status(Status.In_Progress, null, null)));
+        changes.add(change(agent, twice, status(Status.Completed, "one", true)));
+
+        CreatedTask chain = fx.task(agent, user, "a chain of two");
+        taskIds.add(chain.task().taskId());
+        fx.steps.create(
+                agent.owner(),
+                agent.did(),
+                chain.task().taskId(),
+                List.of(new NewStep(null, "next", null, null, true, null, null, null, null, null, null)));
+        changes.add(change(agent, chain, status(Status.Completed, "first half", false)));
+
+        CreatedTask failing = fx.task(agent, user, "fails");
+        taskIds.add(failing.task().taskId());
+        changes.add(change(agent, failing, status(Status.Failed, "broke", null)));
+
+        CreatedTask finished = fx.task(agent, user, "finished before the batch");
+        taskIds.add(finished.task().taskId());
+        fx.steps.update(
+                agent.owner(),
+                agent.did(),
+                finished.task().taskId(),
+                finished.steps().getFirst().stepId(),
+                status(Status.Completed, "done", true));
+        changes.add(change(agent, finished, status(Status.Completed, "done", true))); // said again
+        changes.add(change(agent, finished, status(Status.In_Progress, null, null))); // 409
+
+        CreatedTask others = fx.task(agent, user, "refused updates");
+        taskIds.add(others.task().taskId());
+        changes.add(new StepChange(
+                agent.owner(),
+                agent.did(),
+                others.task().taskId(),
+                "step-missing",
+                status(Status.Completed, "x", true),
+                Fixtures.T0)); // 404: no such step
+        changes.add(new StepChange(
+                stranger,
+                agent.did(),
+                others.task().taskId(),
+                others.steps().getFirst().stepId(),
+                status(Status.Completed, "x", true),
+                Fixtures.T0)); // 404: not the stranger's agent
+        changes.add(change(
+                agent,
+                others,
+                new StepUpdate(
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        "step-nowhere",
+                        null,
+                        null,
+                        null,
+                        null,
+                        null))); // 400: no such predecessor
+
+        CreatedTask renamed = fx.task(agent, user, "renamed, with no status");
+        taskIds.add(renamed.task().taskId());
+        changes.add(change(
+                agent,
+                renamed,
+                new StepUpdate(null, null, null, null, 7L, null, "renamed", 3, null, "q", null, null, null, null)));
+        return new World(taskIds, changes);
+    }
+
+    private static StepChange change(Agent agent, CreatedTask task, StepUpdate update) {
+        return new StepChange(
+                agent.owner(),
+                agent.did(),
+                task.task().taskId(),
+                task.steps().getFirst().stepId(),
+                update,
+                Fixtures.T0);
+    }
+
+    private static StepUpdate status(Status status, String output, Boolean isLast) {
+        return new StepUpdate(status, output, null, null, 1L, isLast, null, null, null, null, null, null, null, null);
+    }
+
+    /** An answer without its ids: the step's state, or the refusal's kind. */
+    private static String answer(Object answer) {
+        return switch (answer) {
+            case StepRecord step ->
+                String.join(
+                        " ",
+                        step.name(),
+                        step.stepStatus().wire(),
+                        String.valueOf(step.output()),
+                        String.valueOf(step.cost()),
+                        String.valueOf(step.isLast()),
+                        String.valueOf(step.order()),
+                        String.valueOf(step.inputQuery()));
+            case ApiError refused -> "ApiError " + refused.kind();
+            default -> throw new IllegalStateException("neither a step nor a refusal: " + answer);
+        };
+    }
+
+    /** A task's state, its steps' and its events, without ids. */
+    private static List<String> outcome(String taskId) {
+        TaskRecord task = fx.database
+                .lookup(tx -> tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId))
+                .orElseThrow();
+        List<String> outcome = new ArrayList<>(
+                List.of(task.taskStatus().wire(), String.valueOf(task.output()), String.valueOf(task.cost())));
+        fx.database
+                .lookup(tx -> tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null))
+                .forEach(step -> outcome.add(answer(step)));
+        outcome.addAll(fx.events(taskId));
+        return outcome;
+    }
+}
