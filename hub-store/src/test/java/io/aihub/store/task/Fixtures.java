@@ -1,8 +1,10 @@
 package io.aihub.store.task;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.NewTask;
+import io.aihub.protocol.StepUpdate;
 import io.aihub.store.account.AccountStore;
 import io.aihub.store.agent.Agent;
 import io.aihub.store.agent.AgentStore;
@@ -12,6 +14,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +33,11 @@ public final class Fixtures {
     public final StepStore steps;
 
     /** Fixtures over a fresh schema of the test database. */
+    /** A step update with these fields only, by their wire names, as an agent would send it. */
+    public static StepUpdate stepUpdate(Map<String, Object> fields) {
+        return new ObjectMapper().convertValue(fields, StepUpdate.class);
+    }
+
     public static Fixtures onFreshDatabase() {
         return new Fixtures(TestDatabase.openFresh());
     }

@@ -14,6 +14,7 @@ import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,8 +43,7 @@ class StepChangesTest extends WithFixtures {
         List<Object> aloneAnswers = new ArrayList<>();
         for (StepChange change : oneByOne.changes()) {
             try {
-                aloneAnswers.add(fx.steps.update(
-                        change.owner(), change.did(), change.taskId(), change.stepId(), change.update()));
+                aloneAnswers.add(update(change));
             } catch (ApiError refused) {
                 aloneAnswers.add(refused);
             }
@@ -96,67 +96,40 @@ class StepChangesTest extends WithFixtures {
 
         CreatedTask finished = fx.task(agent, user, "finished before the batch");
         taskIds.add(finished.task().taskId());
-        fx.steps.update(
-                agent.owner(),
-                agent.did(),
-                finished.task().taskId(),
-                finished.steps().getFirst().stepId(),
-                status(Status.Completed, "done", true));
-        changes.add(change(agent, finished, status(Status.Completed, "done", true))); // said again
+        StepChange finishing = change(agent, finished, status(Status.Completed, "done", true));
+        update(finishing);
+        changes.add(finishing); // said again
         changes.add(change(agent, finished, status(Status.In_Progress, null, null))); // 409
 
         CreatedTask others = fx.task(agent, user, "refused updates");
         taskIds.add(others.task().taskId());
-        changes.add(new StepChange(
-                agent.owner(),
-                agent.did(),
-                others.task().taskId(),
-                "step-missing",
-                status(Status.Completed, "x", true),
-                Fixtures.T0)); // 404: no such step
-        changes.add(new StepChange(
-                stranger,
-                agent.did(),
-                others.task().taskId(),
-                others.steps().getFirst().stepId(),
-                status(Status.Completed, "x", true),
-                Fixtures.T0)); // 404: not the stranger's agent
-        changes.add(change(
-                agent,
-                others,
-                new StepUpdate(
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        "step-nowhere",
-                        null,
-                        null,
-                        null,
-                        null,
-                        null))); // 400: no such predecessor
+        String othersStep = others.steps().getFirst().stepId();
+        // 404 (no such step), 404 (not the stranger's agent), 400 (no such predecessor)
+        changes.add(change(agent.owner(), agent.did(), others, "step-missing", status(Status.Completed, "x", true)));
+        changes.add(change(stranger, agent.did(), others, othersStep, status(Status.Completed, "x", true)));
+        changes.add(change(agent, others, Fixtures.stepUpdate(Map.of("predecessor", "step-nowhere"))));
 
         CreatedTask renamed = fx.task(agent, user, "renamed, with no status");
         taskIds.add(renamed.task().taskId());
         changes.add(change(
                 agent,
                 renamed,
-                new StepUpdate(null, null, null, null, 7L, null, "renamed", 3, null, "q", null, null, null, null)));
+                Fixtures.stepUpdate(Map.of("cost", 7, "name", "renamed", "order", 3, "input_query", "q"))));
         return new World(taskIds, changes);
     }
 
+    /** Applies the change alone, in a transaction of its own, as the hub does for a lone request. */
+    private static StepRecord update(StepChange change) {
+        return fx.steps.update(change.owner(), change.did(), change.taskId(), change.stepId(), change.update());
+    }
+
     private static StepChange change(Agent agent, CreatedTask task, StepUpdate update) {
-        return new StepChange(
-                agent.owner(),
-                agent.did(),
-                task.task().taskId(),
-                task.steps().getFirst().stepId(),
-                update,
-                Fixtures.T0);
+        return change(agent.owner(), agent.did(), task, task.steps().getFirst().stepId(), update);
+    }
+
+    /** An update as {@code owner} asks for it, of a step (not necessarily existing) of the task. */
+    private static StepChange change(String owner, String did, CreatedTask task, String stepId, StepUpdate update) {
+        return new StepChange(owner, did, task.task().taskId(), stepId, update, Fixtures.T0);
     }
 
     private static StepUpdate status(Status status, String output, Boolean isLast) {
