@@ -26,15 +26,16 @@ import org.slf4j.LoggerFactory;
  *       after {@link HttpLimits#idleTimeout()}.
  *   <li>A request whose body has not arrived within {@link HttpLimits#bodyTimeout()} of its headers gets
  *       {@code 408} and its connection is closed.
- *   <li>At most {@link HttpLimits#maxConnections()} connections are open, Socket.IO connections handed
- *       over included. A connection past the limit makes room by closing the one that has waited longest
- *       for a request; if every connection is busy, the new one is closed. A client that sends its request
- *       at once (every real one) is served even while the limit is full of idle connections.
+ *   <li>{@link HttpLimits#maxConnections()} connections may be open, Socket.IO connections handed over
+ *       included. A connection past the limit makes room by closing the one that has waited longest for a
+ *       request; if every connection is busy, the new one is closed. A client that sends its request at
+ *       once (every real one) is served even while the limit is full of idle connections.
  * </ul>
  *
- * The guard sees a connection only once an event loop has taken it from the acceptor, so in a burst
- * more are accepted, or still being closed, than it counts: {@link HttpLimits} keeps descriptors in
- * reserve for them. Should the process run out all the same, Netty stops accepting for a second
+ * An evicted connection still counts until its event loop has closed it, so in a burst of new
+ * connections the count passes the limit by the evictions still pending; and the guard sees a connection
+ * only once an event loop has taken it from the acceptor, so more are accepted than it counts, refused
+ * ones included until they are closed. {@link HttpLimits} keeps descriptors in reserve for both. Should the process run out all the same, Netty stops accepting for a second
  * (the kernel keeps new connections waiting in its backlog) while the evicted ones close.
  *
  * Deadlines are checked once a second. Methods are called from the connections' event loops and the

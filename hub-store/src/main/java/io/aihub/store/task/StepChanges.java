@@ -31,8 +31,9 @@ import java.util.function.Function;
  *
  * <p>The first update of each task in the batch is applied with its neighbours, set-based: one
  * statement locks all their tasks and reads their steps, the checks run in Java on what it read, one
- * statement writes all the steps, and one completes all the tasks whose last step completed. The
- * follow-ups that are rarer (successors, a failed task, progress) run one update at a time. The three
+ * statement writes all the steps, and one completes all the tasks whose last step completed. The other
+ * follow-ups (activating successors, failing the task, the task's progress and cost) run one update at
+ * a time. The three
  * set statements are planned on every run ({@link Tx#listPlannedPerRun}): a plan PostgreSQL cached
  * while the tables were small joins the arrays to them by a scan of the whole table, and keeps doing so
  * as they grow (measured: a third fewer lifecycles per second, half again as much PostgreSQL CPU). An
@@ -234,7 +235,7 @@ final class StepChanges {
      * Applies one update on its own: it locks its task and reads its step, checks, writes the step and
      * drives the task, a statement each.
      */
-    private static StepRecord applyAlone(Tx tx, StepChange change, Announcements announced) throws SQLException {
+    static StepRecord applyAlone(Tx tx, StepChange change, Announcements announced) throws SQLException {
         String taskId = change.taskId();
         String stepId = change.stepId();
         Instant now = change.now();

@@ -134,6 +134,18 @@ public final class StepStore implements AutoCloseable {
      * committed.
      */
     public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
+        NulText.refuse(
+                taskId,
+                requestedStepId,
+                update.output(),
+                update.outputAdditional(),
+                update.outputArtifacts(),
+                update.name(),
+                update.predecessor(),
+                update.inputQuery(),
+                update.inputParams(),
+                update.inputAdditional(),
+                update.inputArtifacts());
         return updates.run(new StepChange(owner, did, taskId, canonical(requestedStepId), update, now()));
     }
 

@@ -66,7 +66,12 @@ public final class TaskStore implements AutoCloseable {
      * any node.
      */
     public Idempotent<CreatedTask> create(String did, String user, NewTask request, IdempotencyKey idempotency) {
-        refuseNul(request.name(), request.query());
+        NulText.refuse(
+                request.name(),
+                request.query(),
+                request.additionalParams(),
+                request.inputAdditional(),
+                request.artifacts());
         String params = request.additionalParams() != null
                 ? JsonShapes.json(request.additionalParams())
                 : JsonShapes.entryArray(request.inputAdditional());
@@ -86,19 +91,6 @@ public final class TaskStore implements AutoCloseable {
             audiences.remember(TaskAccess.of(fresh.value().task()));
         }
         return answer;
-    }
-
-    /**
-     * PostgreSQL cannot store the NUL character. Refused here for the task's own texts, one request
-     * alone, rather than by the database, which would refuse the whole batch the request came in (a NUL
-     * inside JSON parameters still is, and the batch is then written again one request at a time).
-     */
-    private static void refuseNul(String... texts) {
-        for (String text : texts) {
-            if (text != null && text.indexOf('\u0000') >= 0) {
-                throw ApiError.badRequest("text cannot contain the NUL character (\\u0000) or invalid UTF-8");
-            }
-        }
     }
 
     /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */

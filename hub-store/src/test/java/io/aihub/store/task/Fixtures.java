@@ -32,12 +32,12 @@ public final class Fixtures {
     public final TaskStore tasks;
     public final StepStore steps;
 
-    /** Fixtures over a fresh schema of the test database. */
     /** A step update with these fields only, by their wire names, as an agent would send it. */
     public static StepUpdate stepUpdate(Map<String, Object> fields) {
         return new ObjectMapper().convertValue(fields, StepUpdate.class);
     }
 
+    /** Fixtures over a fresh schema of the test database. */
     public static Fixtures onFreshDatabase() {
         return new Fixtures(TestDatabase.openFresh());
     }

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A batch of step updates applied together ({@link StepChanges}, set-based for the first update of each
- * task) ends exactly as the same updates applied one per transaction, in the same order: the same
- * answers, the same tasks and steps, the same events in the same order per task.
+ * task) ends exactly as the same updates applied one per transaction, statement by statement
+ * ({@link StepChanges#applyAlone}), in the same order: the same answers, the same tasks and steps, every
+ * column, the same events in the same order per task.
  */
 class StepChangesTest extends WithFixtures {
 
@@ -41,12 +42,18 @@ class StepChangesTest extends WithFixtures {
             return answers;
         });
         List<Object> aloneAnswers = new ArrayList<>();
-        for (StepChange change : oneByOne.changes()) {
-            try {
-                aloneAnswers.add(update(change));
-            } catch (ApiError refused) {
-                aloneAnswers.add(refused);
-            }
+        for (StepChange change : oneByOne.changes()) { // statement by statement, one transaction each
+            aloneAnswers.add(fx.database.transaction(tx -> {
+                TaskGates.enter(tx, List.of(change.taskId()));
+                Announcements announced = new Announcements();
+                try {
+                    StepRecord step = StepChanges.applyAlone(tx, change, announced);
+                    announced.append(tx);
+                    return step;
+                } catch (ApiError refused) {
+                    return refused; // it wrote nothing
+                }
+            }));
         }
 
         assertThat(batchAnswers.stream().map(StepChangesTest::answer).toList())
@@ -115,6 +122,29 @@ class StepChangesTest extends WithFixtures {
                 agent,
                 renamed,
                 Fixtures.stepUpdate(Map.of("cost", 7, "name", "renamed", "order", 3, "input_query", "q"))));
+
+        for (String name : List.of("completed with a step still open", "completed with another still open")) {
+            CreatedTask closing = fx.task(agent, user, name);
+            taskIds.add(closing.task().taskId());
+            fx.steps.create(
+                    agent.owner(),
+                    agent.did(),
+                    closing.task().taskId(),
+                    List.of(new NewStep(null, "side", null, null, false, null, null, null, null, null, null)));
+            changes.add(change(agent, closing, status(Status.Completed, name, true)));
+        }
+
+        CreatedTask shaped = fx.task(agent, user, "JSON fields");
+        taskIds.add(shaped.task().taskId());
+        changes.add(change(
+                agent,
+                shaped,
+                Fixtures.stepUpdate(Map.of(
+                        "step_status", "In_Progress",
+                        "output_additional", Map.of("k", "v"),
+                        "output_artifacts", List.of(Map.of("artifact_id", "a", "url", "u")),
+                        "input_additional", Map.of("x", 1),
+                        "input_artifacts", List.of("ref")))));
         return new World(taskIds, changes);
     }
 
@@ -136,19 +166,28 @@ class StepChangesTest extends WithFixtures {
         return new StepUpdate(status, output, null, null, 1L, isLast, null, null, null, null, null, null, null, null);
     }
 
-    /** An answer without its ids: the step's state, or the refusal's kind. */
+    /** An answer without its ids: every column of the step, or the refusal's kind. */
     private static String answer(Object answer) {
         return switch (answer) {
             case StepRecord step ->
                 String.join(
-                        " ",
+                        " | ",
                         step.name(),
                         step.stepStatus().wire(),
-                        String.valueOf(step.output()),
-                        String.valueOf(step.cost()),
-                        String.valueOf(step.isLast()),
+                        step.predecessor() == null ? "first" : "after another",
                         String.valueOf(step.order()),
-                        String.valueOf(step.inputQuery()));
+                        String.valueOf(step.isLast()),
+                        String.valueOf(step.retries()),
+                        step.inputQuery(),
+                        step.inputParams(),
+                        step.inputAdditional(),
+                        step.inputArtifacts(),
+                        step.output(),
+                        step.outputAdditional(),
+                        step.outputArtifacts(),
+                        String.valueOf(step.cost()),
+                        String.valueOf(step.createdAt()),
+                        String.valueOf(step.updatedAt()));
             case ApiError refused -> "ApiError " + refused.kind();
             default -> throw new IllegalStateException("neither a step nor a refusal: " + answer);
         };
@@ -159,8 +198,13 @@ class StepChangesTest extends WithFixtures {
         TaskRecord task = fx.database
                 .lookup(tx -> tx.one(TaskSql.TASK_FIND, TaskSql.TASK, taskId))
                 .orElseThrow();
-        List<String> outcome = new ArrayList<>(
-                List.of(task.taskStatus().wire(), String.valueOf(task.output()), String.valueOf(task.cost())));
+        List<String> outcome = new ArrayList<>(List.of(
+                task.taskStatus().wire(),
+                String.valueOf(task.output()),
+                String.valueOf(task.outputAdditional()),
+                String.valueOf(task.outputArtifacts()),
+                String.valueOf(task.cost()),
+                String.valueOf(task.updatedAt())));
         fx.database
                 .lookup(tx -> tx.list(StepSql.STEP_LIST_BY_TASK, StepSql.STEP, taskId, null, null))
                 .forEach(step -> outcome.add(answer(step)));

@@ -64,7 +64,7 @@ class WriteBatchesTest extends WithFixtures {
             String did = !nul && unknownEvery > 0 && i % unknownEvery == 3
                     ? unknownDid
                     : agents.get(i % agents.size()).did();
-            // a NUL inside the JSON parameters is refused by the database, for the whole batch it came in
+            // a NUL inside the JSON parameters, which PostgreSQL cannot store: refused before it joins a batch
             Object params = nul ? Map.of("note", "nul \u0000 inside") : null;
             String query = nul ? "query " + i + " (nul)" : "query " + i;
             dids.add(did);
