@@ -18,8 +18,8 @@ import java.util.List;
  * failure is {@link GroupCommit}'s rule to handle.
  */
 final class StepUpdates implements AutoCloseable {
-    /** Two transactions written at once; 64 updates at most per transaction. */
-    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-step-updates", 2, 64, 1024);
+    /** One transaction written at a time, of 64 updates at most (one writer, as for {@link TaskIntake}). */
+    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-step-updates", 1, 64, 1024);
 
     private final Database database;
     private final GroupCommit<StepChange, StepRecord> batches;

@@ -34,8 +34,12 @@ import java.util.function.Function;
  * no other transaction can write to one of them before the batch commits, so it needs no task gate.
  */
 final class TaskIntake implements AutoCloseable {
-    /** Two batches written at once, each holding one connection; 64 tasks at most per transaction. */
-    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-intake", 2, 64, 1024);
+    /**
+     * One batch written at a time, of 64 tasks at most. A second writer gained nothing: the wake-up's
+     * {@code NOTIFY} makes PostgreSQL commit notifying transactions one at a time anyway, and two
+     * writers only split the waiting requests into smaller batches (docs/realtime-benchmarks.md).
+     */
+    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-intake", 1, 64, 1024);
 
     /** A task to create; its ids are chosen up front so that a batch written again creates the same task. */
     record Request(
