@@ -90,11 +90,7 @@ class StepChangesTest extends WithFixtures {
 
         CreatedTask chain = fx.task(agent, user, "a chain of two");
         taskIds.add(chain.task().taskId());
-        fx.steps.create(
-                agent.owner(),
-                agent.did(),
-                chain.task().taskId(),
-                List.of(new NewStep(null, "next", null, null, true, null, null, null, null, null, null)));
+        addStep(agent, chain, "next", true);
         changes.add(change(agent, chain, status(Status.Completed, "first half", false)));
 
         CreatedTask failing = fx.task(agent, user, "fails");
@@ -126,11 +122,7 @@ class StepChangesTest extends WithFixtures {
         for (String name : List.of("completed with a step still open", "completed with another still open")) {
             CreatedTask closing = fx.task(agent, user, name);
             taskIds.add(closing.task().taskId());
-            fx.steps.create(
-                    agent.owner(),
-                    agent.did(),
-                    closing.task().taskId(),
-                    List.of(new NewStep(null, "side", null, null, false, null, null, null, null, null, null)));
+            addStep(agent, closing, "side", false);
             changes.add(change(agent, closing, status(Status.Completed, name, true)));
         }
 
@@ -146,6 +138,15 @@ class StepChangesTest extends WithFixtures {
                         "input_additional", Map.of("x", 1),
                         "input_artifacts", List.of("ref")))));
         return new World(taskIds, changes);
+    }
+
+    /** Adds a step after the task's latest, Not_Ready until that one completes. */
+    private static void addStep(Agent agent, CreatedTask task, String name, boolean isLast) {
+        fx.steps.create(
+                agent.owner(),
+                agent.did(),
+                task.task().taskId(),
+                List.of(new NewStep(null, name, null, null, isLast, null, null, null, null, null, null)));
     }
 
     /** Applies the change alone, in a transaction of its own, as the hub does for a lone request. */
