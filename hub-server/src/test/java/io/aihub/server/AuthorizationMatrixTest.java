@@ -103,17 +103,7 @@ class AuthorizationMatrixTest extends HubTestBase {
                 new Endpoint(
                         "set the agent's leases",
                         t -> client.put("/api/v1/agents/" + did, t, Map.of("step_lease_seconds", 600)),
-                        Map.of(
-                                As.OWNER,
-                                200,
-                                As.SUBSCRIBER_KEY,
-                                404,
-                                As.ACCESS_TOKEN,
-                                403,
-                                As.OTHER_AGENTS_TOKEN,
-                                403,
-                                As.STRANGER,
-                                404)),
+                        ownerOnly(200)),
                 new Endpoint(
                         "create task",
                         t -> client.post("/api/v1/agents/" + did + "/tasks", t, Map.of("query", "x")),
@@ -238,31 +228,8 @@ class AuthorizationMatrixTest extends HubTestBase {
                 new Endpoint(
                         "task counts of the agent",
                         t -> client.get("/api/v1/agents/" + did + "/task-counts", t),
-                        Map.of(
-                                As.OWNER,
-                                200,
-                                As.SUBSCRIBER_KEY,
-                                404,
-                                As.ACCESS_TOKEN,
-                                403,
-                                As.OTHER_AGENTS_TOKEN,
-                                403,
-                                As.STRANGER,
-                                404)),
-                new Endpoint(
-                        "agent",
-                        t -> client.get("/api/v1/agents/" + did, t),
-                        Map.of(
-                                As.OWNER,
-                                200,
-                                As.SUBSCRIBER_KEY,
-                                404,
-                                As.ACCESS_TOKEN,
-                                403,
-                                As.OTHER_AGENTS_TOKEN,
-                                403,
-                                As.STRANGER,
-                                404)),
+                        ownerOnly(200)),
+                new Endpoint("agent", t -> client.get("/api/v1/agents/" + did, t), ownerOnly(200)),
                 new Endpoint(
                         "register agent",
                         t -> client.post("/api/v1/agents", t, Map.of("name", "n")),
@@ -296,6 +263,24 @@ class AuthorizationMatrixTest extends HubTestBase {
                         "admin create account",
                         t -> client.post("/api/v1/admin/accounts", t, Map.of("name", "x")),
                         Map.of(As.ADMIN, 201)));
+    }
+
+    /**
+     * Only the agent's owner may call it: access tokens are refused (403), any other key learns nothing
+     * (404).
+     */
+    private static Map<As, Integer> ownerOnly(int status) {
+        return Map.of(
+                As.OWNER,
+                status,
+                As.SUBSCRIBER_KEY,
+                404,
+                As.ACCESS_TOKEN,
+                403,
+                As.OTHER_AGENTS_TOKEN,
+                403,
+                As.STRANGER,
+                404);
     }
 
     /** Any API key may call it (scoped to its own agents); access tokens are refused. */

@@ -9,7 +9,6 @@ import io.aihub.protocol.TaskUpdated;
 import io.aihub.protocol.Transitions;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
-import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import java.sql.SQLException;
@@ -42,13 +41,6 @@ import java.util.function.Function;
  * alone, in arrival order. A task's updates therefore still apply, and announce, in arrival order.
  */
 final class StepChanges {
-    private static final String CLOSED_BY_COMPLETION = "closed: the task completed first";
-    private static final RowMapper<Locked> LOCKED =
-            row -> new Locked(TaskSql.TASK.map(row), Tx.status(row, "step_status"), row.getInt("step_retries"));
-
-    /** A task locked for one of its steps: that step's status (null: no such step) and attempt. */
-    private record Locked(TaskRecord task, Status stepStatus, int stepRetries) {}
-
     /** An update that passed its checks, waiting to be written with the others. */
     private record Checked(int index, StepChange change, TaskRecord task, Status before, Status target) {}
 
@@ -112,13 +104,13 @@ final class StepChanges {
         if (together.isEmpty()) {
             return;
         }
-        Map<String, Locked> locked =
+        Map<String, TaskSql.LockedForStep> locked =
                 lock(tx, together.stream().map(changes::get).toList());
         List<Checked> checked = new ArrayList<>();
         for (int i : together) {
             StepChange change = changes.get(i);
             try {
-                Locked found = locked.get(change.taskId());
+                TaskSql.LockedForStep found = locked.get(change.taskId());
                 if (found == null) {
                     throw ApiError.notFound("task", change.taskId());
                 }
@@ -166,11 +158,11 @@ final class StepChanges {
     }
 
     /** Locks the changes' tasks (each once) and reads the steps they name, in one statement. */
-    private static Map<String, Locked> lock(Tx tx, List<StepChange> changes) throws SQLException {
-        Map<String, Locked> locked = new HashMap<>();
-        for (Locked one : tx.listPlannedPerRun(
+    private static Map<String, TaskSql.LockedForStep> lock(Tx tx, List<StepChange> changes) throws SQLException {
+        Map<String, TaskSql.LockedForStep> locked = new HashMap<>();
+        for (TaskSql.LockedForStep one : tx.listPlannedPerRun(
                 TaskSql.TASK_LOCK_MANY_WITH_STEP_STATUS,
-                LOCKED,
+                TaskSql.LOCKED_FOR_STEP,
                 strings(changes, StepChange::taskId),
                 strings(changes, StepChange::stepId))) {
             locked.put(one.task().taskId(), one);
@@ -225,7 +217,7 @@ final class StepChanges {
                 lastSteps.stream().map(StepRecord::outputArtifacts).toArray(String[]::new),
                 lastSteps.stream().map(step -> step.updatedAt().toString()).toArray(String[]::new),
                 Status.wire(Transitions.taskSourcesFor(Status.Completed)),
-                CLOSED_BY_COMPLETION)) {
+                TaskEnding.CLOSED_BY_COMPLETION)) {
             completed.put(task.taskId(), task);
         }
         return completed;

@@ -15,6 +15,9 @@ import java.util.Optional;
  * same statement, so that nothing of it is left for a worker. Empty when the task had ended already.
  */
 final class TaskEnding {
+    /** The output of a step closed because its task completed. */
+    static final String CLOSED_BY_COMPLETION = "closed: the task completed first";
+
     private TaskEnding() {}
 
     /** Completes the task with its last step's output; its other open steps are closed. */
@@ -28,7 +31,7 @@ final class TaskEnding {
                 now,
                 taskId,
                 Status.wire(Transitions.taskSourcesFor(Status.Completed)),
-                "closed: the task completed first",
+                CLOSED_BY_COMPLETION,
                 now);
     }
 
