@@ -74,8 +74,8 @@ def main():
     for route, method in (("/api/v1/agents/:did/tasks", "POST"), ("/api/v1/agents/:did/tasks/:taskId/step/:stepId", "PUT")):
         parts.append(f"{method} {route.rsplit('/', 2)[-2] if method == 'PUT' else 'tasks'} "
                      + describe(histogram(d, "hub_http_requests_seconds", {"route": route, "method": method})))
-    for writer in ("hub-task-intake", "hub-step-updates"):
-        key = '{writer="%s"}' % writer
+    for key in sorted(k for name, k in d if name == "hub_batches_total"):  # each group commit the hub has
+        writer = key.split('"')[1]
         batches = d.get(("hub_batches_total", key), 0)
         requests = d.get(("hub_batch_requests_total", key), 0)
         queued = d.get(("hub_batch_queued_seconds_total", key), 0)

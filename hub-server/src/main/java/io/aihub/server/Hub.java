@@ -30,6 +30,7 @@ import io.aihub.store.agent.AgentStore;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.outbox.EventLog;
 import io.aihub.store.task.FinishedTasks;
+import io.aihub.store.task.LifecycleWrites;
 import io.aihub.store.task.StepRescue;
 import io.aihub.store.task.StepStore;
 import io.aihub.store.task.TaskStore;
@@ -182,8 +183,9 @@ public final class Hub implements AutoCloseable {
         Authenticator auth = new Authenticator(tokens, accounts, adminToken, config.rateLimit());
         auth.bindCaches(metrics.registry());
         AgentStore agents = new AgentStore(database, clock);
-        TaskStore tasks = running.add(new TaskStore(database, clock, config.tasks()));
-        StepStore steps = running.add(new StepStore(database, clock, config.tasks()));
+        LifecycleWrites writes = running.add(new LifecycleWrites(database, clock));
+        TaskStore tasks = new TaskStore(database, clock, config.tasks(), writes);
+        StepStore steps = new StepStore(database, clock, config.tasks(), writes);
         SocketGateway gateway = running.add(new SocketGateway(new SocketGateway.Wiring(
                 auth, agents, tasks, steps, config.http().maxBodyBytes(), config.sockets())));
         gateway.start();
@@ -193,8 +195,7 @@ public final class Hub implements AutoCloseable {
                 database, events, event -> delivery.deliver(event, gateway::deliver), config.deliveryStall()));
         dispatcher.start();
         metrics.bindSockets(gateway);
-        metrics.bindBatches(tasks.creationBatches());
-        metrics.bindBatches(steps.updateBatches());
+        metrics.bindBatches(writes.batches());
         metrics.bindOutboxBacklog(events, dispatcher);
         running.add(new EventRetention(events, clock)).start();
         running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))
@@ -298,7 +299,7 @@ public final class Hub implements AutoCloseable {
                 "draining: the ports accept no connections; closed {} sockets; finishing requests in progress",
                 sockets);
         requestsDone.toCompletionStage().toCompletableFuture().get(left.toMillis(), TimeUnit.MILLISECONDS);
-        LOG.info("draining: requests finished; stopping the writers, delivery and the database pool");
+        LOG.info("draining: requests finished; stopping the writer, delivery and the database pool");
         close();
         LOG.info("stopped");
     }

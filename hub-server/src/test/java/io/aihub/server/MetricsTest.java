@@ -64,10 +64,9 @@ class MetricsTest extends HubTestBase {
                     .isEqualTo(1);
             assertThat(delta(before, after, "hub_event_delivery_lag_seconds_count"))
                     .isGreaterThanOrEqualTo(1);
-            assertThat(delta(before, after, "hub_batch_requests_total{writer=hub-task-intake}"))
-                    .isEqualTo(1);
-            assertThat(delta(before, after, "hub_batch_requests_total{writer=hub-step-updates}"))
-                    .isEqualTo(1);
+            assertThat(delta(before, after, "hub_batch_requests_total{writer=hub-lifecycle-writes}"))
+                    .as("the creation and the update")
+                    .isEqualTo(2);
             assertThat(after.get("hub_sockets_open")).isEqualTo(1);
             assertThat(after.get("hub_socket_rooms{kind=agent}")).isEqualTo(1);
             assertThat(after.get("hub_outbox_backlog")).isNotNull();

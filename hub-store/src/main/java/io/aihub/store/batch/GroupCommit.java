@@ -67,6 +67,16 @@ public final class GroupCommit<R, A> implements AutoCloseable {
             this.index = index;
             this.refusal = refusal;
         }
+
+        /** The place in the batch of the request to blame. */
+        public int index() {
+            return index;
+        }
+
+        /** What that request is refused with. */
+        public RuntimeException refusal() {
+            return refusal;
+        }
     }
 
     /** The settings of one group commit. */

@@ -8,7 +8,8 @@ import java.time.Instant;
  * One step update as its agent's owner asked for it: who asks, for which step, what changes, and when
  * it was asked (the step's and the task's new {@code updated_at}).
  */
-record StepChange(String owner, String did, String taskId, String stepId, StepUpdate update, Instant now) {
+record StepChange(String owner, String did, String taskId, String stepId, StepUpdate update, Instant now)
+        implements LifecycleWrites.Write {
 
     /** The status the step is to have: the one asked for, or {@code before} when the update names none. */
     Status target(Status before) {

@@ -24,7 +24,7 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Applies a batch of step updates in the transaction of {@link StepUpdates}, whose caller has entered
+ * Applies a batch of step updates in the transaction of {@link LifecycleWrites}, which has entered
  * the gates of all their tasks. Each update drives its task: Completed with an effective
  * {@code is_last} completes it, Completed otherwise activates the successors, Failed fails it.
  *

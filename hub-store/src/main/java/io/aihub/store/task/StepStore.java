@@ -14,7 +14,6 @@ import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.Transitions;
-import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.RowMapper;
@@ -35,20 +34,21 @@ import java.util.Optional;
  * gate ({@link TaskGates}) and locks its row first, so writes to one task apply one at a time and its
  * events are appended and delivered in order.
  */
-public final class StepStore implements AutoCloseable {
+public final class StepStore {
     /** The most steps one create request may carry. */
     public static final int MAX_STEPS_PER_REQUEST = 1000;
 
     private final Database database;
     private final InstantSource clock;
     private final TaskLimits limits;
-    private final StepUpdates updates;
+    private final LifecycleWrites writes;
 
-    public StepStore(Database database, InstantSource clock, TaskLimits limits) {
+    /** @param writes the group commit the updates share with the task creations of {@link TaskStore} */
+    public StepStore(Database database, InstantSource clock, TaskLimits limits, LifecycleWrites writes) {
         this.database = database;
         this.clock = clock;
         this.limits = limits;
-        this.updates = new StepUpdates(database);
+        this.writes = writes;
     }
 
     /**
@@ -130,7 +130,7 @@ public final class StepStore implements AutoCloseable {
      * the task. An update that says a finished step's status again is answered with the step, unchanged,
      * and announces nothing; one the transition table does not allow, one of a finished task's step, or
      * one for an earlier attempt is refused with 409. Updates that arrive together share one transaction
-     * ({@link StepUpdates}), which enters all their tasks' gates first; each is answered once it has
+     * ({@link LifecycleWrites}), which enters all their tasks' gates first; each is answered once it has
      * committed.
      */
     public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
@@ -146,7 +146,7 @@ public final class StepStore implements AutoCloseable {
                 update.inputParams(),
                 update.inputAdditional(),
                 update.inputArtifacts());
-        return updates.run(new StepChange(owner, did, taskId, canonical(requestedStepId), update, now()));
+        return writes.update(new StepChange(owner, did, taskId, canonical(requestedStepId), update, now()));
     }
 
     /** Steps of one task by order, for its agent's owner or its creator. */
@@ -245,16 +245,6 @@ public final class StepStore implements AutoCloseable {
     /** Step ids are stored in canonical form ({@link Ids#canonicalStepId}); look them up the same way. */
     static String canonical(String stepId) {
         return Objects.requireNonNullElse(Ids.canonicalStepId(stepId), stepId);
-    }
-
-    /** The group commit of step updates: how many wait, and what it has written. */
-    public GroupCommit<?, ?> updateBatches() {
-        return updates.batches();
-    }
-
-    @Override
-    public void close() {
-        updates.close();
     }
 
     private Instant now() {

@@ -6,16 +6,11 @@ import io.aihub.protocol.Ids;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.TaskRecord;
-import io.aihub.store.batch.GroupCommit;
-import io.aihub.store.batch.GroupCommit.Pending;
-import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.InstantSource;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,19 +22,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Creates tasks in batches ({@link GroupCommit}): one transaction of three statements (the tasks,
- * their init steps, their events with the wake-up) however many tasks arrive together, so
- * PostgreSQL's cost per task falls as load rises. No request can be blamed for a batch the database
- * refuses as a whole, so it is written again one request at a time. Every task a batch writes is new:
- * no other transaction can write to one of them before the batch commits, so it needs no task gate.
+ * The task creations of a {@link LifecycleWrites} batch: three statements (the tasks, their init steps,
+ * their events) however many tasks arrive together, so PostgreSQL's cost per task falls as load rises.
+ * Every task a batch writes is new: no other transaction can write to one of them before the batch
+ * commits, so creations need no task gate.
  */
-final class TaskIntake implements AutoCloseable {
-    /**
-     * One batch written at a time, of 64 tasks at most. A second writer gained nothing: the wake-up's
-     * {@code NOTIFY} makes PostgreSQL commit notifying transactions one at a time anyway, and two
-     * writers only split the waiting requests into smaller batches (docs/realtime-benchmarks.md).
-     */
-    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-intake", 1, 64, 1024);
+final class TaskIntake {
+    private TaskIntake() {}
 
     /** A task to create; its ids are chosen up front so that a batch written again creates the same task. */
     record Request(
@@ -52,67 +41,52 @@ final class TaskIntake implements AutoCloseable {
             String params,
             String additional,
             String artifacts,
-            IdempotencyKey idempotency) {}
+            IdempotencyKey idempotency)
+            implements LifecycleWrites.Write {
+
+        static Request of(
+                String did,
+                String user,
+                String name,
+                String query,
+                String params,
+                String additional,
+                String artifacts,
+                IdempotencyKey idempotency) {
+            return new Request(
+                    Ids.newTaskId(),
+                    Ids.newStepId(),
+                    did,
+                    user,
+                    name,
+                    query,
+                    params,
+                    additional,
+                    artifacts,
+                    idempotency);
+        }
+    }
 
     /** What a batch's transaction wrote, and the answers it found stored for its duplicates. */
-    private record Written(
+    record Written(
             Map<String, CreatedTask> created,
             Set<Request> writers,
             Map<IdempotencyKeys.Ref, IdempotencyKeys.Stored> stored) {}
 
-    private final Database database;
-    private final InstantSource clock;
-    private final GroupCommit<Request, Idempotent<CreatedTask>> batches;
-
-    TaskIntake(Database database, InstantSource clock) {
-        this.database = database;
-        this.clock = clock;
-        this.batches = new GroupCommit<>(SETTINGS, this::write);
-    }
-
-    /** The group commit, for its totals. */
-    GroupCommit<?, ?> batches() {
-        return batches;
-    }
-
     /**
-     * Creates the task with the next batch and returns it (or, for a key used before, the first answer),
-     * or throws the refusal meant for this request.
+     * The answer of {@code request} once its batch has committed: the task created (or, for a key used
+     * before, the first answer), or the {@link ApiError} that refused it.
      */
-    Idempotent<CreatedTask> create(
-            String did,
-            String user,
-            String name,
-            String query,
-            String params,
-            String additional,
-            String artifacts,
-            IdempotencyKey idempotency) {
-        return batches.submit(new Request(
-                Ids.newTaskId(), Ids.newStepId(), did, user, name, query, params, additional, artifacts, idempotency));
-    }
-
-    private void write(List<Pending<Request, Idempotent<CreatedTask>>> batch) {
-        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        List<Request> requests = batch.stream().map(Pending::request).toList();
-        Written written = database.transaction(tx -> writeOnce(tx, requests, now));
-        for (Pending<Request, Idempotent<CreatedTask>> pending : batch) {
-            Request request = pending.request();
-            try {
-                if (!written.writers().contains(request)) {
-                    IdempotencyKey key = request.idempotency();
-                    pending.answer()
-                            .complete(
-                                    IdempotencyKeys.replay(key, written.stored().get(IdempotencyKeys.Ref.of(key))));
-                } else if (written.created().containsKey(request.taskId())) {
-                    pending.answer()
-                            .complete(new Idempotent.Fresh<>(written.created().get(request.taskId())));
-                } else {
-                    pending.answer().completeExceptionally(ApiError.notFound("agent", request.did()));
-                }
-            } catch (ApiError refused) {
-                pending.answer().completeExceptionally(refused);
+    static Object answer(Request request, Written written) {
+        try {
+            if (!written.writers().contains(request)) {
+                IdempotencyKey key = request.idempotency();
+                return IdempotencyKeys.replay(key, written.stored().get(IdempotencyKeys.Ref.of(key)));
             }
+            CreatedTask created = written.created().get(request.taskId());
+            return created != null ? new Idempotent.Fresh<>(created) : ApiError.notFound("agent", request.did());
+        } catch (ApiError refused) {
+            return refused;
         }
     }
 
@@ -120,9 +94,9 @@ final class TaskIntake implements AutoCloseable {
      * The batch's transaction: claims the keys of the keyed requests (a key twice in the batch, or one
      * held by another transaction, makes that request a duplicate: it writes nothing), writes the tasks,
      * stores the answers of the keys it claimed (or lets go of those whose agent does not exist), and
-     * reads the answers stored for the duplicates.
+     * reads the answers stored for the duplicates. The tasks' events join {@code announced}.
      */
-    private static Written writeOnce(Tx tx, List<Request> requests, Instant now) throws SQLException {
+    static Written write(Tx tx, List<Request> requests, Instant now, Announcements announced) throws SQLException {
         Map<IdempotencyKeys.Ref, IdempotencyKey> firstOfEachKey = new LinkedHashMap<>();
         for (Request request : requests) {
             if (request.idempotency() != null) {
@@ -139,7 +113,7 @@ final class TaskIntake implements AutoCloseable {
                 writers.add(request);
             }
         }
-        Map<String, CreatedTask> created = insert(tx, List.copyOf(writers), now);
+        Map<String, CreatedTask> created = insert(tx, List.copyOf(writers), now, announced);
         List<IdempotencyKeys.Answer> answers = new ArrayList<>();
         List<IdempotencyKey> refused = new ArrayList<>();
         for (Request writer : writers) {
@@ -162,7 +136,8 @@ final class TaskIntake implements AutoCloseable {
     }
 
     /** Writes a batch: tasks of unknown agents are left out (and answered 404). */
-    private static Map<String, CreatedTask> insert(Tx tx, List<Request> batch, Instant now) throws SQLException {
+    private static Map<String, CreatedTask> insert(Tx tx, List<Request> batch, Instant now, Announcements announced)
+            throws SQLException {
         List<TaskRecord> tasks = tx.list(
                 TaskSql.TASK_INSERT_MANY,
                 TaskSql.TASK,
@@ -190,23 +165,15 @@ final class TaskIntake implements AutoCloseable {
                 })
                 .toList();
         List<StepRecord> steps = tasks.isEmpty() ? List.of() : StepRows.insert(tx, tasks, inits, now);
-        Announcements announced = new Announcements();
         Map<String, CreatedTask> created = new HashMap<>();
         for (int i = 0; i < tasks.size(); i++) {
             announced.add(now, ProtocolEvent.STEP_UPDATED, tasks.get(i), steps.get(i));
             created.put(tasks.get(i).taskId(), new CreatedTask(tasks.get(i), List.of(steps.get(i))));
         }
-        announced.append(tx);
         return created;
     }
 
     private static String[] column(List<Request> batch, Function<Request, String> field) {
         return batch.stream().map(field).toArray(String[]::new);
-    }
-
-    /** Stops taking requests; those still waiting are refused with 503. */
-    @Override
-    public void close() {
-        batches.close();
     }
 }

@@ -15,7 +15,6 @@ import io.aihub.protocol.TaskLogRecord;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskSearch;
 import io.aihub.protocol.TaskUpdated;
-import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.jdbc.Tx;
@@ -35,23 +34,24 @@ import java.util.Objects;
 import java.util.Set;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
-public final class TaskStore implements AutoCloseable {
+public final class TaskStore {
     private final Database database;
     private final InstantSource clock;
     private final TaskLimits limits;
-    private final TaskIntake intake;
+    private final LifecycleWrites writes;
     private final TaskAudiences audiences = new TaskAudiences();
 
-    public TaskStore(Database database, InstantSource clock, TaskLimits limits) {
+    /** @param writes the group commit the creations share with the step updates of {@link StepStore} */
+    public TaskStore(Database database, InstantSource clock, TaskLimits limits, LifecycleWrites writes) {
         this.database = database;
         this.clock = clock;
         this.limits = limits;
-        this.intake = new TaskIntake(database, clock);
+        this.writes = writes;
     }
 
     /**
      * Creates a Pending task and its Pending {@code init} step carrying the query, and announces the
-     * step, in one transaction (shared with the other creations that arrive meanwhile: {@link TaskIntake}).
+     * step, in one transaction (shared with the other writes that arrive meanwhile: {@link LifecycleWrites}).
      */
     public CreatedTask create(String did, String user, NewTask request) {
         return switch (create(did, user, request, null)) {
@@ -78,7 +78,7 @@ public final class TaskStore implements AutoCloseable {
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional())
                 : JsonShapes.mergedObject(request.additionalParams());
-        Idempotent<CreatedTask> answer = intake.create(
+        Idempotent<CreatedTask> answer = writes.create(TaskIntake.Request.of(
                 did,
                 user,
                 request.name(),
@@ -86,7 +86,7 @@ public final class TaskStore implements AutoCloseable {
                 params,
                 additional,
                 JsonShapes.array(request.artifacts()),
-                idempotency);
+                idempotency));
         if (answer instanceof Idempotent.Fresh<CreatedTask> fresh) {
             audiences.remember(TaskAccess.of(fresh.value().task()));
         }
@@ -286,16 +286,5 @@ public final class TaskStore implements AutoCloseable {
                 tx.one(TaskSql.TASK_SEARCH_COUNT, RowMapper.COUNT, filter).orElseThrow(),
                 paging.page(),
                 paging.offset()));
-    }
-
-    /** Stops creating tasks; creations still waiting are refused with 503. */
-    /** The group commit of task creations: how many wait, and what it has written. */
-    public GroupCommit<?, ?> creationBatches() {
-        return intake.batches();
-    }
-
-    @Override
-    public void close() {
-        intake.close();
     }
 }

@@ -29,6 +29,7 @@ public final class Fixtures {
     public final InstantSource clock = InstantSource.fixed(T0);
     public final AccountStore accounts;
     public final AgentStore agents;
+    public final LifecycleWrites writes;
     public final TaskStore tasks;
     public final StepStore steps;
 
@@ -46,14 +47,14 @@ public final class Fixtures {
         this.database = database;
         this.accounts = new AccountStore(database, clock);
         this.agents = new AgentStore(database, clock);
-        this.tasks = new TaskStore(database, clock, TaskLimits.DEFAULTS);
-        this.steps = new StepStore(database, clock, TaskLimits.DEFAULTS);
+        this.writes = new LifecycleWrites(database, clock);
+        this.tasks = new TaskStore(database, clock, TaskLimits.DEFAULTS, writes);
+        this.steps = new StepStore(database, clock, TaskLimits.DEFAULTS, writes);
     }
 
-    /** Stops the stores' writer threads and closes the database. */
+    /** Stops the lifecycle writes' writer thread and closes the database. */
     public void close() {
-        tasks.close();
-        steps.close();
+        writes.close();
         database.close();
     }
 

@@ -21,19 +21,23 @@ class TaskHistoryTest extends WithFixtures {
     /** A clock that moves a millisecond per reading, so logs have an order of their own. */
     private final InstantSource ticking = () -> Instant.ofEpochMilli(millis.incrementAndGet());
 
+    private LifecycleWrites writes;
+    private LifecycleWrites otherNodesWrites;
     private TaskStore store;
     private TaskStore otherNode;
 
     @BeforeEach
     void openStores() {
-        store = new TaskStore(fx.database, ticking, TaskLimits.DEFAULTS);
-        otherNode = new TaskStore(fx.database, ticking, TaskLimits.DEFAULTS);
+        writes = new LifecycleWrites(fx.database, ticking);
+        otherNodesWrites = new LifecycleWrites(fx.database, ticking);
+        store = new TaskStore(fx.database, ticking, TaskLimits.DEFAULTS, writes);
+        otherNode = new TaskStore(fx.database, ticking, TaskLimits.DEFAULTS, otherNodesWrites);
     }
 
     @AfterEach
     void closeStores() {
-        store.close();
-        otherNode.close();
+        writes.close();
+        otherNodesWrites.close();
     }
 
     @Test

@@ -16,9 +16,9 @@ import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * Task creations ({@link TaskIntake}) and step updates ({@link io.aihub.store.batch.GroupCommit}) written in
- * batches: writes that arrive together share a transaction, and each caller still gets its own answer,
- * its result or its own refusal.
+ * Task creations and step updates written in batches ({@link LifecycleWrites}): writes that arrive
+ * together share a transaction, whatever their kind, and each caller still gets its own answer, its
+ * result or its own refusal.
  */
 class WriteBatchesTest extends WithFixtures {
     @Test
@@ -154,6 +154,80 @@ class WriteBatchesTest extends WithFixtures {
                         tasks.stream().map(task -> task.task().taskId()).toArray(String[]::new)))
                 .orElseThrow();
         assertThat(transactions).as("completions committed together").isLessThan(tasks.size());
+    }
+
+    @Test
+    void creationsAndUpdatesArrivingTogether_shareTransactions_andEachGetsItsOwnAnswer() throws Exception {
+        Agent agent = fx.agent(fx.account());
+        String user = fx.account();
+        String unknownDid = "did:nv:" + "0".repeat(64);
+        List<CreatedTask> running = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            running.add(fx.task(agent, user, "running " + i));
+        }
+        List<Callable<Object>> calls = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+            String taskId = running.get(i).task().taskId();
+            String stepId = i % 5 == 4
+                    ? "step-missing-" + i
+                    : running.get(i).steps().getFirst().stepId();
+            calls.add(() -> fx.steps.update(agent.owner(), agent.did(), taskId, stepId, finish("out " + taskId)));
+            String did = i % 5 == 3 ? unknownDid : agent.did();
+            String query = "new " + i;
+            calls.add(() -> fx.tasks.create(did, user, new NewTask(query, null, null, null, null)));
+        }
+
+        List<Object> answers = Fixtures.atOnce(calls);
+
+        List<String> completed = new ArrayList<>();
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < running.size(); i++) {
+            String taskId = running.get(i).task().taskId();
+            Object update = answers.get(2 * i);
+            Object creation = answers.get(2 * i + 1);
+            if (i % 5 == 4) {
+                assertThat(update)
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
+                assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending");
+            } else {
+                assertThat(update)
+                        .isInstanceOfSatisfying(
+                                StepRecord.class,
+                                step -> assertThat(step.taskId()).isEqualTo(taskId));
+                assertThat(fx.events(taskId)).containsExactly("step-updated:init:Pending", "task-updated:Completed");
+                completed.add(taskId);
+            }
+            String query = "new " + i;
+            if (i % 5 == 3) {
+                assertThat(creation)
+                        .isInstanceOfSatisfying(
+                                ApiError.class,
+                                refusal -> assertThat(refusal.kind()).isEqualTo(ApiError.Kind.NOT_FOUND));
+            } else {
+                assertThat(creation).isInstanceOfSatisfying(CreatedTask.class, task -> {
+                    assertThat(task.task().inputQuery()).isEqualTo(query);
+                    assertThat(fx.events(task.task().taskId())).containsExactly("step-updated:init:Pending");
+                    created.add(task.task().taskId());
+                });
+            }
+        }
+        long shared = fx.database
+                .lookup(tx -> tx.one(
+                        """
+                        select count(*) from (
+                            select tx_id from events where task_id = any(?) and event_name = 'task-updated'
+                            intersect
+                            select tx_id from events where task_id = any(?) and event_name = 'step-updated') as shared
+                        """,
+                        io.aihub.store.jdbc.RowMapper.COUNT,
+                        completed.toArray(String[]::new),
+                        created.toArray(String[]::new)))
+                .orElseThrow();
+        assertThat(shared)
+                .as("transactions that completed tasks and created others")
+                .isPositive();
     }
 
     @Test

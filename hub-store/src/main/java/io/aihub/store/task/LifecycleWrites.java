@@ -1,0 +1,117 @@
+package io.aihub.store.task;
+
+import io.aihub.protocol.ApiError;
+import io.aihub.protocol.Envelopes.CreatedTask;
+import io.aihub.protocol.StepRecord;
+import io.aihub.store.batch.GroupCommit;
+import io.aihub.store.batch.GroupCommit.Pending;
+import io.aihub.store.jdbc.Database;
+import io.aihub.store.outbox.Announcements;
+import io.aihub.store.outbox.TaskGates;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The two writes every task's lifecycle makes, creating the task and updating its steps, share one
+ * group commit ({@link GroupCommit}): the creations and updates that arrive together are written in one
+ * transaction, with one append of all their events, one {@code NOTIFY} and one commit. The transaction
+ * first enters the gates of the updated steps' tasks ({@link TaskGates}, before any write), then writes
+ * the creations ({@link TaskIntake}) and applies the updates as a set ({@link StepChanges}).
+ *
+ * <p>One transaction rather than one of each kind: PostgreSQL commits notifying transactions one at a
+ * time anyway, so a second writer bought no parallel commit, only a second commit, append and wake-up
+ * per round; and with a single writer no transaction of this node's is still running when another
+ * commits, so the dispatcher never waits for one to deliver the other's events
+ * (docs/realtime-benchmarks.md). A request refused with an {@link ApiError} (a 404, or a 409 for a
+ * change the transition table does not allow) has written nothing and gets its refusal alone; any other
+ * failure is {@link GroupCommit}'s rule to handle.
+ */
+public final class LifecycleWrites implements AutoCloseable {
+    /** One batch written at a time, of 128 writes at most; 2,048 may wait before new ones are refused. */
+    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-lifecycle-writes", 1, 128, 2048);
+
+    /** A write that joins a batch: a task to create, or a step update. */
+    sealed interface Write permits TaskIntake.Request, StepChange {}
+
+    private final Database database;
+    private final InstantSource clock;
+    private final GroupCommit<Write, Object> batches;
+
+    public LifecycleWrites(Database database, InstantSource clock) {
+        this.database = database;
+        this.clock = clock;
+        this.batches = new GroupCommit<>(SETTINGS, this::write);
+    }
+
+    /** The group commit, for its totals. */
+    public GroupCommit<?, ?> batches() {
+        return batches;
+    }
+
+    /**
+     * Creates the task with the next batch and returns it (or, for a key used before, the first answer),
+     * or throws the refusal meant for this request.
+     */
+    @SuppressWarnings("unchecked") // the writer answers a creation with what TaskIntake.answer gave it
+    Idempotent<CreatedTask> create(TaskIntake.Request request) {
+        return (Idempotent<CreatedTask>) batches.submit(request);
+    }
+
+    /** Applies {@code change} with the next batch and returns the step once that batch has committed. */
+    StepRecord update(StepChange change) {
+        return (StepRecord) batches.submit(change);
+    }
+
+    private void write(List<Pending<Write, Object>> batch) {
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        List<TaskIntake.Request> creations = new ArrayList<>();
+        List<StepChange> changes = new ArrayList<>();
+        List<Integer> changeIndexes = new ArrayList<>(); // each change's place in the batch
+        for (int i = 0; i < batch.size(); i++) {
+            switch (batch.get(i).request()) {
+                case TaskIntake.Request creation -> creations.add(creation);
+                case StepChange change -> {
+                    changes.add(change);
+                    changeIndexes.add(i);
+                }
+            }
+        }
+        record Outcome(TaskIntake.Written written, List<Object> updated) {}
+        Outcome outcome = database.transaction(tx -> {
+            if (!changes.isEmpty()) {
+                TaskGates.enter(tx, changes.stream().map(StepChange::taskId).toList());
+            }
+            Announcements announced = new Announcements();
+            TaskIntake.Written written = creations.isEmpty() ? null : TaskIntake.write(tx, creations, now, announced);
+            List<Object> updated; // a StepRecord, or its refusal
+            try {
+                updated = changes.isEmpty() ? List.of() : StepChanges.apply(tx, changes, announced);
+            } catch (GroupCommit.Refused refused) { // blamed on a change: name its place in the whole batch
+                throw new GroupCommit.Refused(changeIndexes.get(refused.index()), refused.refusal());
+            }
+            announced.append(tx);
+            return new Outcome(written, updated);
+        });
+        int change = 0;
+        for (Pending<Write, Object> pending : batch) {
+            Object answer = switch (pending.request()) {
+                case TaskIntake.Request creation -> TaskIntake.answer(creation, outcome.written());
+                case StepChange ignored -> outcome.updated().get(change++);
+            };
+            if (answer instanceof ApiError refused) {
+                pending.answer().completeExceptionally(refused);
+            } else {
+                pending.answer().complete(answer);
+            }
+        }
+    }
+
+    /** Stops taking writes: a batch being written is finished, those still waiting are refused with 503. */
+    @Override
+    public void close() {
+        batches.close();
+    }
+}
