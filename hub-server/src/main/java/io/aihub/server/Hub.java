@@ -23,6 +23,7 @@ import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
+import io.aihub.server.upkeep.NativeMemoryTrim;
 import io.aihub.server.upkeep.StepRescuer;
 import io.aihub.server.upkeep.TaskRetention;
 import io.aihub.store.account.AccountStore;
@@ -201,6 +202,8 @@ public final class Hub implements AutoCloseable {
         running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))
                 .start();
         running.add(new StepRescuer(new StepRescue(database, clock, config.leases()), metrics.registry()))
+                .start();
+        running.add(new NativeMemoryTrim(() -> writes.batches().totals().requests() + gateway.socketsConnected()))
                 .start();
         ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                 new SystemRoutes(database, dispatcher, readiness),

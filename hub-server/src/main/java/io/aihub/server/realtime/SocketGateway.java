@@ -32,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,6 +57,7 @@ public final class SocketGateway implements AutoCloseable {
     private final Handshake handshake;
     private final Authenticator authenticator;
     private final Object socketsChanged = new Object();
+    private final LongAdder connected = new LongAdder();
 
     /** The stores and settings the gateway needs. */
     public record Wiring(
@@ -97,7 +99,10 @@ public final class SocketGateway implements AutoCloseable {
 
         server.getNamespace("").addAuthTokenListener(handshake);
         server.addConnectListener(handshake::onConnect);
-        server.addConnectListener(client -> socketsChanged());
+        server.addConnectListener(client -> {
+            connected.increment();
+            socketsChanged();
+        });
         server.addDisconnectListener(client -> {
             SocketSession session = SocketSession.existing(client);
             if (session != null) {
@@ -154,6 +159,11 @@ public final class SocketGateway implements AutoCloseable {
      */
     public int closeSockets(String reason) {
         return channels.closeAll(reason);
+    }
+
+    /** Sockets that have connected to this node since it started. */
+    public long socketsConnected() {
+        return connected.sum();
     }
 
     /** Sockets netty-socketio holds on this node, authenticated or not. */
