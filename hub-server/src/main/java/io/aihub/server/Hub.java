@@ -185,7 +185,7 @@ public final class Hub implements AutoCloseable {
         auth.bindCaches(metrics.registry());
         AgentStore agents = new AgentStore(database, clock);
         LifecycleWrites writes = running.add(new LifecycleWrites(database, clock));
-        TaskStore tasks = new TaskStore(database, clock, config.tasks(), writes);
+        TaskStore tasks = running.add(new TaskStore(database, clock, config.tasks(), writes));
         StepStore steps = new StepStore(database, clock, config.tasks(), writes);
         SocketGateway gateway = running.add(new SocketGateway(new SocketGateway.Wiring(
                 auth, agents, tasks, steps, config.http().maxBodyBytes(), config.sockets())));
@@ -197,6 +197,7 @@ public final class Hub implements AutoCloseable {
         dispatcher.start();
         metrics.bindSockets(gateway);
         metrics.bindBatches(writes.batches());
+        metrics.bindBatches(tasks.historyBatches());
         metrics.bindOutboxBacklog(events, dispatcher);
         running.add(new EventRetention(events, clock)).start();
         running.add(new TaskRetention(new FinishedTasks(database, clock), clock, config.keepTasks()))

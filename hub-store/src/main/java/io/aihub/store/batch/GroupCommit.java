@@ -18,7 +18,8 @@ import java.util.concurrent.atomic.LongAdder;
  * transaction, one COMMIT and one WAL flush serve them all. A caller waits for its own answer; a lone
  * request is a batch of one and waits for nothing but the batch in progress. A full queue refuses new
  * requests at once with a 503 and {@code Retry-After}: a burst costs its excess a retry, never the
- * heap.
+ * heap. Reads that many callers make at once can share a batch the same way
+ * (the joins' history reads: one statement for the batch).
  *
  * <p>When a batch fails, the rule is the same for every writer, and written only here:
  *
@@ -122,7 +123,7 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
         if (!waiting.offer(pending)) {
             throw ApiError.busy(
-                    "the hub has " + settings.maxWaiting() + " writes of this kind waiting already; retry shortly",
+                    "the hub has " + settings.maxWaiting() + " requests of this kind waiting already; retry shortly",
                     RETRY_AFTER_SECONDS);
         }
         if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it

@@ -15,6 +15,7 @@ import io.aihub.protocol.TaskLogRecord;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.TaskSearch;
 import io.aihub.protocol.TaskUpdated;
+import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.RowMapper;
 import io.aihub.store.jdbc.Tx;
@@ -26,7 +27,6 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +34,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
-public final class TaskStore {
+public final class TaskStore implements AutoCloseable {
     private final Database database;
     private final InstantSource clock;
     private final TaskLimits limits;
     private final LifecycleWrites writes;
+    private final HistoryReads historyReads;
     private final TaskAudiences audiences = new TaskAudiences();
 
     /** @param writes the group commit the creations share with the step updates of {@link StepStore} */
@@ -47,6 +48,7 @@ public final class TaskStore {
         this.clock = clock;
         this.limits = limits;
         this.writes = writes;
+        this.historyReads = new HistoryReads(database, limits);
     }
 
     /**
@@ -221,19 +223,12 @@ public final class TaskStore {
      * rooms: whatever commits after this read reaches the rooms live.
      */
     public List<TaskHistory> history(List<String> taskIds) {
-        if (taskIds.isEmpty()) {
-            return List.of();
-        }
-        Map<String, TaskHistory> byTask = new HashMap<>();
-        for (TaskHistory history : database.lookup(tx -> tx.list(
-                TaskSql.TASK_WITH_LOGS,
-                TaskSql.TASK_AND_LOGS,
-                limits.replayLogs(),
-                limits.replayLogBytes(),
-                taskIds.toArray(String[]::new)))) {
-            byTask.put(history.task().taskId(), history);
-        }
-        return taskIds.stream().map(byTask::get).filter(Objects::nonNull).toList();
+        return historyReads.of(taskIds);
+    }
+
+    /** The batching of the history reads: how many wait, and what it has read. */
+    public GroupCommit<?, ?> historyBatches() {
+        return historyReads.batches();
     }
 
     /** Tasks of the caller's agents, newest first, at most {@link Paging#MAX_SIZE}. */
@@ -286,5 +281,11 @@ public final class TaskStore {
                 tx.one(TaskSql.TASK_SEARCH_COUNT, RowMapper.COUNT, filter).orElseThrow(),
                 paging.page(),
                 paging.offset()));
+    }
+
+    /** Stops the history reads; joins still waiting for one are refused with 503. */
+    @Override
+    public void close() {
+        historyReads.close();
     }
 }

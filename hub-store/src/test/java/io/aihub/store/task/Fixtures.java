@@ -52,8 +52,9 @@ public final class Fixtures {
         this.steps = new StepStore(database, clock, TaskLimits.DEFAULTS, writes);
     }
 
-    /** Stops the lifecycle writes' writer thread and closes the database. */
+    /** Stops the stores' reader and writer threads and closes the database. */
     public void close() {
+        tasks.close();
         writes.close();
         database.close();
     }

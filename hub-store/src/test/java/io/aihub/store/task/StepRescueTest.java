@@ -125,9 +125,9 @@ class StepRescueTest extends WithFixtures {
         CreatedTask logging = fx.task(agent, user, "the owner's log line");
         CreatedTask asked = fx.task(agent, user, "the creator's log line");
         InstantSource fiveSecondsLater = InstantSource.fixed(Fixtures.T0.plusSeconds(5));
-        try (LifecycleWrites writes = new LifecycleWrites(fx.database, fiveSecondsLater)) {
+        try (LifecycleWrites writes = new LifecycleWrites(fx.database, fiveSecondsLater);
+                TaskStore tasks = new TaskStore(fx.database, fiveSecondsLater, TaskLimits.DEFAULTS, writes)) {
             StepStore steps = new StepStore(fx.database, fiveSecondsLater, TaskLimits.DEFAULTS, writes);
-            TaskStore tasks = new TaskStore(fx.database, fiveSecondsLater, TaskLimits.DEFAULTS, writes);
             steps.update(agent.owner(), agent.did(), taskId(beating), stepId(beating), inProgress());
             tasks.appendLog(
                     agent.owner(), new NewTaskLog(taskId(logging), "working on it", "info", null, stepId(logging)));

@@ -9,8 +9,11 @@ import io.aihub.protocol.TaskLogRecord;
 import io.aihub.store.agent.Agent;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +39,8 @@ class TaskHistoryTest extends WithFixtures {
 
     @AfterEach
     void closeStores() {
+        store.close();
+        otherNode.close();
         writes.close();
         otherNodesWrites.close();
     }
@@ -69,6 +74,38 @@ class TaskHistoryTest extends WithFixtures {
                 .allSatisfy(log -> assertThat(log.taskId()).isEqualTo(logged));
         assertThat(history.get(1).logs().getLast().taskStatus()).isEqualTo(Status.Completed);
         assertThat(store.history(List.of())).isEmpty();
+    }
+
+    @Test
+    void joinsReadingTogether_shareStatements_andEachGetsItsOwnTasks() throws Exception {
+        String owner = fx.account();
+        String user = fx.account();
+        Agent agent = fx.agent(owner);
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 41; i++) {
+            created.add(store.create(agent.did(), user, new NewTask("task " + i, null, null, null, null))
+                    .task()
+                    .taskId());
+        }
+        List<List<String>> asked = new ArrayList<>();
+        for (int i = 0; i < 40; i++) { // overlapping: task i+1, then task i, and one nobody has
+            asked.add(List.of(created.get(i + 1), created.get(i), "task-unknown-" + i));
+        }
+        long before = store.historyBatches().totals().batches();
+
+        List<Object> answers = Fixtures.atOnce(asked.stream()
+                .<Callable<Object>>map(ids -> () -> store.history(ids))
+                .toList());
+
+        for (int i = 0; i < asked.size(); i++) {
+            assertThat(answers.get(i))
+                    .asInstanceOf(InstanceOfAssertFactories.list(TaskHistory.class))
+                    .extracting(history -> history.task().taskId())
+                    .containsExactly(created.get(i + 1), created.get(i));
+        }
+        assertThat(store.historyBatches().totals().batches() - before)
+                .as("statements for 40 joins at once")
+                .isLessThan(40);
     }
 
     @Test
