@@ -2,7 +2,6 @@ package io.aihub.store.task;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Envelopes.CreatedTask;
-import io.aihub.protocol.Ids;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.TaskRecord;
@@ -42,30 +41,7 @@ final class TaskIntake {
             String additional,
             String artifacts,
             IdempotencyKey idempotency)
-            implements LifecycleWrites.Write {
-
-        static Request of(
-                String did,
-                String user,
-                String name,
-                String query,
-                String params,
-                String additional,
-                String artifacts,
-                IdempotencyKey idempotency) {
-            return new Request(
-                    Ids.newTaskId(),
-                    Ids.newStepId(),
-                    did,
-                    user,
-                    name,
-                    query,
-                    params,
-                    additional,
-                    artifacts,
-                    idempotency);
-        }
-    }
+            implements LifecycleWrites.Write {}
 
     /** What a batch's transaction wrote, and the answers it found stored for its duplicates. */
     record Written(

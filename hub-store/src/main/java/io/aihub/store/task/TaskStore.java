@@ -80,7 +80,9 @@ public final class TaskStore implements AutoCloseable {
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional())
                 : JsonShapes.mergedObject(request.additionalParams());
-        Idempotent<CreatedTask> answer = writes.create(TaskIntake.Request.of(
+        Idempotent<CreatedTask> answer = writes.create(new TaskIntake.Request(
+                Ids.newTaskId(),
+                Ids.newStepId(),
                 did,
                 user,
                 request.name(),
