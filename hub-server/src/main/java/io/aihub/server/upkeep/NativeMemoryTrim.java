@@ -67,7 +67,7 @@ public final class NativeMemoryTrim implements AutoCloseable {
         try {
             LOG.info("a burst of work is over; {}", trim.get().strip());
         } catch (RuntimeException e) {
-            LOG.debug("trimming the C heap failed: {}", e.toString());
+            LOG.debug("trimming the C heap failed", e);
         }
         return true;
     }

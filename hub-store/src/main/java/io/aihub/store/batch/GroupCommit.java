@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * Group commit: requests that arrive while a batch is being written wait together in a bounded
@@ -120,11 +121,21 @@ public final class GroupCommit<R, A> implements AutoCloseable {
 
     /** Queues the request and waits for its answer; a refusal is thrown as it was given. */
     public A submit(R request) {
-        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
-        if (!waiting.offer(pending)) {
+        return submit(request, full -> {
             throw ApiError.busy(
                     "the hub has " + settings.maxWaiting() + " requests of this kind waiting already; retry shortly",
                     RETRY_AFTER_SECONDS);
+        });
+    }
+
+    /**
+     * Queues the request and waits for its answer, or, when the queue is full, answers it with {@code
+     * alone} on the caller's thread: for reads, which a burst should slow down rather than refuse.
+     */
+    public A submit(R request, Function<R, A> alone) {
+        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
+        if (!waiting.offer(pending)) {
+            return alone.apply(request);
         }
         if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it
             throw shuttingDown();

@@ -3,6 +3,7 @@ package io.aihub.store.task;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,12 +15,14 @@ import java.util.Set;
  * Reads what sockets joining task rooms are told first ({@link TaskHistory}) for all the joins that
  * arrive together in one statement, through the same batching as the writes ({@link GroupCommit}): a
  * subscriber joins every task it creates, so at load this read was the one statement of a lifecycle
- * that each lifecycle ran alone. A lone join waits at most for the read in progress. At most 8 joins
- * share a read (each asks for at most a few tasks, each task bringing its bounded replay), so a read
- * holds no more in memory than the joins it serves did when each read on its own.
+ * that each lifecycle ran alone. Two readers, so that one large read does not hold up every join; a
+ * lone join waits at most for the reads in progress. At most 8 requests share a read (each of at most
+ * the 16 tasks a join reads at a time, each task bringing its bounded replay), so the reads hold no
+ * more in memory than as many joins reading on their own could. When 1,024 wait already, a join reads
+ * on its own thread rather than being refused: its client has been told it joined.
  */
 final class HistoryReads implements AutoCloseable {
-    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-history", 1, 8, 1024);
+    private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-history", 2, 8, 1024);
 
     private final Database database;
     private final TaskLimits limits;
@@ -38,28 +41,32 @@ final class HistoryReads implements AutoCloseable {
 
     /** Each of these tasks that exists, in the order asked, read with the other joins waiting. */
     List<TaskHistory> of(List<String> taskIds) {
-        return taskIds.isEmpty() ? List.of() : batches.submit(taskIds);
+        return taskIds.isEmpty() ? List.of() : batches.submit(taskIds, alone -> inOrder(alone, read(alone)));
     }
 
     private void read(List<Pending<List<String>, List<TaskHistory>>> batch) {
         Set<String> wanted = new LinkedHashSet<>();
         batch.forEach(pending -> wanted.addAll(pending.request()));
+        Map<String, TaskHistory> byTask = read(wanted);
+        batch.forEach(pending -> pending.answer().complete(inOrder(pending.request(), byTask)));
+    }
+
+    private Map<String, TaskHistory> read(Collection<String> taskIds) {
         Map<String, TaskHistory> byTask = new HashMap<>();
         for (TaskHistory history : database.lookup(tx -> tx.list(
                 TaskSql.TASK_WITH_LOGS,
                 TaskSql.TASK_AND_LOGS,
                 limits.replayLogs(),
                 limits.replayLogBytes(),
-                wanted.toArray(String[]::new)))) {
+                taskIds.toArray(String[]::new)))) {
             byTask.put(history.task().taskId(), history);
         }
-        for (Pending<List<String>, List<TaskHistory>> pending : batch) {
-            pending.answer()
-                    .complete(pending.request().stream()
-                            .map(byTask::get)
-                            .filter(Objects::nonNull)
-                            .toList());
-        }
+        return byTask;
+    }
+
+    /** The tasks asked for that exist, in the order asked. */
+    private static List<TaskHistory> inOrder(List<String> taskIds, Map<String, TaskHistory> byTask) {
+        return taskIds.stream().map(byTask::get).filter(Objects::nonNull).toList();
     }
 
     /** Stops reading; joins still waiting are refused with 503. */

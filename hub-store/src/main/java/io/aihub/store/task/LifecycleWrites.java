@@ -8,6 +8,7 @@ import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -23,9 +24,10 @@ import java.util.List;
  *
  * <p>One transaction rather than one of each kind: PostgreSQL commits notifying transactions one at a
  * time anyway, so a second writer bought no parallel commit, only a second commit, append and wake-up
- * per round; and with a single writer no transaction of this node's is still running when another
- * commits, so the dispatcher never waits for one to deliver the other's events
- * (docs/realtime-benchmarks.md). A request refused with an {@link ApiError} (a 404, or a 409 for a
+ * per round; and the dispatcher no longer waits for one lifecycle writer's transaction to end before it
+ * delivers the other's events (docs/realtime-benchmarks.md). The price: a creation now also waits for
+ * the batch's task gates, which another transaction writing about one of those tasks (a log line, a step
+ * creation) may hold for the length of that transaction. A request refused with an {@link ApiError} (a 404, or a 409 for a
  * change the transition table does not allow) has written nothing and gets its refusal alone; any other
  * failure is {@link GroupCommit}'s rule to handle.
  */
@@ -68,11 +70,15 @@ public final class LifecycleWrites implements AutoCloseable {
     private void write(List<Pending<Write, Object>> batch) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         List<TaskIntake.Request> creations = new ArrayList<>();
+        List<Integer> creationIndexes = new ArrayList<>(); // each creation's place in the batch
         List<StepChange> changes = new ArrayList<>();
         List<Integer> changeIndexes = new ArrayList<>(); // each change's place in the batch
         for (int i = 0; i < batch.size(); i++) {
             switch (batch.get(i).request()) {
-                case TaskIntake.Request creation -> creations.add(creation);
+                case TaskIntake.Request creation -> {
+                    creations.add(creation);
+                    creationIndexes.add(i);
+                }
                 case StepChange change -> {
                     changes.add(change);
                     changeIndexes.add(i);
@@ -85,7 +91,17 @@ public final class LifecycleWrites implements AutoCloseable {
                 TaskGates.enter(tx, changes.stream().map(StepChange::taskId).toList());
             }
             Announcements announced = new Announcements();
-            TaskIntake.Written written = creations.isEmpty() ? null : TaskIntake.write(tx, creations, now, announced);
+            TaskIntake.Written written;
+            try {
+                written = creations.isEmpty() ? null : TaskIntake.write(tx, creations, now, announced);
+            } catch (SQLException | RuntimeException failed) { // a lone creation is to blame for its statements
+                if (creations.size() != 1) {
+                    throw failed;
+                }
+                throw new GroupCommit.Refused(
+                        creationIndexes.getFirst(),
+                        failed instanceof SQLException sql ? Database.translate(sql) : (RuntimeException) failed);
+            }
             List<Object> updated; // a StepRecord, or its refusal
             try {
                 updated = changes.isEmpty() ? List.of() : StepChanges.apply(tx, changes, announced);
@@ -95,16 +111,21 @@ public final class LifecycleWrites implements AutoCloseable {
             announced.append(tx);
             return new Outcome(written, updated);
         });
+        // Committed: from here on a failure answers its own request, never has the batch written again.
         int change = 0;
         for (Pending<Write, Object> pending : batch) {
-            Object answer = switch (pending.request()) {
-                case TaskIntake.Request creation -> TaskIntake.answer(creation, outcome.written());
-                case StepChange ignored -> outcome.updated().get(change++);
-            };
-            if (answer instanceof ApiError refused) {
-                pending.answer().completeExceptionally(refused);
-            } else {
-                pending.answer().complete(answer);
+            try {
+                Object answer = switch (pending.request()) {
+                    case TaskIntake.Request creation -> TaskIntake.answer(creation, outcome.written());
+                    case StepChange ignored -> outcome.updated().get(change++);
+                };
+                if (answer instanceof ApiError refused) {
+                    pending.answer().completeExceptionally(refused);
+                } else {
+                    pending.answer().complete(answer);
+                }
+            } catch (RuntimeException bug) {
+                pending.answer().completeExceptionally(bug);
             }
         }
     }

@@ -63,7 +63,7 @@ class GroupCommitTest {
     }
 
     @Test
-    void aFullQueue_refusesTheNextRequestAtOnce_with503AndRetryAfter() throws Exception {
+    void aFullQueue_refusesTheNextRequestAtOnce_with503AndRetryAfter_orAnswersItAloneWhenAskedTo() throws Exception {
         WatchedQueue small = new WatchedQueue(2);
         try (GroupCommit<Unit, Integer> commit =
                 new GroupCommit<>(new GroupCommit.Settings("test-full", 1, 64, 2), writer, small)) {
@@ -77,6 +77,9 @@ class GroupCommitTest {
             assertThat(refused.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE);
             assertThat(refused.retryAfterSeconds()).isPositive();
             assertThat(refused.getMessage()).contains("retry");
+            assertThat(commit.submit(new Unit(4, unit -> 4), alone -> 40))
+                    .as("answered on the caller's thread, the queue being full")
+                    .isEqualTo(40);
             writer.release();
             assertThat(held.get(5, TimeUnit.SECONDS)).isZero();
             assertThat(waiting.get(1).get(5, TimeUnit.SECONDS)).isEqualTo(2);
