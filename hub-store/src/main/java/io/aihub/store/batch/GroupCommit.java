@@ -79,6 +79,20 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         public RuntimeException refusal() {
             return refusal;
         }
+
+        /**
+         * A failure of statements written for {@code requests} requests at once: only one request alone
+         * can be blamed for it (index 0); for more it stays unblamed, and they are written again one per
+         * transaction.
+         */
+        public static RuntimeException ifAlone(int requests, RuntimeException failure) {
+            return requests == 1 ? new Refused(0, failure) : failure;
+        }
+
+        /** The same refusal, in a batch where the request at this one's index stands at {@code places}. */
+        public Refused placedAt(List<Integer> places) {
+            return new Refused(places.get(index), refusal);
+        }
     }
 
     /** The settings of one group commit. */

@@ -8,7 +8,6 @@ import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
@@ -91,22 +90,17 @@ public final class LifecycleWrites implements AutoCloseable {
                 TaskGates.enter(tx, changes.stream().map(StepChange::taskId).toList());
             }
             Announcements announced = new Announcements();
-            TaskIntake.Written written;
+            TaskIntake.Written written; // each part blames a request by its place in the part; name it in the batch
             try {
                 written = creations.isEmpty() ? null : TaskIntake.write(tx, creations, now, announced);
-            } catch (SQLException | RuntimeException failed) { // a lone creation is to blame for its statements
-                if (creations.size() != 1) {
-                    throw failed;
-                }
-                throw new GroupCommit.Refused(
-                        creationIndexes.getFirst(),
-                        failed instanceof SQLException sql ? Database.translate(sql) : (RuntimeException) failed);
+            } catch (GroupCommit.Refused refused) {
+                throw refused.placedAt(creationIndexes);
             }
             List<Object> updated; // a StepRecord, or its refusal
             try {
                 updated = changes.isEmpty() ? List.of() : StepChanges.apply(tx, changes, announced);
-            } catch (GroupCommit.Refused refused) { // blamed on a change: name its place in the whole batch
-                throw new GroupCommit.Refused(changeIndexes.get(refused.index()), refused.refusal());
+            } catch (GroupCommit.Refused refused) {
+                throw refused.placedAt(changeIndexes);
             }
             announced.append(tx);
             return new Outcome(written, updated);

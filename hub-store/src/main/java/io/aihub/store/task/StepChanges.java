@@ -64,11 +64,11 @@ final class StepChanges {
         try {
             applyTogether(tx, changes, together, results, alone, announced);
         } catch (SQLException failed) {
-            throw blamed(changes, Database.translate(failed));
+            throw GroupCommit.Refused.ifAlone(changes.size(), Database.translate(failed));
         } catch (RuntimeException failed) {
             throw failed instanceof ApiError || failed instanceof GroupCommit.Refused
                     ? failed
-                    : blamed(changes, failed);
+                    : GroupCommit.Refused.ifAlone(changes.size(), failed);
         }
         alone.sort(Comparator.naturalOrder());
         for (int i : alone) {
@@ -83,14 +83,6 @@ final class StepChanges {
             }
         }
         return List.of(results);
-    }
-
-    /**
-     * A failure of a statement that wrote several updates: only a batch of one can name whom to blame; a
-     * larger one is written again one update per transaction ({@link GroupCommit}'s rule).
-     */
-    private static RuntimeException blamed(List<StepChange> changes, RuntimeException failure) {
-        return changes.size() == 1 ? new GroupCommit.Refused(0, failure) : failure;
     }
 
     private static void applyTogether(

@@ -5,6 +5,8 @@ import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.TaskRecord;
+import io.aihub.store.batch.GroupCommit;
+import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
@@ -70,9 +72,21 @@ final class TaskIntake {
      * The batch's transaction: claims the keys of the keyed requests (a key twice in the batch, or one
      * held by another transaction, makes that request a duplicate: it writes nothing), writes the tasks,
      * stores the answers of the keys it claimed (or lets go of those whose agent does not exist), and
-     * reads the answers stored for the duplicates. The tasks' events join {@code announced}.
+     * reads the answers stored for the duplicates. The tasks' events join {@code announced}. A failure
+     * is blamed on the request when it was written alone ({@link GroupCommit.Refused#ifAlone}).
      */
-    static Written write(Tx tx, List<Request> requests, Instant now, Announcements announced) throws SQLException {
+    static Written write(Tx tx, List<Request> requests, Instant now, Announcements announced) {
+        try {
+            return writeTogether(tx, requests, now, announced);
+        } catch (SQLException failed) {
+            throw GroupCommit.Refused.ifAlone(requests.size(), Database.translate(failed));
+        } catch (RuntimeException failed) {
+            throw GroupCommit.Refused.ifAlone(requests.size(), failed);
+        }
+    }
+
+    private static Written writeTogether(Tx tx, List<Request> requests, Instant now, Announcements announced)
+            throws SQLException {
         Map<IdempotencyKeys.Ref, IdempotencyKey> firstOfEachKey = new LinkedHashMap<>();
         for (Request request : requests) {
             if (request.idempotency() != null) {
