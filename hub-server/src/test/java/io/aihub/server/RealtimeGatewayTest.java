@@ -209,7 +209,9 @@ class RealtimeGatewayTest extends HubTestBase {
             bearer.connect("Bearer " + account.apiKey());
             RawSocket bare = RawSocket.open(hub.port());
             bare.connect(account.apiKey());
-            RawSocket header = RawSocket.open(hub.port(), Map.of("Authorization", "Bearer " + account.apiKey()));
+            // A browser's other headers (a cookie here) are not kept with the socket; the credential is.
+            RawSocket header = RawSocket.open(
+                    hub.port(), Map.of("Authorization", "Bearer " + account.apiKey(), "Cookie", "session=abc"));
             header.connect(null);
             sockets.addAll(List.of(bearer, bare, header));
 

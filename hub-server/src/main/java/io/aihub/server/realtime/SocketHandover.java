@@ -10,15 +10,18 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AsciiString;
 import io.netty.util.ReferenceCountUtil;
 import io.vertx.core.Handler;
+import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import java.util.ArrayList;
@@ -42,6 +45,17 @@ import org.slf4j.LoggerFactory;
 public final class SocketHandover implements Handler<HttpServerRequest> {
     public static final String PATH = "/socket.io/";
     private static final Logger LOG = LoggerFactory.getLogger(SocketHandover.class);
+
+    /** The headers a socket keeps: those of the WebSocket upgrade, the origin and the credential. */
+    private static final List<AsciiString> KEPT_HEADERS = List.of(
+            HttpHeaderNames.HOST,
+            HttpHeaderNames.UPGRADE,
+            HttpHeaderNames.CONNECTION,
+            HttpHeaderNames.SEC_WEBSOCKET_KEY,
+            HttpHeaderNames.SEC_WEBSOCKET_VERSION,
+            HttpHeaderNames.SEC_WEBSOCKET_PROTOCOL,
+            HttpHeaderNames.ORIGIN,
+            HttpHeaderNames.AUTHORIZATION);
 
     private final GatewayChannels gateway;
     private final ConnectionGuard connections;
@@ -132,16 +146,33 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
                 : null;
     }
 
+    /**
+     * The upgrade request as netty-socketio gets it. Its headers stay with the socket for the
+     * socket's life (netty-socketio's {@code HandshakeData}), so only those the upgrade, the origin
+     * check and the credential read are copied, under shared names, into a compact read-only list:
+     * a browser's cookies and user agent would otherwise be kept per socket. Compression is off, so
+     * the extensions a client offers are not among them.
+     */
     private static FullHttpRequest copy(HttpServerRequest request) {
-        HttpHeaders headers = new DefaultHttpHeaders();
-        request.headers().forEach(header -> headers.add(header.getKey(), header.getValue()));
         return new DefaultFullHttpRequest(
                 io.netty.handler.codec.http.HttpVersion.HTTP_1_1,
                 HttpMethod.GET,
                 request.uri(),
                 Unpooled.EMPTY_BUFFER,
-                headers,
+                keptHeaders(request.headers()),
                 EmptyHttpHeaders.INSTANCE);
+    }
+
+    static HttpHeaders keptHeaders(MultiMap headers) {
+        List<CharSequence> pairs = new ArrayList<>(2 * KEPT_HEADERS.size());
+        for (AsciiString name : KEPT_HEADERS) {
+            String value = headers.get(name);
+            if (value != null) {
+                pairs.add(name);
+                pairs.add(value);
+            }
+        }
+        return new ReadOnlyHttpHeaders(false, pairs.toArray(CharSequence[]::new));
     }
 
     /** Removes Vert.x's handlers, its connection handler first so nothing more reaches it. */
