@@ -23,7 +23,7 @@ import io.aihub.server.realtime.SocketGateway;
 import io.aihub.server.realtime.SocketHandover;
 import io.aihub.server.step.StepRoutes;
 import io.aihub.server.task.TaskRoutes;
-import io.aihub.server.upkeep.NativeMemoryTrim;
+import io.aihub.server.upkeep.MemoryAfterBurst;
 import io.aihub.server.upkeep.StepRescuer;
 import io.aihub.server.upkeep.TaskRetention;
 import io.aihub.store.account.AccountStore;
@@ -204,7 +204,7 @@ public final class Hub implements AutoCloseable {
                 .start();
         running.add(new StepRescuer(new StepRescue(database, clock, config.leases()), metrics.registry()))
                 .start();
-        running.add(new NativeMemoryTrim(() -> writes.batches().totals().requests() + gateway.socketsConnected()))
+        running.add(new MemoryAfterBurst(() -> writes.batches().totals().requests() + gateway.socketsConnected()))
                 .start();
         ApiRouter.Handlers handlers = new ApiRouter.Handlers(
                 new SystemRoutes(database, dispatcher, readiness),

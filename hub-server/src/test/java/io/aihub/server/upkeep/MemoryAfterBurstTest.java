@@ -1,0 +1,120 @@
+package io.aihub.server.upkeep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class MemoryAfterBurstTest {
+    private final AtomicLong writes = new AtomicLong(500);
+    private final AtomicInteger givenBack = new AtomicInteger();
+    private final MemoryAfterBurst afterBurst = new MemoryAfterBurst(writes::get, () -> {
+        givenBack.incrementAndGet();
+        return "given back";
+    });
+
+    @Test
+    void aQuietHub_thatHasDoneLittle_givesNothingBack() {
+        writes.addAndGet(MemoryAfterBurst.QUIET_WRITES);
+
+        assertThat(afterBurst.look()).isFalse();
+        assertThat(afterBurst.look()).isFalse();
+        assertThat(givenBack).hasValue(0);
+    }
+
+    @Test
+    void aBusyHub_givesNothingBack_untilItsWritesGoQuiet_andThenOnce() {
+        for (int i = 0; i < 5; i++) {
+            writes.addAndGet(MemoryAfterBurst.BUSY_WRITES);
+            assertThat(afterBurst.look()).as("busy").isFalse();
+        }
+
+        writes.addAndGet(MemoryAfterBurst.QUIET_WRITES);
+        assertThat(afterBurst.look()).as("quiet after a burst").isTrue();
+        writes.addAndGet(1);
+        assertThat(afterBurst.look())
+                .as("still quiet, nothing new to give back")
+                .isFalse();
+        assertThat(givenBack).hasValue(1);
+    }
+
+    @Test
+    void theNextBurst_isFollowedByAGiveBackToo() {
+        writes.addAndGet(MemoryAfterBurst.BUSY_WRITES);
+        afterBurst.look();
+        assertThat(afterBurst.look()).isTrue();
+
+        writes.addAndGet(MemoryAfterBurst.BUSY_WRITES);
+        assertThat(afterBurst.look()).isFalse();
+        assertThat(afterBurst.look()).isTrue();
+        assertThat(givenBack).hasValue(2);
+    }
+
+    @Test
+    void theJvmsOwnTrim_givesBackTheCHeapsFreeMemory_andSaysHowMuch() {
+        assumeThat(System.getProperty("os.name")).as("glibc's malloc_trim").isEqualTo("Linux");
+
+        assertThat(MemoryAfterBurst.trimNativeHeap()).contains("RSS");
+    }
+
+    @Test
+    void compactingTheHeap_givesBackWhatABurstGrew_underTheRecommendedFlags_andPutsTheFreeRatiosBack()
+            throws Exception {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process burst = new ProcessBuilder(
+                        java.toString(),
+                        "-XX:+UseSerialGC",
+                        "-Xms32m",
+                        "-Xmn24m",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Burst.class.getName())
+                .redirectErrorStream(true)
+                .start();
+        String said = new String(burst.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(burst.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(burst.exitValue()).as(said).isZero();
+
+        Matcher figures =
+                Pattern.compile("grown=(\\d+) compacted=(\\d+) ratios=(\\S+)").matcher(said);
+        assertThat(figures.find()).as(said).isTrue();
+        long grown = Long.parseLong(figures.group(1));
+        long compacted = Long.parseLong(figures.group(2));
+        assertThat(compacted).as(said).isLessThan(grown - (32 << 20));
+        assertThat(figures.group(3)).as("the operator's ratios, put back").isEqualTo("40/70");
+        assertThat(said).contains("heap committed: ");
+    }
+
+    /** A JVM that grows its heap with live data, drops most of it, and compacts. */
+    static final class Burst {
+        public static void main(String[] args) {
+            List<byte[]> held = new ArrayList<>();
+            for (int i = 0; i < 160; i++) {
+                held.add(new byte[1 << 20]);
+            }
+            held.subList(16, held.size()).clear();
+            System.gc(); // the collector's own choice: it keeps the heap it grew
+            long grown = committed();
+            String said = MemoryAfterBurst.compactHeap();
+            HotSpotDiagnosticMXBean flags = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+            System.out.println(said + " grown=" + grown + " compacted=" + committed() + " ratios="
+                    + flags.getVMOption("MinHeapFreeRatio").getValue() + "/"
+                    + flags.getVMOption("MaxHeapFreeRatio").getValue() + " held=" + held.size());
+        }
+
+        private static long committed() {
+            return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted();
+        }
+    }
+}
