@@ -5,7 +5,7 @@
 # HUB_JAVA_OPTS defaults to the JVM flags the README recommends for running the hub (HUB_JVM_FLAGS);
 # set it (even to "") to run with others.
 
-HUB_JVM_FLAGS="-XX:+UseSerialGC -Xms32m"
+HUB_JVM_FLAGS="-XX:+UseSerialGC -Xms32m -Xmn24m"
 HUB_JAVA_OPTS="${HUB_JAVA_OPTS-$HUB_JVM_FLAGS}"
 HUB_PID=""
 
