@@ -57,7 +57,10 @@ public final class MemoryAfterBurst implements AutoCloseable {
 
     /** @param writes how much work the hub has done since it started: lifecycle writes and sockets connected */
     public MemoryAfterBurst(LongSupplier writes) {
-        this(writes, () -> compactHeap() + "; " + trimNativeHeap().strip());
+        this(
+                writes,
+                () -> attempt("compacting the heap", MemoryAfterBurst::compactHeap) + "; "
+                        + attempt("trimming the C heap", () -> trimNativeHeap().strip()));
     }
 
     /** With the give-back given (it answers what it did): for tests. */
@@ -125,6 +128,15 @@ public final class MemoryAfterBurst implements AutoCloseable {
                             new String[] {String[].class.getName()});
         } catch (JMException e) {
             throw new IllegalStateException("the JVM offers no System.trim_native_heap", e);
+        }
+    }
+
+    /** What {@code part} did, or why it could not: one failing (another JVM, a flag refused) leaves the other to run. */
+    static String attempt(String what, Supplier<String> part) {
+        try {
+            return part.get();
+        } catch (RuntimeException e) {
+            return what + " failed: " + e.getMessage();
         }
     }
 

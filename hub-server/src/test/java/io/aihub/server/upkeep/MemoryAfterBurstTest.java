@@ -62,6 +62,16 @@ class MemoryAfterBurstTest {
     }
 
     @Test
+    void aPartThatFails_saysWhy_andLeavesTheOtherToRun() {
+        String said = MemoryAfterBurst.attempt("compacting the heap", () -> {
+                    throw new IllegalArgumentException("no HotSpotDiagnosticMXBean");
+                })
+                + "; " + MemoryAfterBurst.attempt("trimming the C heap", () -> "RSS+Swap: 10M->9M");
+
+        assertThat(said).isEqualTo("compacting the heap failed: no HotSpotDiagnosticMXBean; RSS+Swap: 10M->9M");
+    }
+
+    @Test
     void theJvmsOwnTrim_givesBackTheCHeapsFreeMemory_andSaysHowMuch() {
         assumeThat(System.getProperty("os.name")).as("glibc's malloc_trim").isEqualTo("Linux");
 
