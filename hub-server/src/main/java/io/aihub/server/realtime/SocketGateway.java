@@ -86,6 +86,8 @@ public final class SocketGateway implements AutoCloseable {
         config.setMaxHttpContentLength(wiring.maxPayloadBytes());
         // permessage-deflate keeps ~120 KiB of native zlib state per socket (measured); events are small.
         config.setWebsocketCompression(false);
+        // a session id of the hub's choosing, never one a client names in an `io` header or cookie
+        config.setRandomSession(true);
         config.setBossThreads(1);
         config.setWorkerThreads(1);
         SocketConfig socket = new SocketConfig();

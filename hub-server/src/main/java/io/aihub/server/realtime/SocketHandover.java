@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -46,7 +47,10 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
     public static final String PATH = "/socket.io/";
     private static final Logger LOG = LoggerFactory.getLogger(SocketHandover.class);
 
-    /** The headers a socket keeps: those of the WebSocket upgrade, the origin and the credential. */
+    /**
+     * The headers a socket keeps: those of the WebSocket upgrade, the origin (netty-socketio's
+     * cross-domain flag) and the credential.
+     */
     private static final List<AsciiString> KEPT_HEADERS = List.of(
             HttpHeaderNames.HOST,
             HttpHeaderNames.UPGRADE,
@@ -148,10 +152,10 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
 
     /**
      * The upgrade request as netty-socketio gets it. Its headers stay with the socket for the
-     * socket's life (netty-socketio's {@code HandshakeData}), so only those the upgrade, the origin
-     * check and the credential read are copied, under shared names, into a compact read-only list:
-     * a browser's cookies and user agent would otherwise be kept per socket. Compression is off, so
-     * the extensions a client offers are not among them.
+     * socket's life (netty-socketio's {@code HandshakeData}), so only those the upgrade, the origin and
+     * the credential read are copied, under shared names, into a compact read-only list: a browser's
+     * cookies and user agent would otherwise be kept per socket. Compression is off, so the extensions
+     * a client offers are not among them.
      */
     private static FullHttpRequest copy(HttpServerRequest request) {
         return new DefaultFullHttpRequest(
@@ -166,13 +170,31 @@ public final class SocketHandover implements Handler<HttpServerRequest> {
     static HttpHeaders keptHeaders(MultiMap headers) {
         List<CharSequence> pairs = new ArrayList<>(2 * KEPT_HEADERS.size());
         for (AsciiString name : KEPT_HEADERS) {
-            String value = headers.get(name);
+            CharSequence value = name.equals(HttpHeaderNames.CONNECTION) ? connection(headers) : headers.get(name);
             if (value != null) {
                 pairs.add(name);
                 pairs.add(value);
             }
         }
         return new ReadOnlyHttpHeaders(false, pairs.toArray(CharSequence[]::new));
+    }
+
+    /**
+     * The {@code Connection} header as the handshake checks it. Netty's handshake looks for the whole
+     * value "upgrade" in the list, while browsers send a list of tokens ({@code keep-alive, Upgrade}
+     * from Firefox), maybe over several lines: a connection that asks for the upgrade among other
+     * tokens keeps just that one.
+     */
+    private static CharSequence connection(MultiMap headers) {
+        List<String> lines = headers.getAll(HttpHeaderNames.CONNECTION);
+        for (String line : lines) {
+            for (String token : line.split(",")) {
+                if (token.strip().equalsIgnoreCase("upgrade")) {
+                    return HttpHeaderValues.UPGRADE;
+                }
+            }
+        }
+        return lines.isEmpty() ? null : lines.getFirst();
     }
 
     /** Removes Vert.x's handlers, its connection handler first so nothing more reaches it. */

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * them every few seconds ({@code -XX:TrimNativeHeapInterval}), but trimming under load lengthened the
  * tail in measurements (docs/realtime-benchmarks.md).
  *
- * <p>So once, when the work (lifecycle writes and sockets connecting) has gone quiet after at least
- * {@link #BUSY_WRITES} of it, this {@linkplain #compactHeap() compacts the heap} with the free ratios
+ * <p>So once, when the work (lifecycle writes and sockets connecting) has gone quiet after a burst (a
+ * look that found more than {@link #QUIET_WRITES}, and at least {@link #BUSY_WRITES} in all), this {@linkplain #compactHeap() compacts the heap} with the free ratios
  * lowered for the while, and then trims the C heap with the JVM's own {@code System.trim_native_heap}
  * diagnostic command. A quiet hub can afford the full collections' pauses; a busy one never takes them
  * from here. Where the C library cannot trim (not glibc), the command says so and nothing happens; with
@@ -43,10 +43,11 @@ public final class MemoryAfterBurst implements AutoCloseable {
 
     static final int MAX_FREE_PERCENT = 20;
     /**
-     * Full collections: the serial collector shrinks a generation in steps, none of the excess at the
-     * first collection, then 10 %, 40 % and all of it (G1 shrinks at the first).
+     * Full collections the serial collector needs: it shrinks a generation in steps, none of the excess
+     * at the first collection, then 10 %, 40 % and all of it. Other collectors get one (G1 shrinks at
+     * the first).
      */
-    static final int COLLECTIONS = 4;
+    static final int SERIAL_COLLECTIONS = 4;
 
     private final LongSupplier writes;
     private final Supplier<String> giveBack;
@@ -54,6 +55,8 @@ public final class MemoryAfterBurst implements AutoCloseable {
             Thread.ofPlatform().name("hub-memory-after-burst").daemon().factory());
     private long atLastGiveBack;
     private long atLastLook;
+    /** Whether a look since the last give-back found the hub busy: a steady trickle is never a burst. */
+    private boolean sawBusy;
 
     /** @param writes how much work the hub has done since it started: lifecycle writes and sockets connected */
     public MemoryAfterBurst(LongSupplier writes) {
@@ -80,9 +83,14 @@ public final class MemoryAfterBurst implements AutoCloseable {
         long now = writes.getAsLong();
         boolean quiet = now - atLastLook <= QUIET_WRITES;
         atLastLook = now;
-        if (!quiet || now - atLastGiveBack < BUSY_WRITES) {
+        if (!quiet) {
+            sawBusy = true;
             return false;
         }
+        if (!sawBusy || now - atLastGiveBack < BUSY_WRITES) {
+            return false;
+        }
+        sawBusy = false;
         atLastGiveBack = now;
         try {
             LOG.info("a burst of work is over; {}", giveBack.get());
@@ -95,10 +103,12 @@ public final class MemoryAfterBurst implements AutoCloseable {
     /**
      * Collects the whole heap with {@code MinHeapFreeRatio} and {@code MaxHeapFreeRatio} (manageable
      * flags) lowered to {@value #MIN_FREE_PERCENT} and {@value #MAX_FREE_PERCENT} % (or kept, where the
-     * operator set them lower), {@value #COLLECTIONS} times, then puts the operator's ratios back;
-     * answers what the heap's committed size went from and to.
+     * operator set them lower), {@value #SERIAL_COLLECTIONS} times with the serial collector and once
+     * with others, then puts the operator's ratios back; answers what the heap's committed size went
+     * from and to. Synchronized: the ratios are the JVM's, and a second caller must not take the
+     * lowered ones for the operator's.
      */
-    static String compactHeap() {
+    static synchronized String compactHeap() {
         HotSpotDiagnosticMXBean flags = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         String min = flags.getVMOption("MinHeapFreeRatio").getValue();
         String max = flags.getVMOption("MaxHeapFreeRatio").getValue();
@@ -107,7 +117,8 @@ public final class MemoryAfterBurst implements AutoCloseable {
             // lower the minimum first and raise it last: the JVM refuses a minimum above the maximum
             flags.setVMOption("MinHeapFreeRatio", lowest(min, MIN_FREE_PERCENT));
             flags.setVMOption("MaxHeapFreeRatio", lowest(max, MAX_FREE_PERCENT));
-            for (int i = 0; i < COLLECTIONS; i++) {
+            int collections = serialCollector() ? SERIAL_COLLECTIONS : 1;
+            for (int i = 0; i < collections; i++) {
                 System.gc();
             }
         } finally {
@@ -142,6 +153,12 @@ public final class MemoryAfterBurst implements AutoCloseable {
 
     private static String lowest(String current, int wanted) {
         return Integer.toString(Math.min(Integer.parseInt(current), wanted));
+    }
+
+    /** The serial collector's old generation is "MarkSweepCompact" to the management beans. */
+    private static boolean serialCollector() {
+        return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .anyMatch(collector -> collector.getName().equals("MarkSweepCompact"));
     }
 
     private static long committedHeap() {

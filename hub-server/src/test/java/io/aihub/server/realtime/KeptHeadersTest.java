@@ -2,8 +2,19 @@ package io.aihub.server.realtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.vertx.core.MultiMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,7 +50,9 @@ class KeptHeadersTest {
                         "authorization");
         assertThat(kept.get("Authorization")).isEqualTo("Bearer sk-worker");
         assertThat(kept.get(HttpHeaderNames.SEC_WEBSOCKET_KEY)).isEqualTo("dGhlIHNhbXBsZSBub25jZQ==");
-        assertThat(kept.get(HttpHeaderNames.CONNECTION)).isEqualTo("keep-alive, Upgrade");
+        assertThat(kept.get(HttpHeaderNames.CONNECTION))
+                .as("the token the handshake looks for")
+                .isEqualTo("upgrade");
         assertThat(kept.contains(HttpHeaderNames.COOKIE)).isFalse();
         assertThat(kept.contains(HttpHeaderNames.SEC_WEBSOCKET_EXTENSIONS)).isFalse();
     }
@@ -58,11 +71,59 @@ class KeptHeadersTest {
     }
 
     @Test
+    void firefoxsConnectionHeader_andOneOverTwoLines_passNettysHandshake() {
+        MultiMap firefox = upgrade().add("connection", "keep-alive, Upgrade");
+        MultiMap twoLines = upgrade().add("connection", "keep-alive").add("connection", "Upgrade");
+        MultiMap chrome = upgrade().add("connection", "Upgrade");
+
+        assertThat(handshakes(SocketHandover.keptHeaders(firefox))).isTrue();
+        assertThat(handshakes(SocketHandover.keptHeaders(twoLines))).isTrue();
+        assertThat(handshakes(SocketHandover.keptHeaders(chrome))).isTrue();
+    }
+
+    @Test
+    void aConnectionThatDoesNotAskForTheUpgrade_isStillRefusedByTheHandshake() {
+        assertThat(handshakes(SocketHandover.keptHeaders(upgrade().add("connection", "keep-alive"))))
+                .isFalse();
+        assertThat(handshakes(SocketHandover.keptHeaders(upgrade()))).isFalse();
+    }
+
+    @Test
     void anUpgradeWithoutACredentialHeaderKeepsNone() {
         HttpHeaders kept =
                 SocketHandover.keptHeaders(MultiMap.caseInsensitiveMultiMap().add("Host", "h"));
 
         assertThat(kept.get("Authorization")).isNull();
         assertThat(kept.size()).isEqualTo(1);
+    }
+
+    private static MultiMap upgrade() {
+        return MultiMap.caseInsensitiveMultiMap()
+                .add("host", "hub.example")
+                .add("upgrade", "websocket")
+                .add("sec-websocket-key", "dGhlIHNhbXBsZSBub25jZQ==")
+                .add("sec-websocket-version", "13");
+    }
+
+    /** Whether Netty's WebSocket handshake, as netty-socketio runs it, answers the upgrade. */
+    private static boolean handshakes(HttpHeaders kept) {
+        FullHttpRequest request = new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1,
+                HttpMethod.GET,
+                "/socket.io/?EIO=4&transport=websocket",
+                Unpooled.EMPTY_BUFFER,
+                kept,
+                EmptyHttpHeaders.INSTANCE);
+        EmbeddedChannel channel = new EmbeddedChannel(new HttpServerCodec());
+        try {
+            WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                            "ws://hub.example/socket.io/", null, false)
+                    .newHandshaker(request);
+            return handshaker != null && handshaker.handshake(channel, request).isSuccess();
+        } catch (WebSocketServerHandshakeException refused) {
+            return false;
+        } finally {
+            channel.finishAndReleaseAll();
+        }
     }
 }
