@@ -15,7 +15,7 @@
 #      closed    --closed C --duration 20 for C in 16 64 128 (the peak)
 #      open loop --rate 200 --duration 30 again   (the same on a warmer JVM; RT_RATE_AGAIN=0 skips it)
 #    or, with RT_SATURATION=1, the saturation run instead:
-#      warm-up   --closed 32 --lifecycles 10000   (not a result)
+#      warm-up   --closed 32 --lifecycles 10000, RT_SAT_WARMUPS (2) times, each a new generator (not a result)
 #      measured  --closed 32 --lifecycles 10000   (throughput, dispatch p50/p99, CPU per lifecycle)
 #      open loop --rate R --duration 20 for R in 200 500 1000 and the peak just measured
 # 4. runs bench/idle-sockets.mjs: 10,000 idle authenticated sockets (or as many as the hub accepts)
@@ -31,8 +31,8 @@
 #   RT_WARMUP_S (60), RT_RATE (200), RT_RATE_S (30), RT_CLOSED ("16 64 128"), RT_CLOSED_S (20),
 #   RT_WORKERS (4), RT_SUBMITTERS (4), RT_AGENTS (8), IDLE_SOCKETS (10000), IDLE_ACCOUNTS (100),
 #   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n),
-#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32), RT_SAT_LIFECYCLES (10000), RT_SAT_RATES ("200 500 1000")
-#   and RT_SAT_RATE_S (20).
+#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32), RT_SAT_LIFECYCLES (10000), RT_SAT_WARMUPS (2),
+#   RT_SAT_RATES ("200 500 1000") and RT_SAT_RATE_S (20).
 # The hub logs its GC pauses to a file of the run (-Xlog:gc, added to HUB_JAVA_OPTS); each phase
 # prints the pauses that fell in it: how many, their total, p50, p99 and the longest, and what the hub's
 # own metrics (scraped before and after, on a free HUB_METRICS_PORT) say of it: the delivery lag from
@@ -252,9 +252,15 @@ RT_SHOWN="$NODE bench/realtime-bench.mjs --url $HUB_URL --admin-token <generated
 if [[ "${RT_SATURATION:-0}" == 1 ]]; then
   SAT_C="${RT_SAT_CONCURRENCY:-32}"
   SAT_N="${RT_SAT_LIFECYCLES:-10000}"
-  for label in saturation-warm-up saturation; do
+  # Warm-up rounds, each a generator of its own: the JIT compiles the hub's socket code on what the
+  # first round shows it, then the round's sockets close, which that code had not seen (an uncommon trap
+  # in netty's and netty-socketio's decoders sends them back to the interpreter and the first tier), and
+  # recompiles it during the next round. With one round, that recompilation fell in the measured run.
+  WARMUPS=()
+  for ((i = 1; i <= ${RT_SAT_WARMUPS:-2}; i++)); do WARMUPS+=("saturation-warm-up-$i"); done
+  for label in "${WARMUPS[@]}" saturation; do
     show "$RT_SHOWN --label $label --closed $SAT_C --lifecycles $SAT_N --duration 600"
-    run_phase "$label (closed $SAT_C, $SAT_N lifecycles$([[ $label == *warm-up ]] && echo '; not a result'))" rt \
+    run_phase "$label (closed $SAT_C, $SAT_N lifecycles$([[ $label == *warm-up* ]] && echo '; not a result'))" rt \
       "$WORK/$label.txt" -- "${RT[@]}" --label "$label" --closed "$SAT_C" --lifecycles "$SAT_N" --duration 600
   done
   # Then open loops at fixed arrival rates, and at the peak the closed loop just measured: a closed loop
