@@ -50,6 +50,11 @@ public final class Tx {
         }
     }
 
+    /** Statements to send together, in one round trip ({@link Pipeline}). */
+    public Pipeline pipeline() {
+        return new Pipeline(this);
+    }
+
     private static <T> List<T> rows(PreparedStatement statement, RowMapper<T> mapper) throws SQLException {
         try (ResultSet rows = statement.executeQuery()) {
             List<T> result = new ArrayList<>();
@@ -68,7 +73,7 @@ public final class Tx {
         return rows.stream().findFirst();
     }
 
-    private PreparedStatement prepare(String sql, Object... params) throws SQLException {
+    PreparedStatement prepare(String sql, Object... params) throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
             for (int i = 0; i < params.length; i++) {

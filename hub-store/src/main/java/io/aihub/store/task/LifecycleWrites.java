@@ -6,6 +6,7 @@ import io.aihub.protocol.StepRecord;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.batch.GroupCommit.Pending;
 import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.Pipeline;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
 import java.time.Instant;
@@ -17,9 +18,11 @@ import java.util.List;
 /**
  * The two writes every task's lifecycle makes, creating the task and updating its steps, share one
  * group commit ({@link GroupCommit}): the creations and updates that arrive together are written in one
- * transaction, with one append of all their events, one {@code NOTIFY} and one commit. The transaction
- * first enters the gates of the updated steps' tasks ({@link TaskGates}, before any write), then writes
- * the creations ({@link TaskIntake}) and applies the updates as a set ({@link StepChanges}).
+ * transaction, with one append of all their events, one {@code NOTIFY} and one commit. The transaction's
+ * first statements go together, in one round trip ({@link Pipeline}): the gates of the updated steps'
+ * tasks ({@link TaskGates}, before any write), the creations ({@link TaskIntake}) and the lock of the
+ * updated tasks; then the updates are checked and applied as a set ({@link StepChanges}). A failure of
+ * those first statements blames no request (the batch is written again, one request per transaction).
  *
  * <p>One transaction rather than one of each kind: PostgreSQL commits notifying transactions one at a
  * time anyway, so a second writer bought no parallel commit, only a second commit, append and wake-up
@@ -86,19 +89,23 @@ public final class LifecycleWrites implements AutoCloseable {
         }
         record Outcome(TaskIntake.Written written, List<Object> updated) {}
         Outcome outcome = database.transaction(tx -> {
+            Pipeline first = tx.pipeline(); // what needs no answer from the database first: one round trip
             if (!changes.isEmpty()) {
-                TaskGates.enter(tx, changes.stream().map(StepChange::taskId).toList());
+                TaskGates.enter(first, changes.stream().map(StepChange::taskId).toList());
             }
+            TaskIntake.Planned intake = creations.isEmpty() ? null : TaskIntake.plan(first, creations, now);
+            StepChanges.Planned planned = changes.isEmpty() ? null : StepChanges.plan(first, changes);
+            first.run();
             Announcements announced = new Announcements();
             TaskIntake.Written written; // each part blames a request by its place in the part; name it in the batch
             try {
-                written = creations.isEmpty() ? null : TaskIntake.write(tx, creations, now, announced);
+                written = intake == null ? null : TaskIntake.write(tx, intake, announced);
             } catch (GroupCommit.Refused refused) {
                 throw refused.placedAt(creationIndexes);
             }
             List<Object> updated; // a StepRecord, or its refusal
             try {
-                updated = changes.isEmpty() ? List.of() : StepChanges.apply(tx, changes, announced);
+                updated = planned == null ? List.of() : StepChanges.apply(tx, planned, announced);
             } catch (GroupCommit.Refused refused) {
                 throw refused.placedAt(changeIndexes);
             }

@@ -9,6 +9,7 @@ import io.aihub.protocol.TaskUpdated;
 import io.aihub.protocol.Transitions;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
+import io.aihub.store.jdbc.Pipeline;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import java.sql.SQLException;
@@ -29,13 +30,13 @@ import java.util.function.Function;
  * {@code is_last} completes it, Completed otherwise activates the successors, Failed fails it.
  *
  * <p>The first update of each task in the batch is applied with its neighbours, set-based: one
- * statement locks all their tasks and reads their steps, the checks run in Java on what it read, one
- * statement writes all the steps, and one completes all the tasks whose last step completed. The other
- * follow-ups (activating successors, failing the task, the task's progress and cost) run one update at
- * a time. The three
- * set statements are planned on every run ({@link Tx#listPlannedPerRun}): a plan PostgreSQL cached
- * while the tables were small joins the arrays to them by a scan of the whole table, and keeps doing so
- * as they grow (measured: a third fewer lifecycles per second, half again as much PostgreSQL CPU). An
+ * statement locks all their tasks and reads their steps (sent with the batch's other first statements,
+ * {@link #plan}), the checks run in Java on what it read, and then two statements sent together write
+ * all the steps and complete all the tasks whose last step completed. The other follow-ups (activating
+ * successors, failing the task, the task's progress and cost) run one update at a time. The set
+ * statements are planned on every run ({@link Pipeline}): a plan PostgreSQL cached while the tables
+ * were small joins the arrays to them by a scan of the whole table, and keeps doing so as they grow
+ * (measured: a third fewer lifecycles per second, half again as much PostgreSQL CPU). An
  * update that must see another's effect (a later update of a task already in the batch), or one that
  * reads more (it names a predecessor, or says a finished step's status again), is applied after those,
  * alone, in arrival order. A task's updates therefore still apply, and announce, in arrival order.
@@ -47,22 +48,50 @@ final class StepChanges {
     private StepChanges() {}
 
     /**
-     * Applies {@code changes} in order; the result at each index is the updated step, or the
-     * {@link ApiError} that refused that update (it wrote nothing). A failure that one update is to blame
-     * for is thrown as {@link GroupCommit.Refused}.
+     * A batch's updates sorted into those applied as a set (the first of each task that names no
+     * predecessor) and those applied alone, with the set's lock added to the batch's first pipeline.
      */
-    static List<Object> apply(Tx tx, List<StepChange> changes, Announcements announced) {
-        Object[] results = new Object[changes.size()];
+    record Planned(
+            List<StepChange> changes,
+            List<Integer> together,
+            List<Integer> alone,
+            Pipeline.Rows<TaskSql.LockedForStep> locked) {}
+
+    /**
+     * Sorts {@code changes} and adds to {@code first} the statement that locks the tasks of those applied
+     * as a set and reads the steps they name; {@link #apply} goes on once {@code first} has run.
+     */
+    static Planned plan(Pipeline first, List<StepChange> changes) {
         List<Integer> alone = new ArrayList<>();
         List<Integer> together = new ArrayList<>();
         Set<String> tasks = new HashSet<>();
         for (int i = 0; i < changes.size(); i++) {
             StepChange change = changes.get(i);
-            boolean first = tasks.add(change.taskId());
-            (first && change.update().predecessor() == null ? together : alone).add(i);
+            boolean firstOfItsTask = tasks.add(change.taskId());
+            (firstOfItsTask && change.update().predecessor() == null ? together : alone).add(i);
         }
+        List<StepChange> locking = together.stream().map(changes::get).toList();
+        Pipeline.Rows<TaskSql.LockedForStep> locked = locking.isEmpty()
+                ? null
+                : first.add(
+                        TaskSql.TASK_LOCK_MANY_WITH_STEP_STATUS,
+                        TaskSql.LOCKED_FOR_STEP,
+                        strings(locking, StepChange::taskId),
+                        strings(locking, StepChange::stepId));
+        return new Planned(changes, together, alone, locked);
+    }
+
+    /**
+     * Applies the planned changes in order, once the pipeline that locked their tasks has run; the
+     * result at each index is the updated step, or the {@link ApiError} that refused that update (it
+     * wrote nothing). A failure that one update is to blame for is thrown as {@link GroupCommit.Refused}.
+     */
+    static List<Object> apply(Tx tx, Planned planned, Announcements announced) {
+        List<StepChange> changes = planned.changes();
+        Object[] results = new Object[changes.size()];
+        List<Integer> alone = new ArrayList<>(planned.alone());
         try {
-            applyTogether(tx, changes, together, results, alone, announced);
+            applyTogether(tx, planned, results, alone, announced);
         } catch (SQLException failed) {
             throw GroupCommit.Refused.ifAlone(changes.size(), Database.translate(failed));
         } catch (RuntimeException failed) {
@@ -86,20 +115,18 @@ final class StepChanges {
     }
 
     private static void applyTogether(
-            Tx tx,
-            List<StepChange> changes,
-            List<Integer> together,
-            Object[] results,
-            List<Integer> alone,
-            Announcements announced)
+            Tx tx, Planned planned, Object[] results, List<Integer> alone, Announcements announced)
             throws SQLException {
-        if (together.isEmpty()) {
+        if (planned.together().isEmpty()) {
             return;
         }
-        Map<String, TaskSql.LockedForStep> locked =
-                lock(tx, together.stream().map(changes::get).toList());
+        List<StepChange> changes = planned.changes();
+        Map<String, TaskSql.LockedForStep> locked = new HashMap<>();
+        for (TaskSql.LockedForStep one : planned.locked().list()) {
+            locked.put(one.task().taskId(), one);
+        }
         List<Checked> checked = new ArrayList<>();
-        for (int i : together) {
+        for (int i : planned.together()) {
             StepChange change = changes.get(i);
             try {
                 TaskSql.LockedForStep found = locked.get(change.taskId());
@@ -125,13 +152,16 @@ final class StepChanges {
         if (checked.isEmpty()) {
             return;
         }
-        Map<String, StepRecord> written = write(tx, checked);
-        Map<String, TaskRecord> completed = complete(
-                tx,
-                checked.stream()
-                        .map(one -> written.get(one.change().stepId()))
-                        .filter(step -> step != null && step.stepStatus() == Status.Completed && step.isLast())
-                        .toList());
+        Pipeline writes = tx.pipeline();
+        Pipeline.Rows<StepRecord> writtenRows = write(writes, checked);
+        Pipeline.Rows<TaskRecord> completedRows = complete(writes, checked);
+        writes.run();
+        Map<String, StepRecord> written = new HashMap<>();
+        writtenRows.list().forEach(step -> written.put(step.stepId(), step));
+        Map<String, TaskRecord> completed = new HashMap<>();
+        if (completedRows != null) {
+            completedRows.list().forEach(task -> completed.put(task.taskId(), task));
+        }
         for (Checked one : checked) {
             StepRecord step = written.get(one.change().stepId());
             if (step == null) { // the gate and the lock make this impossible; refuse rather than guess
@@ -149,24 +179,10 @@ final class StepChanges {
         }
     }
 
-    /** Locks the changes' tasks (each once) and reads the steps they name, in one statement. */
-    private static Map<String, TaskSql.LockedForStep> lock(Tx tx, List<StepChange> changes) throws SQLException {
-        Map<String, TaskSql.LockedForStep> locked = new HashMap<>();
-        for (TaskSql.LockedForStep one : tx.listPlannedPerRun(
-                TaskSql.TASK_LOCK_MANY_WITH_STEP_STATUS,
-                TaskSql.LOCKED_FOR_STEP,
-                strings(changes, StepChange::taskId),
-                strings(changes, StepChange::stepId))) {
-            locked.put(one.task().taskId(), one);
-        }
-        return locked;
-    }
-
-    /** Writes the checked updates' steps in one statement; the steps as written, by id. */
-    private static Map<String, StepRecord> write(Tx tx, List<Checked> checked) throws SQLException {
+    /** Adds the statement that writes the checked updates' steps, all at once, to {@code writes}. */
+    private static Pipeline.Rows<StepRecord> write(Pipeline writes, List<Checked> checked) {
         List<StepChange> changes = checked.stream().map(Checked::change).toList();
-        Map<String, StepRecord> written = new HashMap<>();
-        for (StepRecord step : tx.listPlannedPerRun(
+        return writes.add(
                 StepSql.STEP_UPDATE_MANY,
                 StepSql.STEP,
                 strings(changes, StepChange::stepId),
@@ -188,31 +204,27 @@ final class StepChanges {
                 strings(changes, StepChange::inputAdditional),
                 strings(changes, change -> JsonShapes.json(change.update().inputArtifacts())),
                 strings(changes, change -> change.now().toString()),
-                checked.stream().map(StepChanges::sources).toArray(String[]::new))) {
-            written.put(step.stepId(), step);
-        }
-        return written;
+                checked.stream().map(StepChanges::sources).toArray(String[]::new));
     }
 
-    /** Completes the tasks of these completed last steps in one statement; the tasks it completed, by id. */
-    private static Map<String, TaskRecord> complete(Tx tx, List<StepRecord> lastSteps) throws SQLException {
-        if (lastSteps.isEmpty()) {
-            return Map.of();
+    /**
+     * Adds, after the steps' write, the statement that completes the tasks whose step those updates
+     * completed as the last; it reads the steps as just written. Null when no update completes its step.
+     */
+    private static Pipeline.Rows<TaskRecord> complete(Pipeline writes, List<Checked> checked) {
+        String[] completing = checked.stream()
+                .filter(one -> one.target() == Status.Completed)
+                .map(one -> one.change().stepId())
+                .toArray(String[]::new);
+        if (completing.length == 0) {
+            return null;
         }
-        Map<String, TaskRecord> completed = new HashMap<>();
-        for (TaskRecord task : tx.listPlannedPerRun(
-                TaskSql.TASK_COMPLETE_MANY,
+        return writes.add(
+                TaskSql.TASK_COMPLETE_BY_LAST_STEPS,
                 TaskSql.TASK,
-                lastSteps.stream().map(StepRecord::taskId).toArray(String[]::new),
-                lastSteps.stream().map(StepRecord::output).toArray(String[]::new),
-                lastSteps.stream().map(StepRecord::outputAdditional).toArray(String[]::new),
-                lastSteps.stream().map(StepRecord::outputArtifacts).toArray(String[]::new),
-                lastSteps.stream().map(step -> step.updatedAt().toString()).toArray(String[]::new),
+                completing,
                 Status.wire(Transitions.taskSourcesFor(Status.Completed)),
-                TaskEnding.CLOSED_BY_COMPLETION)) {
-            completed.put(task.taskId(), task);
-        }
-        return completed;
+                TaskEnding.CLOSED_BY_COMPLETION);
     }
 
     /**

@@ -34,23 +34,6 @@ final class StepRows {
             String inputArtifacts,
             long cost) {}
 
-    /** A new task's first step: Pending, first in order, carrying the task's query and inputs. */
-    static Row init(
-            String stepId, String inputQuery, String inputParams, String inputAdditional, String inputArtifacts) {
-        return new Row(
-                stepId,
-                Status.Pending,
-                INIT_STEP_NAME,
-                1,
-                null,
-                false,
-                inputQuery,
-                inputParams,
-                inputAdditional,
-                inputArtifacts,
-                0L);
-    }
-
     /** Inserts steps of one task and returns the stored steps in the order given. */
     static List<StepRecord> insert(Tx tx, TaskRecord task, List<Row> rows, Instant now) throws SQLException {
         return insert(tx, Collections.nCopies(rows.size(), task), rows, now);

@@ -27,6 +27,21 @@ final class StepSql {
                       input_params, input_additional, input_artifacts, cost)
             returning\s""" + COLUMNS;
 
+    /**
+     * Inserts the first step of each of many tasks created just before in the same transaction, from
+     * parallel arrays (task ids, step ids): Pending, first in order, not the last, named by the first
+     * parameter, carrying its task's query and inputs, created when its task was. A task id that names no
+     * task inserts nothing.
+     */
+    static final String STEP_INSERT_FIRST_MANY = """
+            insert into steps (created_at, updated_at, step_id, task_id, did, owner, step_status, name, step_order,
+                               is_last, input_query, input_params, input_additional, input_artifacts, cost)
+            select t.created_at, t.updated_at, u.step_id, t.task_id, t.did, t.owner, 'Pending', ?, 1, false,
+                   t.input_query, t.input_params, t.input_additional, t.input_artifacts, 0
+            from unnest(?::text[], ?::text[]) as u(task_id, step_id)
+            join tasks t on t.task_id = u.task_id
+            returning\s""" + COLUMNS;
+
     static final String STEP_FIND_IN_TASK = "select " + COLUMNS + """
             from steps where step_id = ? and task_id = ?
             """;

@@ -8,6 +8,7 @@ import io.aihub.protocol.TaskRecord;
 import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.JsonColumns;
+import io.aihub.store.jdbc.Pipeline;
 import io.aihub.store.jdbc.Tx;
 import io.aihub.store.outbox.Announcements;
 import java.sql.SQLException;
@@ -23,10 +24,12 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * The task creations of a {@link LifecycleWrites} batch: three statements (the tasks, their init steps,
- * their events) however many tasks arrive together, so PostgreSQL's cost per task falls as load rises.
- * Every task a batch writes is new: no other transaction can write to one of them before the batch
- * commits, so creations need no task gate.
+ * The task creations of a {@link LifecycleWrites} batch: two statements (the tasks, their init steps)
+ * however many tasks arrive together, so PostgreSQL's cost per task falls as load rises. Without
+ * idempotency keys they go in the batch's first pipeline, with its other first statements
+ * ({@link #plan}); with keys, the keys are claimed first, which decides which requests write. Every
+ * task a batch writes is new: no other transaction can write to one of them before the batch commits,
+ * so creations need no task gate.
  */
 final class TaskIntake {
     private TaskIntake() {}
@@ -69,15 +72,36 @@ final class TaskIntake {
     }
 
     /**
-     * The batch's transaction: claims the keys of the keyed requests (a key twice in the batch, or one
-     * held by another transaction, makes that request a duplicate: it writes nothing), writes the tasks,
-     * stores the answers of the keys it claimed (or lets go of those whose agent does not exist), and
-     * reads the answers stored for the duplicates. The tasks' events join {@code announced}. A failure
-     * is blamed on the request when it was written alone ({@link GroupCommit.Refused#ifAlone}).
+     * A batch's creations: the rows of the statements added to the batch's first pipeline (null when
+     * some request has an idempotency key, and they are written after it).
      */
-    static Written write(Tx tx, List<Request> requests, Instant now, Announcements announced) {
+    record Planned(List<Request> requests, Instant now, Inserted inserted) {}
+
+    /** The two statements that insert tasks and their init steps, added to a pipeline. */
+    private record Inserted(Pipeline.Rows<TaskRecord> tasks, Pipeline.Rows<StepRecord> steps) {}
+
+    /** Adds the creations' inserts to the batch's first pipeline when no request has an idempotency key. */
+    static Planned plan(Pipeline first, List<Request> requests, Instant now) {
+        boolean keyed = requests.stream().anyMatch(request -> request.idempotency() != null);
+        return new Planned(requests, now, keyed ? null : insert(first, requests, now));
+    }
+
+    /**
+     * The batch's transaction, once its first pipeline has run: what the creations wrote, with their
+     * events added to {@code announced}. For keyed requests it claims the keys (a key twice in the batch,
+     * or one held by another transaction, makes that request a duplicate: it writes nothing), writes the
+     * tasks, stores the answers of the keys it claimed (or lets go of those whose agent does not exist),
+     * and reads the answers stored for the duplicates. A failure is blamed on the request when it was
+     * written alone ({@link GroupCommit.Refused#ifAlone}).
+     */
+    static Written write(Tx tx, Planned planned, Announcements announced) {
+        List<Request> requests = planned.requests();
         try {
-            return writeTogether(tx, requests, now, announced);
+            if (planned.inserted() != null) {
+                return new Written(
+                        created(planned.inserted(), planned.now(), announced), Set.copyOf(requests), Map.of());
+            }
+            return writeKeyed(tx, requests, planned.now(), announced);
         } catch (SQLException failed) {
             throw GroupCommit.Refused.ifAlone(requests.size(), Database.translate(failed));
         } catch (RuntimeException failed) {
@@ -85,7 +109,7 @@ final class TaskIntake {
         }
     }
 
-    private static Written writeTogether(Tx tx, List<Request> requests, Instant now, Announcements announced)
+    private static Written writeKeyed(Tx tx, List<Request> requests, Instant now, Announcements announced)
             throws SQLException {
         Map<IdempotencyKeys.Ref, IdempotencyKey> firstOfEachKey = new LinkedHashMap<>();
         for (Request request : requests) {
@@ -103,7 +127,13 @@ final class TaskIntake {
                 writers.add(request);
             }
         }
-        Map<String, CreatedTask> created = insert(tx, List.copyOf(writers), now, announced);
+        Map<String, CreatedTask> created = Map.of();
+        if (!writers.isEmpty()) {
+            Pipeline inserts = tx.pipeline();
+            Inserted inserted = insert(inserts, List.copyOf(writers), now);
+            inserts.run();
+            created = created(inserted, now, announced);
+        }
         List<IdempotencyKeys.Answer> answers = new ArrayList<>();
         List<IdempotencyKey> refused = new ArrayList<>();
         for (Request writer : writers) {
@@ -125,10 +155,12 @@ final class TaskIntake {
         return new Written(created, writers, IdempotencyKeys.find(tx, duplicates));
     }
 
-    /** Writes a batch: tasks of unknown agents are left out (and answered 404). */
-    private static Map<String, CreatedTask> insert(Tx tx, List<Request> batch, Instant now, Announcements announced)
-            throws SQLException {
-        List<TaskRecord> tasks = tx.list(
+    /**
+     * Adds the inserts of these requests' tasks and init steps to {@code pipeline}: tasks of unknown
+     * agents are left out (and answered 404), and so are their steps.
+     */
+    private static Inserted insert(Pipeline pipeline, List<Request> batch, Instant now) {
+        Pipeline.Rows<TaskRecord> tasks = pipeline.add(
                 TaskSql.TASK_INSERT_MANY,
                 TaskSql.TASK,
                 now,
@@ -141,24 +173,24 @@ final class TaskIntake {
                 column(batch, Request::params),
                 column(batch, Request::additional),
                 column(batch, Request::artifacts));
-        Map<String, Request> byTask = new HashMap<>();
-        batch.forEach(request -> byTask.put(request.taskId(), request));
-        List<StepRows.Row> inits = tasks.stream()
-                .map(task -> {
-                    Request request = byTask.get(task.taskId());
-                    return StepRows.init(
-                            request.stepId(),
-                            task.inputQuery(),
-                            request.params(),
-                            request.additional(),
-                            request.artifacts());
-                })
-                .toList();
-        List<StepRecord> steps = tasks.isEmpty() ? List.of() : StepRows.insert(tx, tasks, inits, now);
+        Pipeline.Rows<StepRecord> steps = pipeline.add(
+                StepSql.STEP_INSERT_FIRST_MANY,
+                StepSql.STEP,
+                StepRows.INIT_STEP_NAME,
+                column(batch, Request::taskId),
+                column(batch, Request::stepId));
+        return new Inserted(tasks, steps);
+    }
+
+    /** The tasks the inserts created, each with its init step, by id; their events join {@code announced}. */
+    private static Map<String, CreatedTask> created(Inserted inserted, Instant now, Announcements announced) {
+        Map<String, StepRecord> stepOf = new HashMap<>();
+        inserted.steps().list().forEach(step -> stepOf.put(step.taskId(), step));
         Map<String, CreatedTask> created = new HashMap<>();
-        for (int i = 0; i < tasks.size(); i++) {
-            announced.add(now, ProtocolEvent.STEP_UPDATED, tasks.get(i), steps.get(i));
-            created.put(tasks.get(i).taskId(), new CreatedTask(tasks.get(i), List.of(steps.get(i))));
+        for (TaskRecord task : inserted.tasks().list()) { // in the order the tasks were asked for
+            StepRecord init = stepOf.get(task.taskId());
+            announced.add(now, ProtocolEvent.STEP_UPDATED, task, init);
+            created.put(task.taskId(), new CreatedTask(task, List.of(init)));
         }
         return created;
     }

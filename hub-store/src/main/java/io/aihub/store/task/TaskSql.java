@@ -126,20 +126,23 @@ final class TaskSql {
             """ + CLOSING_ITS_OPEN_STEPS;
 
     /**
-     * {@link #TASK_COMPLETE} for many tasks at once, from parallel arrays (task, output, its additional
-     * object and artifacts, time), then the statuses allowed and the reason their open steps are closed
-     * with. A task in none of those statuses is left out.
+     * {@link #TASK_COMPLETE} for the tasks of many steps at once, run right after those steps were
+     * written: each task whose step (one per task, from the array of step ids) is now Completed and its
+     * last is completed with that step's output, time and the cost of all its steps. Then the statuses
+     * allowed and the reason their open steps are closed with. A task in none of those statuses is left
+     * out.
      */
-    static final String TASK_COMPLETE_MANY = """
+    static final String TASK_COMPLETE_BY_LAST_STEPS = """
             with ended as (
-                update tasks set task_status = 'Completed', output = coalesce(u.u_output, ''),
-                       output_additional = coalesce(u.u_output_additional::jsonb, '{}'),
-                       output_artifacts = coalesce(u.u_output_artifacts::jsonb, '[]'),
+                update tasks set task_status = 'Completed', output = coalesce(done.output, ''),
+                       output_additional = coalesce(done.output_additional, '{}'),
+                       output_artifacts = coalesce(done.output_artifacts, '[]'),
                        cost =\s""" + STEP_COST_SUM + """
-                , updated_at = u.u_now::timestamptz
-                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                    as u(u_task, u_output, u_output_additional, u_output_artifacts, u_now)
-                where task_id = u.u_task and task_status = any(?::text[])
+                , updated_at = done.updated_at
+                from unnest(?::text[]) as u(u_step)
+                join steps done on done.step_id = u.u_step
+                where tasks.task_id = done.task_id and done.step_status = 'Completed' and done.is_last
+                  and task_status = any(?::text[])
                 returning tasks.*),
             closed as (
                 update steps set step_status = 'Failed', output = ?, updated_at = ended.updated_at

@@ -10,6 +10,7 @@ import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.store.agent.Agent;
+import io.aihub.store.jdbc.Pipeline;
 import io.aihub.store.outbox.Announcements;
 import io.aihub.store.outbox.TaskGates;
 import java.util.ArrayList;
@@ -34,10 +35,13 @@ class StepChangesTest extends WithFixtures {
         World oneByOne = world();
 
         List<Object> batchAnswers = fx.database.transaction(tx -> {
+            Pipeline first = tx.pipeline();
             TaskGates.enter(
-                    tx, together.changes().stream().map(StepChange::taskId).toList());
+                    first, together.changes().stream().map(StepChange::taskId).toList());
+            StepChanges.Planned planned = StepChanges.plan(first, together.changes());
+            first.run();
             Announcements announced = new Announcements();
-            List<Object> answers = StepChanges.apply(tx, together.changes(), announced);
+            List<Object> answers = StepChanges.apply(tx, planned, announced);
             announced.append(tx);
             return answers;
         });

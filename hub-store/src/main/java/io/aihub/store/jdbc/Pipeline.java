@@ -1,0 +1,97 @@
+package io.aihub.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Statements of one transaction sent to PostgreSQL together, in one round trip, for when none of them
+ * needs what an earlier one answers in order to be written. The server still runs them one after
+ * another, in the order added, each on a snapshot of its own: a later statement sees what the earlier
+ * ones wrote, and one that waits for a lock holds up the rest. (The driver sends the statements as
+ * one text separated by semicolons; it binds and executes each in turn, then waits once.) If one
+ * fails, the ones after it are not run and {@link #run} throws its failure.
+ *
+ * <p>Every statement must answer rows. Its statements are planned on every run, for the parameters
+ * given (see {@link Tx#listPlannedPerRun}: the set statements that join parameter arrays to large
+ * tables need that), but parsed once per connection: the driver prepares them as named statements
+ * after a few runs, and the pipeline's first statement, sent with the others, sets {@code
+ * plan_cache_mode} to {@code force_custom_plan} until the transaction ends.
+ */
+public final class Pipeline {
+    /** The rows one statement of the pipeline answered, readable once the pipeline has run. */
+    public static final class Rows<T> {
+        private final RowMapper<T> mapper;
+        private List<T> rows;
+
+        private Rows(RowMapper<T> mapper) {
+            this.mapper = mapper;
+        }
+
+        public List<T> list() {
+            if (rows == null) {
+                throw new IllegalStateException("the pipeline has not run");
+            }
+            return rows;
+        }
+
+        private void read(ResultSet result) throws SQLException {
+            List<T> read = new ArrayList<>();
+            while (result.next()) {
+                read.add(mapper.map(result));
+            }
+            rows = read;
+        }
+    }
+
+    /** Plans this transaction's statements for each run's parameters, never with a cached generic plan. */
+    private static final String PLANNED_PER_RUN = "select set_config('plan_cache_mode', 'force_custom_plan', true)";
+
+    private final Tx tx;
+    private final StringBuilder sql = new StringBuilder();
+    private final List<Object> params = new ArrayList<>();
+    private final List<Rows<?>> answers = new ArrayList<>();
+
+    Pipeline(Tx tx) {
+        this.tx = tx;
+    }
+
+    /** Adds a statement; its rows are there once {@link #run} has returned. */
+    public <T> Rows<T> add(String statement, RowMapper<T> mapper, Object... values) {
+        if (!answers.isEmpty()) {
+            sql.append(";\n");
+        }
+        sql.append(statement.strip());
+        params.addAll(Arrays.asList(values));
+        Rows<T> rows = new Rows<>(mapper);
+        answers.add(rows);
+        return rows;
+    }
+
+    /** Whether no statement was added. */
+    public boolean isEmpty() {
+        return answers.isEmpty();
+    }
+
+    /** Sends the statements and reads every answer; does nothing if none was added. */
+    public void run() throws SQLException {
+        if (answers.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement statement = tx.prepare(PLANNED_PER_RUN + ";\n" + sql, params.toArray())) {
+            boolean rows = statement.execute() && statement.getMoreResults(); // past the setting's answer
+            for (Rows<?> answer : answers) {
+                if (!rows) {
+                    throw new SQLException("a statement of a pipeline answered no rows: " + sql);
+                }
+                try (ResultSet result = statement.getResultSet()) {
+                    answer.read(result);
+                }
+                rows = statement.getMoreResults();
+            }
+        }
+    }
+}
