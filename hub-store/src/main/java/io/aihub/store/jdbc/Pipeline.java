@@ -15,11 +15,10 @@ import java.util.List;
  * one text separated by semicolons; it binds and executes each in turn, then waits once.) If one
  * fails, the ones after it are not run and {@link #run} throws its failure.
  *
- * <p>Every statement must answer rows. Its statements are planned on every run, for the parameters
- * given (see {@link Tx#listPlannedPerRun}: the set statements that join parameter arrays to large
- * tables need that), but parsed once per connection: the driver prepares them as named statements
- * after a few runs, and the pipeline's first statement, sent with the others, sets {@code
- * plan_cache_mode} to {@code force_custom_plan} until the transaction ends.
+ * <p>Every statement must answer rows. The driver prepares the text on the server after a few runs,
+ * and PostgreSQL may then cache a generic plan for each statement: a statement whose best plan depends
+ * on how large its tables are must be written so that it has only one (as the store's set statements
+ * are, see {@code TaskSql}).
  */
 public final class Pipeline {
     /** The rows one statement of the pipeline answered, readable once the pipeline has run. */
@@ -46,9 +45,6 @@ public final class Pipeline {
             rows = read;
         }
     }
-
-    /** Plans this transaction's statements for each run's parameters, never with a cached generic plan. */
-    private static final String PLANNED_PER_RUN = "select set_config('plan_cache_mode', 'force_custom_plan', true)";
 
     private final Tx tx;
     private final StringBuilder sql = new StringBuilder();
@@ -81,8 +77,8 @@ public final class Pipeline {
         if (answers.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = tx.prepare(PLANNED_PER_RUN + ";\n" + sql, params.toArray())) {
-            boolean rows = statement.execute() && statement.getMoreResults(); // past the setting's answer
+        try (PreparedStatement statement = tx.prepare(sql.toString(), params.toArray())) {
+            boolean rows = statement.execute();
             for (Rows<?> answer : answers) {
                 if (!rows) {
                     throw new SQLException("a statement of a pipeline answered no rows: " + sql);

@@ -34,9 +34,8 @@ import java.util.function.Function;
  * {@link #plan}), the checks run in Java on what it read, and then two statements sent together write
  * all the steps and complete all the tasks whose last step completed. The other follow-ups (activating
  * successors, failing the task, the task's progress and cost) run one update at a time. The set
- * statements are planned on every run ({@link Pipeline}): a plan PostgreSQL cached while the tables
- * were small joins the arrays to them by a scan of the whole table, and keeps doing so as they grow
- * (measured: a third fewer lifecycles per second, half again as much PostgreSQL CPU). An
+ * statements find each row by index whatever PostgreSQL knows of the tables' sizes (see {@code
+ * TaskSql}), so their plans can be cached. An
  * update that must see another's effect (a later update of a task already in the batch), or one that
  * reads more (it names a predecessor, or says a finished step's status again), is applied after those,
  * alone, in arrival order. A task's updates therefore still apply, and announce, in arrival order.

@@ -39,7 +39,7 @@ final class StepSql {
             select t.created_at, t.updated_at, u.step_id, t.task_id, t.did, t.owner, 'Pending', ?, 1, false,
                    t.input_query, t.input_params, t.input_additional, t.input_artifacts, 0
             from unnest(?::text[], ?::text[]) as u(task_id, step_id)
-            join tasks t on t.task_id = u.task_id
+            cross join lateral (select * from tasks where tasks.task_id = u.task_id limit 1) as t
             returning\s""" + COLUMNS;
 
     static final String STEP_FIND_IN_TASK = "select " + COLUMNS + """
@@ -96,13 +96,17 @@ final class StepSql {
                 input_additional = coalesce(u.u_input_additional::jsonb, input_additional),
                 input_artifacts = coalesce(u.u_input_artifacts::jsonb, input_artifacts),
                 updated_at = u.u_now::timestamptz
-            from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[],
-                        ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                as u(u_step, u_task, u_status, u_output, u_output_additional, u_output_artifacts, u_cost, u_is_last,
-                     u_name, u_order, u_input_query, u_input_params, u_input_additional, u_input_artifacts, u_now,
-                     u_sources)
-            where step_id = u.u_step and task_id = u.u_task
-              and step_status = any(string_to_array(u.u_sources, ','))
+            from (select u.*, s.step_row
+                  from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[],
+                              ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                      as u(u_step, u_task, u_status, u_output, u_output_additional, u_output_artifacts, u_cost,
+                           u_is_last, u_name, u_order, u_input_query, u_input_params, u_input_additional,
+                           u_input_artifacts, u_now, u_sources)
+                  cross join lateral (select ctid as step_row, task_id as of_task
+                                      from steps where steps.step_id = u.u_step limit 1) as s
+                  where s.of_task = u.u_task
+                  offset 0) as u
+            where steps.ctid = u.step_row and step_status = any(string_to_array(u.u_sources, ','))
             returning\s""" + COLUMNS;
 
     /**

@@ -26,7 +26,7 @@ final class TaskSql {
             from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
                  with ordinality as u(task_id, did, user_address, name, input_query, input_params, input_additional,
                                       input_artifacts, position)
-                 join agents a on a.did = u.did
+                 cross join lateral (select did, owner from agents where agents.did = u.did limit 1) as a
             order by u.position
             returning\s""" + COLUMNS;
 
@@ -58,18 +58,26 @@ final class TaskSql {
             from tasks where task_id = ? for update
             """;
 
+    /*
+     * The statements below that take many rows at once (parallel arrays) reach each row through a
+     * LATERAL subquery that cannot be flattened into a join (LIMIT 1, or OFFSET 0): each array element
+     * then finds its row by index, the only plan there is. As a plain join, a plan PostgreSQL cached
+     * while the tables were nearly empty (a fresh database, no ANALYZE yet) hashed the arrays and read
+     * the whole table, and kept doing so as it grew. GenericPlansTest explains their cached plans on
+     * empty tables. Rows reached that way are updated by their ctid.
+     */
+
     /**
      * {@link #TASK_LOCK_WITH_STEP_STATUS} for many tasks at once, each with one of its steps, from
      * parallel arrays (task ids, step ids); a task that does not exist is left out.
      */
-    static final String TASK_LOCK_MANY_WITH_STEP_STATUS = "select " + COLUMNS + """
-            , (select step_status from steps where steps.step_id = u.u_step and steps.task_id = tasks.task_id)
-                  as step_status,
-              (select retries from steps where steps.step_id = u.u_step and steps.task_id = tasks.task_id)
-                  as step_retries
+    static final String TASK_LOCK_MANY_WITH_STEP_STATUS = """
+            select t.*, s.step_status, s.retries as step_retries
             from unnest(?::text[], ?::text[]) as u(u_task, u_step)
-            join tasks on tasks.task_id = u.u_task
-            for update of tasks
+            cross join lateral (select\s""" + COLUMNS + """
+                                from tasks where tasks.task_id = u.u_task limit 1 for update) as t
+            left join lateral (select step_status, retries, task_id as of_task
+                               from steps where steps.step_id = u.u_step limit 1) as s on s.of_task = t.task_id
             """;
 
     /**
@@ -140,14 +148,22 @@ final class TaskSql {
                        cost =\s""" + STEP_COST_SUM + """
                 , updated_at = done.updated_at
                 from unnest(?::text[]) as u(u_step)
-                join steps done on done.step_id = u.u_step
-                where tasks.task_id = done.task_id and done.step_status = 'Completed' and done.is_last
-                  and task_status = any(?::text[])
+                cross join lateral (select task_id, output, output_additional, output_artifacts, updated_at
+                                    from steps
+                                    where steps.step_id = u.u_step and step_status = 'Completed' and is_last
+                                    limit 1) as done
+                cross join lateral (select ctid as task_row from tasks where tasks.task_id = done.task_id limit 1) as t
+                where tasks.ctid = t.task_row and task_status = any(?::text[])
                 returning tasks.*),
             closed as (
-                update steps set step_status = 'Failed', output = ?, updated_at = ended.updated_at
-                from ended
-                where steps.task_id = ended.task_id and steps.step_status in ('Pending', 'Not_Ready', 'In_Progress'))
+                update steps set step_status = 'Failed', output = ?, updated_at = still_open.updated_at
+                from (select s.step_row, ended.updated_at
+                      from ended
+                      cross join lateral (select ctid as step_row from steps
+                                          where steps.task_id = ended.task_id
+                                            and steps.step_status in ('Pending', 'Not_Ready', 'In_Progress')
+                                          offset 0) as s) as still_open
+                where steps.ctid = still_open.step_row)
             select\s""" + COLUMNS + " from ended";
 
     /**

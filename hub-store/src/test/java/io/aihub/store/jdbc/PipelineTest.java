@@ -71,21 +71,6 @@ class PipelineTest {
     }
 
     @Test
-    void itsStatementsArePlannedForEachRun_untilTheTransactionEnds() throws Exception {
-        for (int run = 1; run <= 7; run++) { // past the driver's threshold for server-prepared statements
-            Pipeline pipeline = tx.pipeline();
-            Pipeline.Rows<String> mode =
-                    pipeline.add("select current_setting('plan_cache_mode')", row -> row.getString(1));
-            pipeline.run();
-
-            assertThat(mode.list()).as("run %d", run).containsExactly("force_custom_plan");
-        }
-        connection.commit();
-        assertThat(tx.list("select current_setting('plan_cache_mode')", row -> row.getString(1)))
-                .containsExactly("auto");
-    }
-
-    @Test
     void theSameStatementsOneByOne_takeOneRoundTripEach() throws Exception {
         int before = counter.turns();
         tx.list("insert into numbers values (1) returning n", row -> row.getInt(1));
