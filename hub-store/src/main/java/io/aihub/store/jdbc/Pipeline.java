@@ -15,10 +15,13 @@ import java.util.List;
  * one text separated by semicolons; it binds and executes each in turn, then waits once.) If one
  * fails, the ones after it are not run and {@link #run} throws its failure.
  *
- * <p>Every statement must answer rows. The driver prepares the text on the server after a few runs,
- * and PostgreSQL may then cache a generic plan for each statement: a statement whose best plan depends
- * on how large its tables are must be written so that it has only one (as the store's set statements
- * are, see {@code TaskSql}).
+ * <p>Every statement must answer rows, and must have one good plan whatever PostgreSQL knows of its
+ * tables' sizes (as the store's set statements do, see {@code TaskSql}): a pipeline's statements run
+ * with cached generic plans. The driver prepares the text on the server after a few runs, and the
+ * pipeline sets {@code plan_cache_mode} to {@code force_generic_plan} for its own statements (and back
+ * after them, in the same round trip). Left to choose, PostgreSQL kept planning them anew on every run,
+ * as a generic plan for arrays of unknown length looked costlier than one for the arrays at hand; that
+ * planning took several times as long as running them.
  */
 public final class Pipeline {
     /** The rows one statement of the pipeline answered, readable once the pipeline has run. */
@@ -45,6 +48,15 @@ public final class Pipeline {
             rows = read;
         }
     }
+
+    /** Its statements run with cached generic plans; the setting it found is kept to be put back after them. */
+    private static final String BEFORE = """
+            select set_config('hub.plan_cache_mode_before', current_setting('plan_cache_mode'), true);
+            select set_config('plan_cache_mode', 'force_generic_plan', true);
+            """;
+
+    private static final String AFTER =
+            "select set_config('plan_cache_mode', current_setting('hub.plan_cache_mode_before'), true)";
 
     private final Tx tx;
     private final StringBuilder sql = new StringBuilder();
@@ -77,9 +89,9 @@ public final class Pipeline {
         if (answers.isEmpty()) {
             return;
         }
-        try (PreparedStatement statement = tx.prepare(sql.toString(), params.toArray())) {
-            boolean rows = statement.execute();
-            for (Rows<?> answer : answers) {
+        try (PreparedStatement statement = tx.prepare(BEFORE + sql + ";\n" + AFTER, params.toArray())) {
+            boolean rows = statement.execute() && statement.getMoreResults() && statement.getMoreResults();
+            for (Rows<?> answer : answers) { // the two settings' answers passed
                 if (!rows) {
                     throw new SQLException("a statement of a pipeline answered no rows: " + sql);
                 }

@@ -71,6 +71,37 @@ class PipelineTest {
     }
 
     @Test
+    void itsStatementsRunWithCachedGenericPlans_andTheSettingIsPutBackAfterThem() throws Exception {
+        tx.update("set local plan_cache_mode = force_custom_plan"); // whatever the transaction had
+        for (int run = 1; run <= 7; run++) { // past the driver's threshold for server-prepared statements
+            Pipeline pipeline = tx.pipeline();
+            Pipeline.Rows<String> mode =
+                    pipeline.add("select current_setting('plan_cache_mode')", row -> row.getString(1));
+            pipeline.run();
+
+            assertThat(mode.list()).as("run %d", run).containsExactly("force_generic_plan");
+            assertThat(tx.list("select current_setting('plan_cache_mode')", row -> row.getString(1)))
+                    .containsExactly("force_custom_plan");
+        }
+        for (int run = 1; run <= 8; run++) {
+            Pipeline pipeline = tx.pipeline();
+            pipeline.add("select n from numbers where n = ?", row -> row.getInt(1), run);
+            pipeline.run();
+        }
+        record Plans(long generic, long custom) {}
+        assertThat(tx.list("""
+                        select generic_plans, custom_plans from pg_prepared_statements
+                        where statement like '%from numbers where n =%' and statement not like '%pg_prepared%'
+                        """, row -> new Plans(row.getLong(1), row.getLong(2))))
+                .as("prepared on the server once the driver's threshold was reached, then run on its generic plan")
+                .singleElement()
+                .satisfies(plans -> {
+                    assertThat(plans.generic()).isPositive();
+                    assertThat(plans.custom()).isZero();
+                });
+    }
+
+    @Test
     void theSameStatementsOneByOne_takeOneRoundTripEach() throws Exception {
         int before = counter.turns();
         tx.list("insert into numbers values (1) returning n", row -> row.getInt(1));
