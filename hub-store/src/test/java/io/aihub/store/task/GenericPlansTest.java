@@ -2,14 +2,11 @@ package io.aihub.store.task;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aihub.store.jdbc.Database;
-import io.aihub.store.jdbc.TestDatabase;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,9 +14,7 @@ import org.junit.jupiter.api.Test;
  * cache on empty, never-analysed tables (a fresh hub's first runs): such a plan is kept as the tables
  * grow, and a join that hashes the arrays and reads a whole table gets slower with every task.
  */
-class GenericPlansTest {
-    private static Database database;
-
+class GenericPlansTest extends WithFixtures {
     /** The statements, by name; each is sent with others in a pipeline, whose plans the server caches. */
     private static final Map<String, String> SET_STATEMENTS = Map.of(
             "TASK_INSERT_MANY", TaskSql.TASK_INSERT_MANY,
@@ -29,16 +24,6 @@ class GenericPlansTest {
             "TASK_COMPLETE_BY_LAST_STEPS", TaskSql.TASK_COMPLETE_BY_LAST_STEPS);
 
     private static final Pattern WHOLE_TABLE_READ = Pattern.compile("Seq Scan on (tasks|steps|agents)\\b");
-
-    @BeforeAll
-    static void open() {
-        database = TestDatabase.openFresh();
-    }
-
-    @AfterAll
-    static void close() {
-        database.close();
-    }
 
     @Test
     void everySetStatement_findsItsRowsByIndex_inTheGenericPlanOfEmptyTables() {
@@ -61,8 +46,8 @@ class GenericPlansTest {
             placeholder.appendReplacement(numbered, "\\$" + ++count);
         }
         placeholder.appendTail(numbered);
-        String nulls = String.join(", ", java.util.Collections.nCopies(count, "null"));
-        return database.transaction(tx -> {
+        String nulls = String.join(", ", Collections.nCopies(count, "null"));
+        return fx.database.transaction(tx -> {
             tx.update("set local plan_cache_mode = force_generic_plan");
             tx.update("prepare " + name + " as " + numbered);
             try {
