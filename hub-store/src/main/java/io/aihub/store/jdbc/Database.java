@@ -167,7 +167,9 @@ public final class Database implements AutoCloseable {
                     tx.update(firstStatement);
                 }
                 T result = work.run(tx);
-                connection.commit();
+                if (!tx.isCommitted()) {
+                    connection.commit();
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 rollbackQuietly(connection, e);

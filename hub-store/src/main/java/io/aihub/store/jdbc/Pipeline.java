@@ -22,6 +22,9 @@ import java.util.List;
  * after them, in the same round trip). Left to choose, PostgreSQL kept planning them anew on every run,
  * as a generic plan for arrays of unknown length looked costlier than one for the arrays at hand; that
  * planning took several times as long as running them.
+ *
+ * <p>A transaction's last pipeline can carry its {@code COMMIT} as well ({@link #runAndCommit}), so the
+ * last writes and the commit cost one round trip between them.
  */
 public final class Pipeline {
     /** The rows one statement of the pipeline answered, readable once the pipeline has run. */
@@ -86,11 +89,31 @@ public final class Pipeline {
 
     /** Sends the statements and reads every answer; does nothing if none was added. */
     public void run() throws SQLException {
-        if (answers.isEmpty()) {
-            return;
+        if (!answers.isEmpty()) {
+            send(AFTER);
         }
-        try (PreparedStatement statement = tx.prepare(BEFORE + sql + ";\n" + AFTER, params.toArray())) {
-            boolean rows = statement.execute() && statement.getMoreResults() && statement.getMoreResults();
+    }
+
+    /**
+     * Sends the statements and then {@code COMMIT}, in one round trip, and reads every answer: once it
+     * returns, the transaction has committed and takes no more statements ({@link Database} does not
+     * commit it again). If a statement fails, the server runs neither the rest nor the commit, and the
+     * failure is thrown with the transaction still to roll back. With no statement added, it sends
+     * nothing and the transaction commits as usual.
+     */
+    public void runAndCommit() throws SQLException {
+        if (!answers.isEmpty()) {
+            send("commit"); // the plan_cache_mode set for the statements ends with the transaction
+        }
+    }
+
+    private void send(String last) throws SQLException {
+        try (PreparedStatement statement = tx.prepare(BEFORE + sql + ";\n" + last, params.toArray())) {
+            boolean rows = statement.execute(); // the driver has read every answer: all ran, or this threw
+            if (last.equals("commit")) {
+                tx.committed();
+            }
+            rows = rows && statement.getMoreResults() && statement.getMoreResults();
             for (Rows<?> answer : answers) { // the two settings' answers passed
                 if (!rows) {
                     throw new SQLException("a statement of a pipeline answered no rows: " + sql);

@@ -20,6 +20,7 @@ import org.postgresql.PGStatement;
  */
 public final class Tx {
     private final Connection connection;
+    private boolean committed;
 
     Tx(Connection connection) {
         this.connection = connection;
@@ -73,7 +74,20 @@ public final class Tx {
         return rows.stream().findFirst();
     }
 
+    /** A pipeline has sent the commit ({@link Pipeline#runAndCommit}): no statement may follow. */
+    void committed() {
+        committed = true;
+    }
+
+    /** Whether a pipeline has committed the transaction already. */
+    boolean isCommitted() {
+        return committed;
+    }
+
     PreparedStatement prepare(String sql, Object... params) throws SQLException {
+        if (committed) { // the driver would begin a new transaction that nobody commits
+            throw new IllegalStateException("the transaction has committed: no statement may follow");
+        }
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
             for (int i = 0; i < params.length; i++) {

@@ -3,6 +3,7 @@ package io.aihub.store.outbox;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.store.jdbc.JsonColumns;
+import io.aihub.store.jdbc.Pipeline;
 import io.aihub.store.jdbc.Tx;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -58,17 +59,32 @@ public final class Announcements {
      */
     public void append(Tx tx) throws SQLException {
         appended = true;
-        if (names.isEmpty()) {
-            return;
+        if (!names.isEmpty()) {
+            tx.one(EventSql.EVENT_APPEND_AND_NOTIFY, row -> Boolean.TRUE, appendParams());
         }
-        tx.one(
-                EventSql.EVENT_APPEND_AND_NOTIFY,
-                row -> Boolean.TRUE,
-                ats.toArray(String[]::new),
-                names.toArray(String[]::new),
-                taskIds.toArray(String[]::new),
-                dids.toArray(String[]::new),
-                owners.toArray(String[]::new),
-                payloads.toArray(String[]::new));
+    }
+
+    /**
+     * {@link #append(Tx)}, then the commit, in one round trip ({@link Pipeline#runAndCommit}): for a
+     * transaction whose last statement this is. With nothing announced, the transaction commits as usual.
+     */
+    public void appendAndCommit(Tx tx) throws SQLException {
+        appended = true;
+        if (!names.isEmpty()) {
+            Pipeline last = tx.pipeline();
+            last.add(EventSql.EVENT_APPEND_AND_NOTIFY, row -> Boolean.TRUE, appendParams());
+            last.runAndCommit();
+        }
+    }
+
+    private Object[] appendParams() {
+        return new Object[] {
+            ats.toArray(String[]::new),
+            names.toArray(String[]::new),
+            taskIds.toArray(String[]::new),
+            dids.toArray(String[]::new),
+            owners.toArray(String[]::new),
+            payloads.toArray(String[]::new)
+        };
     }
 }

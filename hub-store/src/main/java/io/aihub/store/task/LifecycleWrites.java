@@ -21,8 +21,9 @@ import java.util.List;
  * transaction, with one append of all their events, one {@code NOTIFY} and one commit. The transaction's
  * first statements go together, in one round trip ({@link Pipeline}): the gates of the updated steps'
  * tasks ({@link TaskGates}, before any write), the creations ({@link TaskIntake}) and the lock of the
- * updated tasks; then the updates are checked and applied as a set ({@link StepChanges}). A failure of
- * those first statements blames no request (the batch is written again, one request per transaction).
+ * updated tasks; then the updates are checked and applied as a set ({@link StepChanges}); then the
+ * events go with the commit ({@link Announcements#appendAndCommit}). Three round trips in all. A failure
+ * of the first statements blames no request (the batch is written again, one request per transaction).
  *
  * <p>One transaction rather than one of each kind: PostgreSQL commits notifying transactions one at a
  * time anyway, so a second writer bought no parallel commit, only a second commit, append and wake-up
@@ -109,7 +110,7 @@ public final class LifecycleWrites implements AutoCloseable {
             } catch (GroupCommit.Refused refused) {
                 throw refused.placedAt(changeIndexes);
             }
-            announced.append(tx);
+            announced.appendAndCommit(tx);
             return new Outcome(written, updated);
         });
         // Committed: from here on a failure answers its own request, never has the batch written again.

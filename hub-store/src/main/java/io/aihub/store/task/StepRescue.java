@@ -104,7 +104,7 @@ public final class StepRescue {
                     handedOut += again.isPresent() ? 1 : 0;
                 }
             }
-            announced.append(tx);
+            announced.appendAndCommit(tx);
             return new Swept(handedOut, failed);
         });
     }

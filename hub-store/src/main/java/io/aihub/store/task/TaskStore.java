@@ -161,7 +161,7 @@ public final class TaskStore implements AutoCloseable {
             if (stored.taskStatus() != null) {
                 announced.add(now, ProtocolEvent.TASK_UPDATED, task, TaskUpdated.of(task, stored));
             }
-            announced.append(tx);
+            announced.appendAndCommit(tx);
             return stored;
         });
     }
@@ -191,7 +191,7 @@ public final class TaskStore implements AutoCloseable {
                     .orElseThrow(() -> ApiError.conflict("task '" + taskId + "' ended meanwhile"));
             Announcements announced = new Announcements();
             announced.add(now, ProtocolEvent.TASK_UPDATED, cancelled, TaskUpdated.of(cancelled));
-            announced.append(tx);
+            announced.appendAndCommit(tx);
             return cancelled;
         });
     }

@@ -126,6 +126,45 @@ class PipelineTest {
     }
 
     @Test
+    void aPipelineThatCommits_takesOneRoundTrip_andEndsTheTransaction() throws Exception {
+        Pipeline last = tx.pipeline();
+        Pipeline.Rows<Integer> inserted =
+                last.add("insert into numbers values (?) returning n", row -> row.getInt(1), 5);
+
+        int before = counter.turns();
+        last.runAndCommit();
+
+        assertThat(counter.turns() - before)
+                .as("round trips, the commit included")
+                .isEqualTo(1);
+        assertThat(inserted.list()).containsExactly(5);
+        assertThat(tx.isCommitted()).isTrue();
+        try (Connection other = DriverManager.getConnection(schemaUrl)) {
+            assertThat(new Tx(other).list("select n from numbers", row -> row.getInt(1)))
+                    .as("seen from another connection")
+                    .containsExactly(5);
+        }
+        assertThatThrownBy(() -> tx.list("select n from numbers", row -> row.getInt(1)))
+                .as("a statement after the commit would begin a transaction nobody commits")
+                .isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aPipelineThatCommits_commitsNothingWhenOneOfItsStatementsFails() throws Exception {
+        tx.update("insert into numbers values (1)");
+        Pipeline last = tx.pipeline();
+        last.add("insert into numbers values (2) returning n", row -> row.getInt(1));
+        last.add("insert into numbers values (1) returning n", row -> row.getInt(1));
+
+        assertThatThrownBy(last::runAndCommit)
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+        assertThat(tx.isCommitted()).isFalse();
+        connection.rollback();
+        assertThat(tx.list("select n from numbers", row -> row.getInt(1))).isEmpty();
+    }
+
+    @Test
     void anEmptyPipeline_sendsNothing() throws Exception {
         int before = counter.turns();
         Pipeline pipeline = tx.pipeline();
