@@ -12,6 +12,8 @@ import io.aihub.server.http.BodyBudget;
 import io.aihub.server.http.ConnectionGuard;
 import io.aihub.server.http.CredentialGate;
 import io.aihub.server.http.ErrorReplies;
+import io.aihub.server.http.IdempotencyHeader;
+import io.aihub.server.http.Replies;
 import io.aihub.server.http.SystemRoutes;
 import io.aihub.server.metrics.HttpMetrics;
 import io.aihub.server.step.StepRoutes;
@@ -86,8 +88,10 @@ public final class ApiRouter {
         named(router.post("/api/v1/agents/search/steps")).handler(blocking.of(h.steps()::search));
         named(router.get("/api/v1/agents/steps")).handler(blocking.of(h.steps()::listOwned));
 
-        named(router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId")).handler(blocking.of(h.steps()::update));
-        named(router.post("/api/v1/agents/:did/tasks")).handler(blocking.of(h.tasks()::create));
+        named(router.put("/api/v1/agents/:did/tasks/:taskId/step/:stepId"))
+                .handler(blocking.deferred(h.steps()::update, Replies::created));
+        named(router.post("/api/v1/agents/:did/tasks"))
+                .handler(blocking.deferred(h.tasks()::create, IdempotencyHeader::reply));
         named(router.post("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::issueKey));
         named(router.get("/api/v1/admin/accounts/:address/keys")).handler(blocking.of(h.admin()::listKeys));
         named(router.delete("/api/v1/admin/keys/:keyId")).handler(blocking.of(h.admin()::revokeKey));

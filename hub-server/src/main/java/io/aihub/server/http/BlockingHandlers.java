@@ -1,15 +1,23 @@
 package io.aihub.server.http;
 
 import io.aihub.protocol.ApiError;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Runs route handlers, which block on the database, on Vert.x's worker threads (unordered: requests do
  * not wait for each other), at most {@link #MAX_WAITING} of them running or waiting at once: past that
  * a request gets 503 with {@code Retry-After} rather than joining a queue that would hold it, and its
  * body, without bound. A request's body stays reserved ({@link BodyBudget}) until its handler is done.
+ *
+ * <p>A handler that hands its write to a writer thread ({@link #deferred}) does not hold its worker
+ * while the write waits for its batch: the answer comes back to the request's event loop, which replies.
  */
 public final class BlockingHandlers {
     /** Far more than the worker threads (the pool size and a few): a burst waits, a flood is refused. */
@@ -22,14 +30,7 @@ public final class BlockingHandlers {
     /** The route handler that runs {@code handler} on a worker thread; what it throws goes to the failure handler. */
     public Handler<RoutingContext> of(Handler<RoutingContext> handler) {
         return ctx -> {
-            if (!BodyBudget.holdFor(ctx)) {
-                return; // the request is over already (its connection closed): nobody waits for an answer
-            }
-            if (!slots.tryAcquire()) {
-                BodyBudget.releaseFor(ctx);
-                ctx.fail(ApiError.busy(
-                        "the hub has " + MAX_WAITING + " requests waiting already; retry shortly",
-                        RETRY_AFTER_SECONDS));
+            if (!hold(ctx)) {
                 return;
             }
             ctx.vertx()
@@ -39,11 +40,72 @@ public final class BlockingHandlers {
                                 return null;
                             },
                             false)
-                    .onComplete(done -> {
-                        slots.release();
-                        BodyBudget.releaseFor(ctx);
-                    })
+                    .onComplete(done -> release(ctx))
                     .onFailure(ctx::fail);
         };
+    }
+
+    /**
+     * The route handler that runs {@code start} on a worker thread, which returns as soon as the work is
+     * handed on, and then {@code reply} with its answer on the request's event loop. The worker is free
+     * meanwhile, and the answer goes from the thread that gives it straight to the event loop. What
+     * either throws, and a refusal the answer carries, goes to the failure handler.
+     */
+    public <T> Handler<RoutingContext> deferred(
+            Function<RoutingContext, CompletionStage<T>> start, BiConsumer<RoutingContext, T> reply) {
+        return ctx -> {
+            if (!hold(ctx)) {
+                return;
+            }
+            Context eventLoop = ctx.vertx().getOrCreateContext();
+            ctx.vertx()
+                    .executeBlocking(
+                            () -> { // nothing waits for this future: its answer would cost a hop
+                                try {
+                                    start.apply(ctx)
+                                            .whenComplete((answer, refused) -> eventLoop.runOnContext(on -> {
+                                                release(ctx);
+                                                if (refused != null) {
+                                                    ctx.fail(
+                                                            refused instanceof CompletionException wrapped
+                                                                    ? wrapped.getCause()
+                                                                    : refused);
+                                                    return;
+                                                }
+                                                try {
+                                                    reply.accept(ctx, answer);
+                                                } catch (RuntimeException failed) {
+                                                    ctx.fail(failed);
+                                                }
+                                            }));
+                                } catch (RuntimeException refused) {
+                                    eventLoop.runOnContext(on -> {
+                                        release(ctx);
+                                        ctx.fail(refused);
+                                    });
+                                }
+                                return null;
+                            },
+                            false);
+        };
+    }
+
+    /** Reserves a slot and the request's body; false when the request cannot go on (answered, or gone). */
+    private boolean hold(RoutingContext ctx) {
+        if (!BodyBudget.holdFor(ctx)) {
+            return false; // the request is over already (its connection closed): nobody waits for an answer
+        }
+        if (!slots.tryAcquire()) {
+            BodyBudget.releaseFor(ctx);
+            ctx.fail(ApiError.busy(
+                    "the hub has " + MAX_WAITING + " requests waiting already; retry shortly", RETRY_AFTER_SECONDS));
+            return false;
+        }
+        return true;
+    }
+
+    private void release(RoutingContext ctx) {
+        slots.release();
+        BodyBudget.releaseFor(ctx);
     }
 }

@@ -3,6 +3,7 @@ package io.aihub.server.step;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.protocol.ApiError;
 import io.aihub.protocol.NewStep;
+import io.aihub.protocol.StepRecord;
 import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.server.auth.Authenticator;
@@ -16,6 +17,7 @@ import io.aihub.store.task.StepStore;
 import io.vertx.ext.web.RoutingContext;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /** Steps: builders create and update their agents' steps (R4, R5), list and search them (R7, R8, R9). */
 public final class StepRoutes {
@@ -49,18 +51,15 @@ public final class StepRoutes {
                         IdempotencyHeader.of(ctx, caller)));
     }
 
-    /** R5 {@code PUT /api/v1/agents/:did/tasks/:taskId/step/:stepId} → 201 the updated step. */
-    public void update(RoutingContext ctx) {
+    /**
+     * R5 {@code PUT /api/v1/agents/:did/tasks/:taskId/step/:stepId} → 201 the updated step. Returns once the
+     * update is handed to the lifecycle writer; the step, when it comes, is for {@link Replies#created}.
+     */
+    public CompletionStage<StepRecord> update(RoutingContext ctx) {
         Caller caller = auth.builder(ctx);
         StepUpdate update = Bodies.read(ctx, StepUpdate.class);
-        Replies.created(
-                ctx,
-                steps.update(
-                        caller.address(),
-                        ctx.pathParam("did"),
-                        ctx.pathParam("taskId"),
-                        ctx.pathParam("stepId"),
-                        update));
+        return steps.updateAsync(
+                caller.address(), ctx.pathParam("did"), ctx.pathParam("taskId"), ctx.pathParam("stepId"), update);
     }
 
     /** R8 {@code GET /api/v1/agents/:did/tasks/:taskId/steps[?status=]} → 200 {steps, totalResults}. */

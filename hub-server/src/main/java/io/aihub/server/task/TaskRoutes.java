@@ -1,5 +1,6 @@
 package io.aihub.server.task;
 
+import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.NewTask;
 import io.aihub.protocol.Paging;
 import io.aihub.protocol.TaskSearch;
@@ -9,8 +10,10 @@ import io.aihub.server.http.Bodies;
 import io.aihub.server.http.IdempotencyHeader;
 import io.aihub.server.http.QueryParams;
 import io.aihub.server.http.Replies;
+import io.aihub.store.task.Idempotent;
 import io.aihub.store.task.TaskStore;
 import io.vertx.ext.web.RoutingContext;
+import java.util.concurrent.CompletionStage;
 
 /** Tasks: subscribers submit and read them (R2, R3); builders list and search their agents' tasks (R6, R10). */
 public final class TaskRoutes {
@@ -24,13 +27,15 @@ public final class TaskRoutes {
 
     /**
      * R2 {@code POST /api/v1/agents/:did/tasks} → 201 {task, steps:[init]}; with an {@code Idempotency-Key},
-     * a retry within a day gets the first answer again, and a different request with the key 422.
+     * a retry within a day gets the first answer again, and a different request with the key 422. Returns
+     * once the task is handed to the lifecycle writer; the answer, when it comes, is for {@link
+     * IdempotencyHeader#reply}.
      */
-    public void create(RoutingContext ctx) {
+    public CompletionStage<Idempotent<CreatedTask>> create(RoutingContext ctx) {
         String did = ctx.pathParam("did");
         Caller caller = auth.subscriber(ctx, did);
         NewTask task = Bodies.read(ctx, NewTask.class);
-        IdempotencyHeader.reply(ctx, tasks.create(did, caller.address(), task, IdempotencyHeader.of(ctx, caller)));
+        return tasks.createAsync(did, caller.address(), task, IdempotencyHeader.of(ctx, caller));
     }
 
     /** R3 {@code GET /api/v1/agents/:did/tasks/:taskId} → 200 {task, steps, logs}. */

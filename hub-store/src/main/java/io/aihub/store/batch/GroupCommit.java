@@ -8,7 +8,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -135,11 +135,23 @@ public final class GroupCommit<R, A> implements AutoCloseable {
 
     /** Queues the request and waits for its answer; a refusal is thrown as it was given. */
     public A submit(R request) {
-        return submit(request, full -> {
-            throw ApiError.busy(
-                    "the hub has " + settings.maxWaiting() + " requests of this kind waiting already; retry shortly",
-                    RETRY_AFTER_SECONDS);
-        });
+        return await(submitAsync(request));
+    }
+
+    /**
+     * Queues the request and returns at once with its answer to come, or already refused with a 503
+     * when the queue is full. A writer thread completes it: what depends on it should move to a thread
+     * of its own before doing real work, or the next batch waits for it.
+     */
+    public CompletionStage<A> submitAsync(R request) {
+        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
+        if (!waiting.offer(pending)) {
+            return CompletableFuture.failedStage(busy());
+        }
+        if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it
+            return CompletableFuture.failedStage(shuttingDown());
+        }
+        return pending.answer().minimalCompletionStage();
     }
 
     /**
@@ -151,26 +163,21 @@ public final class GroupCommit<R, A> implements AutoCloseable {
         if (!waiting.offer(pending)) {
             return alone.apply(request);
         }
-        if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it
+        if (closed && waiting.remove(pending)) {
             throw shuttingDown();
         }
+        return await(pending.answer());
+    }
+
+    /**
+     * Waits for an answer a writer gives; a refusal is thrown as it was given. Interrupted, it still
+     * waits: the request may be written already, and its caller must never be told otherwise.
+     */
+    public static <A> A await(CompletionStage<A> answer) {
         try {
-            return pending.answer().get();
-        } catch (ExecutionException failed) {
+            return answer.toCompletableFuture().join();
+        } catch (CompletionException failed) {
             throw refusal(failed.getCause());
-        } catch (InterruptedException e) {
-            if (waiting.remove(pending)) {
-                Thread.currentThread().interrupt();
-                throw ApiError.unavailable("interrupted while waiting for the database", e);
-            }
-            // A writer has it already: answer with what it did, never with a refusal for work that happened.
-            try {
-                return pending.answer().join();
-            } catch (CompletionException failed) {
-                throw refusal(failed.getCause());
-            } finally {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -186,6 +193,12 @@ public final class GroupCommit<R, A> implements AutoCloseable {
     /** Its name, as its settings give it. */
     public String name() {
         return settings.name();
+    }
+
+    private ApiError busy() {
+        return ApiError.busy(
+                "the hub has " + settings.maxWaiting() + " requests of this kind waiting already; retry shortly",
+                RETRY_AFTER_SECONDS);
     }
 
     private static RuntimeException refusal(Throwable cause) {

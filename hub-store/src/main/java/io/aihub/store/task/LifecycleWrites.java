@@ -14,6 +14,7 @@ import java.time.InstantSource;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The two writes every task's lifecycle makes, creating the task and updating its steps, share one
@@ -57,17 +58,17 @@ public final class LifecycleWrites implements AutoCloseable {
     }
 
     /**
-     * Creates the task with the next batch and returns it (or, for a key used before, the first answer),
-     * or throws the refusal meant for this request.
+     * Creates the task with the next batch: the task (or, for a key used before, the first answer), or
+     * the refusal meant for this request, once that batch has committed (completed on the writer's thread).
      */
     @SuppressWarnings("unchecked") // the writer answers a creation with what TaskIntake.answer gave it
-    Idempotent<CreatedTask> create(TaskIntake.Request request) {
-        return (Idempotent<CreatedTask>) batches.submit(request);
+    CompletionStage<Idempotent<CreatedTask>> create(TaskIntake.Request request) {
+        return batches.submitAsync(request).thenApply(answer -> (Idempotent<CreatedTask>) answer);
     }
 
-    /** Applies {@code change} with the next batch and returns the step once that batch has committed. */
-    StepRecord update(StepChange change) {
-        return (StepRecord) batches.submit(change);
+    /** Applies {@code change} with the next batch: the step once that batch has committed (on the writer's thread). */
+    CompletionStage<StepRecord> update(StepChange change) {
+        return batches.submitAsync(change).thenApply(StepRecord.class::cast);
     }
 
     private void write(List<Pending<Write, Object>> batch) {

@@ -14,6 +14,7 @@ import io.aihub.protocol.StepSearch;
 import io.aihub.protocol.StepUpdate;
 import io.aihub.protocol.TaskRecord;
 import io.aihub.protocol.Transitions;
+import io.aihub.store.batch.GroupCommit;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.RowMapper;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Steps as an agent's owner creates, updates, lists and searches them. Every write enters the task's
@@ -134,6 +136,16 @@ public final class StepStore {
      * committed.
      */
     public StepRecord update(String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
+        return GroupCommit.await(updateAsync(owner, did, taskId, requestedStepId, update));
+    }
+
+    /**
+     * {@link #update} without waiting: the step (or the refusal) comes on the lifecycle writer's thread
+     * once its batch has committed. A request the store refuses before it is queued (text with a NUL)
+     * throws at once.
+     */
+    public CompletionStage<StepRecord> updateAsync(
+            String owner, String did, String taskId, String requestedStepId, StepUpdate update) {
         NulText.refuse(
                 taskId,
                 requestedStepId,

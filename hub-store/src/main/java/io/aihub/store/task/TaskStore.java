@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
 public final class TaskStore implements AutoCloseable {
@@ -68,6 +69,16 @@ public final class TaskStore implements AutoCloseable {
      * any node.
      */
     public Idempotent<CreatedTask> create(String did, String user, NewTask request, IdempotencyKey idempotency) {
+        return GroupCommit.await(createAsync(did, user, request, idempotency));
+    }
+
+    /**
+     * {@link #create(String, String, NewTask, IdempotencyKey)} without waiting: the answer comes on the
+     * lifecycle writer's thread once its batch has committed. A request the store refuses before it is
+     * queued (text with a NUL) throws at once.
+     */
+    public CompletionStage<Idempotent<CreatedTask>> createAsync(
+            String did, String user, NewTask request, IdempotencyKey idempotency) {
         NulText.refuse(
                 request.name(),
                 request.query(),
@@ -80,21 +91,23 @@ public final class TaskStore implements AutoCloseable {
         String additional = request.inputAdditional() != null
                 ? JsonShapes.json(request.inputAdditional())
                 : JsonShapes.mergedObject(request.additionalParams());
-        Idempotent<CreatedTask> answer = writes.create(new TaskIntake.Request(
-                Ids.newTaskId(),
-                Ids.newStepId(),
-                did,
-                user,
-                request.name(),
-                request.query(),
-                params,
-                additional,
-                JsonShapes.array(request.artifacts()),
-                idempotency));
-        if (answer instanceof Idempotent.Fresh<CreatedTask> fresh) {
-            audiences.remember(TaskAccess.of(fresh.value().task()));
-        }
-        return answer;
+        return writes.create(new TaskIntake.Request(
+                        Ids.newTaskId(),
+                        Ids.newStepId(),
+                        did,
+                        user,
+                        request.name(),
+                        request.query(),
+                        params,
+                        additional,
+                        JsonShapes.array(request.artifacts()),
+                        idempotency))
+                .thenApply(answer -> {
+                    if (answer instanceof Idempotent.Fresh<CreatedTask> fresh) {
+                        audiences.remember(TaskAccess.of(fresh.value().task()));
+                    }
+                    return answer;
+                });
     }
 
     /** The task with its steps (by order) and logs (oldest first), for its creator or its agent's owner. */
