@@ -5,7 +5,7 @@
 //   node bench/realtime-bench.mjs --url http://127.0.0.1:3001 --admin-token <HUB_ADMIN_TOKEN> \
 //        (--rate R --duration S | --closed C [--duration S] [--lifecycles N])
 //        [--workers 4] [--submitters 4] [--agents 8] [--timeout-ms 10000] [--label NAME]
-//        [--hub-pid PID] [--pg-db DATABASE] [--deflate on|off]
+//        [--hub-pid PID] [--pg-db DATABASE] [--deflate on|off] [--samples FILE] [--lead-in N]
 //
 // Every flag can also come from the environment: HUB_URL, HUB_ADMIN_TOKEN, BENCH_RATE, BENCH_DURATION,
 // BENCH_CLOSED, BENCH_LIFECYCLES, BENCH_WORKERS, BENCH_SUBMITTERS, BENCH_AGENTS, BENCH_TIMEOUT_MS,
@@ -55,6 +55,13 @@
 // --deflate off makes the sockets not offer the WebSocket permessage-deflate extension, which
 // socket.io-client (and so the TypeScript SDK) offers by default: a diagnostic, not what clients do.
 //
+// --lead-in N (closed loop only) runs N lifecycles before the measured ones, in the same loops, and
+// counts neither their latency nor their CPU: the measured run starts with the loops spread out and
+// this process's own code compiled, not with every loop sending its first request at once.
+//
+// --samples FILE (or BENCH_SAMPLES) writes one CSV line per completed lifecycle: when it was sent, in ms
+// from the run's start, and its create-task, dispatch (from the create sent) and end-to-end times.
+//
 // Output: a human-readable table, then one line `BENCH_JSON {...}` for tooling.
 // Exit status: 0 all good; 1 errors; 2 bad arguments or setup failure.
 
@@ -71,7 +78,7 @@ import { hubTarget } from './lib/target.mjs';
 const USAGE = `usage: node bench/realtime-bench.mjs --url URL --admin-token TOKEN
        (--rate R --duration S | --closed C [--duration S] [--lifecycles N])
        [--workers M] [--submitters S] [--agents A] [--timeout-ms MS] [--label NAME]
-       [--hub-pid PID] [--pg-db DATABASE] [--deflate on|off]`;
+       [--hub-pid PID] [--pg-db DATABASE] [--deflate on|off] [--samples FILE] [--lead-in N]`;
 
 const MAX_ERROR_SAMPLES = 12;
 const CLK_TCK = 100; // USER_HZ on Linux/x86-64
@@ -100,6 +107,8 @@ function options() {
         'hub-pid': { type: 'string' },
         'pg-db': { type: 'string' },
         deflate: { type: 'string' },
+        samples: { type: 'string' },
+        'lead-in': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -135,6 +144,8 @@ function options() {
   if (agents < workers) fail(`--agents (${agents}) must be at least --workers (${workers}): every worker joins one agent or more`);
   const deflate = parsed.deflate ?? env.BENCH_DEFLATE ?? 'on';
   if (deflate !== 'on' && deflate !== 'off') fail(`--deflate must be on or off, got '${deflate}'`);
+  const leadIn = num('lead-in', parsed['lead-in'], 'BENCH_LEAD_IN', 0, 0, 5000000);
+  if (leadIn > 0 && rate !== undefined) fail('--lead-in is for a closed loop (--closed)');
   const hubPid = num('hub-pid', parsed['hub-pid'], 'BENCH_HUB_PID', undefined, 1, 1 << 30);
   return {
     url,
@@ -153,6 +164,8 @@ function options() {
     hubPid,
     deflate,
     pgDb: parsed['pg-db'] ?? env.BENCH_PG_DB ?? '',
+    samples: parsed.samples ?? env.BENCH_SAMPLES ?? '',
+    leadIn,
   };
 }
 
@@ -654,8 +667,8 @@ async function main() {
     + ` workers=${opts.workers} submitters=${opts.submitters} agents=${opts.agents} deflate=${opts.deflate} node=${process.version}`);
 
   running = true;
-  const cpu0 = cpuSnapshot(opts.hubPid, opts.pgDb);
-  const t0 = performance.now();
+  let cpu0 = cpuSnapshot(opts.hubPid, opts.pgDb);
+  let t0 = performance.now();
   let started = 0;
   let scheduleEnd = t0;
 
@@ -687,8 +700,12 @@ async function main() {
   } else {
     const endAt = t0 + opts.duration * 1000;
     const loop = async () => {
-      while (started < opts.lifecycles && performance.now() < endAt) {
+      while (started < opts.leadIn + opts.lifecycles && performance.now() < endAt) {
         const i = started++;
+        if (i === opts.leadIn && i > 0) { // the lead-in is over: the measured run starts now
+          cpu0 = cpuSnapshot(opts.hubPid, opts.pgDb);
+          t0 = performance.now();
+        }
         await startLifecycle(i, undefined);
       }
     };
@@ -710,7 +727,7 @@ async function main() {
   updateClient.close();
 
   // --- results -------------------------------------------------------------------------------------
-  const all = lifecycles.filter(Boolean);
+  const all = lifecycles.slice(opts.leadIn).filter(Boolean); // the lead-in's lifecycles are not counted
   const ok = all.filter((lc) => lc.ok);
   const failed = all.length - ok.length;
   const pick = (f) => ok.map(f);
@@ -745,6 +762,12 @@ async function main() {
     perSecond.push({ s: sec, started: b.started, completed: b.completed, failed: b.failed,
       dispatch_p50: d.p50, dispatch_p99: d.p99, dispatch_max: d.max, e2e_p50: e.p50, e2e_p99: e.p99 });
   }
+  if (opts.samples) { // one line per completed lifecycle, ms: when it was sent (from the run's start), then its spans
+    const line = (lc) => [lc.sent - t0, lc.created - lc.sent, lc.dispatched - lc.sent, lc.completed - lc.sent]
+      .map((x) => x.toFixed(3)).join(',');
+    const start = `# measured run started at ${Math.round(performance.timeOrigin + t0)} ms since the epoch\n`;
+    fs.writeFileSync(opts.samples, `${start}sent_at,create_201,dispatch_from_sent,end_to_end\n${ok.map(line).join('\n')}\n`);
+  }
   const wallS = (t1 - t0) / 1000;
   const activeS = (lastCompleted - t0) / 1000;
   const throughput = ok.length / activeS;
@@ -760,6 +783,7 @@ async function main() {
     rate: opts.rate,
     duration_s: opts.duration,
     concurrency: opts.closed,
+    lead_in: opts.leadIn,
     workers: opts.workers,
     submitters: opts.submitters,
     agents: opts.agents,

@@ -16,7 +16,8 @@
 #      open loop --rate 200 --duration 30 again   (the same on a warmer JVM; RT_RATE_AGAIN=0 skips it)
 #    or, with RT_SATURATION=1, the saturation run instead:
 #      warm-up   --closed 32 --lifecycles 10000, RT_SAT_WARMUPS (2) times, each a new generator (not a result)
-#      measured  --closed 32 --lifecycles 10000   (throughput, dispatch p50/p99, CPU per lifecycle)
+#      measured  --closed 32 --lifecycles 10000   (throughput, dispatch p50/p99, CPU per lifecycle), after
+#                --lead-in 2000 lifecycles of the same generator that are not counted
 #      open loop --rate R --duration 20 for R in 200 500 1000 and the peak just measured
 # 4. runs bench/idle-sockets.mjs: 10,000 idle authenticated sockets (or as many as the hub accepts)
 #    through the hub's public port, held for 60 s, reading the hub's VmRSS from /proc before, with the
@@ -31,8 +32,9 @@
 #   RT_WARMUP_S (60), RT_RATE (200), RT_RATE_S (30), RT_CLOSED ("16 64 128"), RT_CLOSED_S (20),
 #   RT_WORKERS (4), RT_SUBMITTERS (4), RT_AGENTS (8), IDLE_SOCKETS (10000), IDLE_ACCOUNTS (100),
 #   IDLE_BATCH (200), IDLE_HOLD_S (60), SKIP_LIFECYCLES=1, SKIP_IDLE=1, NOFILE (65536: wanted ulimit -n),
-#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32), RT_SAT_LIFECYCLES (10000), RT_SAT_WARMUPS (2),
-#   RT_SAT_RATES ("200 500 1000") and RT_SAT_RATE_S (20).
+#   RT_SATURATION=1 with RT_SAT_CONCURRENCY (32), RT_SAT_LIFECYCLES (10000), RT_SAT_WARMUPS (2), RT_SAT_LEAD_IN (2000),
+#   RT_SAT_RATES ("200 500 1000") and RT_SAT_RATE_S (20); RT_SAMPLES_DIR: where the saturation runs
+#   write one line per lifecycle (realtime-bench.mjs --samples).
 # The hub logs its GC pauses to a file of the run (-Xlog:gc, added to HUB_JAVA_OPTS); each phase
 # prints the pauses that fell in it: how many, their total, p50, p99 and the longest, and what the hub's
 # own metrics (scraped before and after, on a free HUB_METRICS_PORT) say of it: the delivery lag from
@@ -184,6 +186,19 @@ hub_alive() {
   kill -0 "$HUB_PID" 2>/dev/null || { tail -n 60 "$HUB_LOG" >&2; die "THE HUB DIED (pid $HUB_PID); log above, $HUB_LOG"; }
 }
 commits() { psql -d postgres -Atc "select xact_commit from pg_stat_database where datname = '$HUB_DB'"; }
+# the whole cluster's WAL and checkpoints: bytes, full-page images, writes for want of WAL buffers,
+# checkpoints, and data pages written by backends (not the checkpointer or background writer)
+wal_stats() {
+  psql -d postgres -Atc "select w.wal_bytes || ' ' || w.wal_fpi || ' ' || w.wal_buffers_full || ' '
+    || b.checkpoints_timed + b.checkpoints_req || ' ' || b.buffers_backend
+    from pg_stat_wal w, pg_stat_bgwriter b" 2>/dev/null || echo '0 0 0 0 0'
+}
+wal_delta() { # wal_delta BEFORE AFTER
+  local -a a b
+  read -r -a a <<<"$1"
+  read -r -a b <<<"$2"
+  echo "$(((b[0] - a[0]) / 1048576)) MiB of WAL, $((b[1] - a[1])) full-page images, $((b[2] - a[2])) writes for want of WAL buffers, $((b[3] - a[3])) checkpoints, $((b[4] - a[4])) data pages written by backends"
+}
 # index scans of events_in_commit_order: one per read of the events outbox by the hub's dispatcher
 outbox_reads() {
   psql -d "$HUB_DB" -Atc "select coalesce(sum(idx_scan), 0) || ' ' || coalesce(sum(idx_tup_read), 0)
@@ -211,8 +226,9 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
   c0="$(commits)"
   local size0
   size0="$(outbox_size)"
-  local r0 r1
+  local r0 r1 w0
   r0="$(outbox_reads)"
+  w0="$(wal_stats)"
   say "$name (hub VmRSS $rss0 MiB; events table $size0)"
   "$@" 2>&1 | tee "$out" || rc=$?
   hub_alive
@@ -223,6 +239,7 @@ run_phase() {    # run_phase NAME KIND OUTFILE -- command...
   l1="$(log_lines)"
   g1="$(gc_lines)"
   echo "-- $name: GC pauses of the hub meanwhile: $(gc_pauses "$g0" "$g1")"
+  echo "-- $name: PostgreSQL meanwhile (the whole cluster): $(wal_delta "$w0" "$(wal_stats)")"
   curl -s "http://127.0.0.1:$HUB_METRICS_PORT/metrics" >"$out.metrics-after" || true
   echo "-- $name: the hub's metrics meanwhile: $(python3 "$ROOT/bench/lib/metrics_delta.py" "$out.metrics-before" "$out.metrics-after" 2>&1 || true)"
   x1="$(wc -l <"$XID_LOG")"
@@ -252,6 +269,7 @@ RT_SHOWN="$NODE bench/realtime-bench.mjs --url $HUB_URL --admin-token <generated
 if [[ "${RT_SATURATION:-0}" == 1 ]]; then
   SAT_C="${RT_SAT_CONCURRENCY:-32}"
   SAT_N="${RT_SAT_LIFECYCLES:-10000}"
+  SAT_LEAD_IN="${RT_SAT_LEAD_IN:-2000}"
   # Warm-up rounds, each a generator of its own: the JIT compiles the hub's socket code on what the
   # first round shows it, then the round's sockets close, which that code had not seen (an uncommon trap
   # in netty's and netty-socketio's decoders sends them back to the interpreter and the first tier), and
@@ -259,9 +277,10 @@ if [[ "${RT_SATURATION:-0}" == 1 ]]; then
   WARMUPS=()
   for ((i = 1; i <= ${RT_SAT_WARMUPS:-2}; i++)); do WARMUPS+=("saturation-warm-up-$i"); done
   for label in "${WARMUPS[@]}" saturation; do
-    show "$RT_SHOWN --label $label --closed $SAT_C --lifecycles $SAT_N --duration 600"
+    show "$RT_SHOWN --label $label --closed $SAT_C --lifecycles $SAT_N --duration 600$([[ $label == saturation ]] && echo " --lead-in $SAT_LEAD_IN")"
     run_phase "$label (closed $SAT_C, $SAT_N lifecycles$([[ $label == *warm-up* ]] && echo '; not a result'))" rt \
-      "$WORK/$label.txt" -- "${RT[@]}" --label "$label" --closed "$SAT_C" --lifecycles "$SAT_N" --duration 600
+      "$WORK/$label.txt" -- "${RT[@]}" --label "$label" --closed "$SAT_C" --lifecycles "$SAT_N" --duration 600 \
+      $([[ $label == saturation ]] && echo --lead-in "$SAT_LEAD_IN") ${RT_SAMPLES_DIR:+--samples "$RT_SAMPLES_DIR/$label.csv"}
   done
   # Then open loops at fixed arrival rates, and at the peak the closed loop just measured: a closed loop
   # hides queueing (a slow answer delays the next request), an open loop does not.
