@@ -26,7 +26,9 @@ import io.vertx.ext.web.handler.BodyHandler;
  * The HTTP API as a table. Every request first passes the guards (connection deadlines, the
  * credential checked from its headers, the budget for bodies being read), then its body is read.
  * Handlers block on the database, so each runs on a worker thread (unordered: requests do not wait for
- * each other). Literal paths come before {@code :did} patterns.
+ * each other); the two of every task's lifecycle hand their write to the lifecycle writer and leave
+ * the reply to the event loop ({@link BlockingHandlers#deferred}). Literal paths come before {@code
+ * :did} patterns.
  */
 public final class ApiRouter {
     private ApiRouter() {}

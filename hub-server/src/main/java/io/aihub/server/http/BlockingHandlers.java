@@ -63,31 +63,45 @@ public final class BlockingHandlers {
                             () -> { // nothing waits for this future: its answer would cost a hop
                                 try {
                                     start.apply(ctx)
-                                            .whenComplete((answer, refused) -> eventLoop.runOnContext(on -> {
-                                                release(ctx);
+                                            .whenComplete((answer, refused) -> onEventLoop(eventLoop, ctx, () -> {
                                                 if (refused != null) {
                                                     ctx.fail(
                                                             refused instanceof CompletionException wrapped
                                                                     ? wrapped.getCause()
                                                                     : refused);
-                                                    return;
-                                                }
-                                                try {
+                                                } else {
                                                     reply.accept(ctx, answer);
-                                                } catch (RuntimeException failed) {
-                                                    ctx.fail(failed);
                                                 }
                                             }));
-                                } catch (RuntimeException refused) {
-                                    eventLoop.runOnContext(on -> {
-                                        release(ctx);
-                                        ctx.fail(refused);
-                                    });
+                                } catch (Throwable refused) { // Errors too: the request must be answered and its slot
+                                    // given back
+                                    onEventLoop(eventLoop, ctx, () -> ctx.fail(refused));
                                 }
                                 return null;
                             },
                             false);
         };
+    }
+
+    /** Gives the slot back and runs {@code finish} on the request's event loop; what it throws fails the request. */
+    private void onEventLoop(Context eventLoop, RoutingContext ctx, Runnable finish) {
+        try {
+            eventLoop.runOnContext(on -> {
+                release(ctx);
+                try {
+                    finish.run();
+                } catch (Throwable failed) {
+                    ctx.fail(failed);
+                }
+            });
+        } catch (RuntimeException closed) { // the event loop is shutting down: no reply can be written now
+            release(ctx);
+        }
+    }
+
+    /** Requests running or waiting now. */
+    int inUse() {
+        return MAX_WAITING - slots.availablePermits();
     }
 
     /** Reserves a slot and the request's body; false when the request cannot go on (answered, or gone). */

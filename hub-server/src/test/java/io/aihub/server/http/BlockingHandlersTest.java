@@ -30,13 +30,14 @@ class BlockingHandlersTest {
             Thread.ofPlatform().name("test-writer").factory());
     private static final List<String> SEEN = new CopyOnWriteArrayList<>();
     private static Vertx vertx;
+    private static BlockingHandlers blocking;
     private static HttpServer server;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        BlockingHandlers blocking = new BlockingHandlers();
+        blocking = new BlockingHandlers();
         Router router = Router.router(vertx);
         router.route().failureHandler(new ErrorReplies(1024)::handle);
         router.get("/answer")
@@ -61,6 +62,12 @@ class BlockingHandlersTest {
                 .<String>handler(blocking.deferred(
                         ctx -> {
                             throw ApiError.badRequest("a reason a person can act on");
+                        },
+                        (ctx, answer) -> ctx.response().end("never")));
+        router.get("/error")
+                .<String>handler(blocking.deferred(
+                        ctx -> {
+                            throw new AssertionError("a bug in a handler");
                         },
                         (ctx, answer) -> ctx.response().end("never")));
         router.get("/reply-fails")
@@ -112,11 +119,21 @@ class BlockingHandlersTest {
     }
 
     @Test
-    void everyRequestGivesItsSlotBack() throws Exception {
-        for (int i = 0; i < BlockingHandlers.MAX_WAITING + 50; i++) {
-            assertThat(get(i % 2 == 0 ? "/answer" : "/refused").statusCode())
-                    .as("request %d", i)
-                    .isIn(200, 404);
+    void anErrorInTheHandler_isAnswered500() throws Exception {
+        HttpResponse<String> response = get("/error");
+
+        assertThat(response.statusCode()).isEqualTo(500);
+        assertThat(response.body()).contains("\"error\"");
+    }
+
+    @Test
+    void everyRequestGivesItsSlotBack_howeverItEnds() throws Exception {
+        for (String path : List.of("/answer", "/refused", "/thrown", "/reply-fails", "/error")) {
+            for (int i = 0; i < 3; i++) {
+                get(path);
+
+                assertThat(blocking.inUse()).as("slots held after %s", path).isZero();
+            }
         }
     }
 }

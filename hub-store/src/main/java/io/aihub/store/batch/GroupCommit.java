@@ -16,7 +16,8 @@ import java.util.function.Function;
 /**
  * Group commit: requests that arrive while a batch is being written wait together in a bounded
  * queue, and the next free writer thread takes all of them (up to a limit) as its next batch, so one
- * transaction, one COMMIT and one WAL flush serve them all. A caller waits for its own answer; a lone
+ * transaction, one COMMIT and one WAL flush serve them all. A caller gets its own answer (waiting for
+ * it, or as a stage completed on the writer's thread, {@link #submitAsync}); a lone
  * request is a batch of one and waits for nothing but the batch in progress. A full queue refuses new
  * requests at once with a 503 and {@code Retry-After}: a burst costs its excess a retry, never the
  * heap. Reads that many callers make at once can share a batch the same way
@@ -26,7 +27,8 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>the connection to the database is lost: every request of the batch gets that 503 at once (its
- *       neighbours would meet the same fate, one after another);
+ *       neighbours would meet the same fate, one after another); so does a failure after the batch's
+ *       transaction had committed ({@link Database.FailedAfterCommit}): what it wrote is in;
  *   <li>the writer names the request that was refused ({@link Refused}, such as a 404 or a value the
  *       database cannot store): that request gets its refusal, and the others are written again
  *       together; if one of them is refused again, it gets its answer and the rest are written one per
@@ -171,7 +173,8 @@ public final class GroupCommit<R, A> implements AutoCloseable {
 
     /**
      * Waits for an answer a writer gives; a refusal is thrown as it was given. Interrupted, it still
-     * waits: the request may be written already, and its caller must never be told otherwise.
+     * waits: a write may have happened already, and its caller must never be told otherwise (a read
+     * waits for its batch too, which takes milliseconds).
      */
     public static <A> A await(CompletionStage<A> answer) {
         try {
@@ -249,7 +252,7 @@ public final class GroupCommit<R, A> implements AutoCloseable {
 
     private void afterFailure(List<Pending<R, A>> batch, RuntimeException failure, boolean retried) {
         RuntimeException cause = failure instanceof Refused refused ? refused.refusal : failure;
-        if (batch.size() == 1 || Database.lostConnection(cause)) {
+        if (batch.size() == 1 || Database.lostConnection(cause) || cause instanceof Database.FailedAfterCommit) {
             batch.forEach(pending -> pending.answer().completeExceptionally(cause));
             return;
         }

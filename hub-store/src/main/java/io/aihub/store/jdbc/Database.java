@@ -161,8 +161,8 @@ public final class Database implements AutoCloseable {
     private <T> T run(Work<T> work, String firstStatement) {
         try (Connection connection = pool.getConnection()) {
             connection.setAutoCommit(false); // no round trip: BEGIN goes with the first statement
+            Tx tx = new Tx(connection);
             try {
-                Tx tx = new Tx(connection);
                 if (firstStatement != null) {
                     tx.update(firstStatement);
                 }
@@ -172,11 +172,24 @@ public final class Database implements AutoCloseable {
                 }
                 return result;
             } catch (SQLException | RuntimeException e) {
+                if (tx.isCommitted()) { // nothing to roll back, and nothing to write again
+                    throw new FailedAfterCommit(e);
+                }
                 rollbackQuietly(connection, e);
                 throw e;
             }
         } catch (SQLException e) {
             throw translate(e);
+        }
+    }
+
+    /**
+     * Work that failed after its transaction had committed ({@link Pipeline#runAndCommit}): what it wrote
+     * is in the database, so it must not be written again; only a bug gets here.
+     */
+    public static final class FailedAfterCommit extends IllegalStateException {
+        public FailedAfterCommit(Exception cause) {
+            super("failed after its transaction had committed: " + cause.getMessage(), cause);
         }
     }
 

@@ -74,7 +74,7 @@ public final class Tx {
         return rows.stream().findFirst();
     }
 
-    /** A pipeline has sent the commit ({@link Pipeline#runAndCommit}): no statement may follow. */
+    /** A pipeline has sent the commit ({@link Pipeline#runAndCommit}): {@link #prepare} refuses what would follow. */
     void committed() {
         committed = true;
     }

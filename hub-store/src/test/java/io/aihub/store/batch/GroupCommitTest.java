@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.aihub.protocol.ApiError;
 import io.aihub.store.batch.GroupCommit.Pending;
+import io.aihub.store.jdbc.Database;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +61,54 @@ class GroupCommitTest {
                 assertThat(waiting.get(i).get(5, TimeUnit.SECONDS)).isEqualTo(i);
             }
             assertThat(writer.batchSizes).containsExactly(1, 3);
+        }
+    }
+
+    @Test
+    void aBatchThatFailedAfterItsTransactionCommitted_isNotWrittenAgain() throws Exception {
+        AtomicInteger writes = new AtomicInteger();
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        GroupCommit.Writer<Integer, Integer> committedThenFailed = batch -> {
+            writes.incrementAndGet();
+            if (batch.getFirst().request() == 0) { // holds the writer while the others queue up
+                holding.countDown();
+                awaitQuietly(release);
+                batch.getFirst().answer().complete(0);
+                return;
+            }
+            throw new Database.FailedAfterCommit(new SQLException("a row the work could not read"));
+        };
+        try (GroupCommit<Integer, Integer> commit =
+                new GroupCommit<>(new GroupCommit.Settings("test-after-commit", 1, 64, 64), committedThenFailed)) {
+            Future<Integer> first = callers.submit(() -> commit.submit(0));
+            assertThat(holding.await(5, TimeUnit.SECONDS)).isTrue();
+            List<Future<Integer>> batch = List.of(
+                    callers.submit(() -> commit.submit(1)),
+                    callers.submit(() -> commit.submit(2)),
+                    callers.submit(() -> commit.submit(3)));
+            while (commit.waiting() < 3) {
+                Thread.sleep(1);
+            }
+            release.countDown();
+
+            assertThat(first.get(5, TimeUnit.SECONDS)).isZero();
+            for (Future<Integer> answer : batch) {
+                assertThat(catchThrowable(() -> answer.get(5, TimeUnit.SECONDS)))
+                        .isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(Database.FailedAfterCommit.class);
+            }
+            assertThat(writes.get())
+                    .as("the held batch, then the three together, never one by one")
+                    .isEqualTo(2);
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

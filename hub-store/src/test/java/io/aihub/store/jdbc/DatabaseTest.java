@@ -1,9 +1,11 @@
 package io.aihub.store.jdbc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.aihub.protocol.ApiError;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +38,22 @@ class DatabaseTest {
 
         assertThat(inLookup).contains("");
         assertThat(inTransaction).contains("set");
+    }
+
+    @Test
+    void workThatFailsAfterAPipelineCommittedIt_isReportedAsSuch_andWhatItWroteStays() {
+        database.transaction(tx -> tx.update("create table if not exists kept (n int)"));
+
+        Throwable failed = catchThrowable(() -> database.transaction(tx -> {
+            Pipeline last = tx.pipeline();
+            last.add("insert into kept values (7) returning n", row -> row.getInt(1));
+            last.runAndCommit();
+            return tx.list("select n from kept", row -> row.getInt(1)); // refused: the transaction is over
+        }));
+
+        List<Integer> kept = database.lookup(tx -> tx.list("select n from kept", row -> row.getInt(1)));
+        assertThat(failed).isInstanceOf(Database.FailedAfterCommit.class);
+        assertThat(kept).containsExactly(7);
     }
 
     @Test

@@ -165,6 +165,38 @@ class PipelineTest {
     }
 
     @Test
+    void aCommitThatFails_leavesNothingWritten_andTheTransactionUncommitted() throws Exception {
+        tx.update("create table pairs (n int, constraint one_each unique (n) deferrable initially deferred)");
+        connection.commit();
+        Pipeline last = tx.pipeline();
+        last.add("insert into pairs values (1), (1) returning n", row -> row.getInt(1)); // checked at commit
+
+        assertThatThrownBy(last::runAndCommit)
+                .isInstanceOfSatisfying(
+                        SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("23505"));
+        assertThat(tx.isCommitted()).isFalse();
+        connection.rollback();
+        assertThat(tx.list("select count(*) from pairs", RowMapper.COUNT)).containsExactly(0L);
+    }
+
+    @Test
+    void aCommittingPipeline_runsAgainAndAgain_oncePreparedOnTheServer_andTransactionsAfterItStillRollBack()
+            throws Exception {
+        for (int run = 1; run <= 8; run++) { // past the driver's threshold for server-prepared statements
+            Tx each = new Tx(connection);
+            Pipeline last = each.pipeline();
+            last.add("insert into numbers values (?) returning n", row -> row.getInt(1), run);
+            last.runAndCommit();
+            assertThat(each.isCommitted()).isTrue();
+        }
+        tx = new Tx(connection);
+        tx.update("insert into numbers values (100)");
+        connection.rollback();
+
+        assertThat(tx.list("select count(*) from numbers", RowMapper.COUNT)).containsExactly(8L);
+    }
+
+    @Test
     void anEmptyPipeline_sendsNothing() throws Exception {
         int before = counter.turns();
         Pipeline pipeline = tx.pipeline();
