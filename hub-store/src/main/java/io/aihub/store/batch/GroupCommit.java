@@ -146,14 +146,8 @@ public final class GroupCommit<R, A> implements AutoCloseable {
      * of its own before doing real work, or the next batch waits for it.
      */
     public CompletionStage<A> submitAsync(R request) {
-        Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
-        if (!waiting.offer(pending)) {
-            return CompletableFuture.failedStage(busy());
-        }
-        if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it
-            return CompletableFuture.failedStage(shuttingDown());
-        }
-        return pending.answer().minimalCompletionStage();
+        CompletableFuture<A> answer = enqueue(request);
+        return answer == null ? CompletableFuture.failedStage(busy()) : answer.minimalCompletionStage();
     }
 
     /**
@@ -161,14 +155,20 @@ public final class GroupCommit<R, A> implements AutoCloseable {
      * alone} on the caller's thread: for reads, which a burst should slow down rather than refuse.
      */
     public A submit(R request, Function<R, A> alone) {
+        CompletableFuture<A> answer = enqueue(request);
+        return answer == null ? alone.apply(request) : await(answer);
+    }
+
+    /** Queues the request: its answer to come (refused at once if closed meanwhile), or null when the queue is full. */
+    private CompletableFuture<A> enqueue(R request) {
         Pending<R, A> pending = new Pending<>(request, new CompletableFuture<>(), System.nanoTime());
         if (!waiting.offer(pending)) {
-            return alone.apply(request);
+            return null;
         }
-        if (closed && waiting.remove(pending)) {
-            throw shuttingDown();
+        if (closed && waiting.remove(pending)) { // closed meanwhile: no writer will take it
+            return CompletableFuture.failedFuture(shuttingDown());
         }
-        return await(pending.answer());
+        return pending.answer();
     }
 
     /**

@@ -90,7 +90,7 @@ public final class Pipeline {
     /** Sends the statements and reads every answer; does nothing if none was added. */
     public void run() throws SQLException {
         if (!answers.isEmpty()) {
-            send(AFTER);
+            send(AFTER, false);
         }
     }
 
@@ -103,14 +103,14 @@ public final class Pipeline {
      */
     public void runAndCommit() throws SQLException {
         if (!answers.isEmpty()) {
-            send("commit"); // the plan_cache_mode set for the statements ends with the transaction
+            send("commit", true); // the plan_cache_mode set for the statements ends with the transaction
         }
     }
 
-    private void send(String last) throws SQLException {
+    private void send(String last, boolean commits) throws SQLException {
         try (PreparedStatement statement = tx.prepare(BEFORE + sql + ";\n" + last, params.toArray())) {
             boolean rows = statement.execute(); // the driver has read every answer: all ran, or this threw
-            if (last.equals("commit")) {
+            if (commits) {
                 tx.committed();
             }
             rows = rows && statement.getMoreResults() && statement.getMoreResults();
