@@ -55,6 +55,11 @@
 // --deflate off makes the sockets not offer the WebSocket permessage-deflate extension, which
 // socket.io-client (and so the TypeScript SDK) offers by default: a diagnostic, not what clients do.
 //
+// This process's own garbage-collection pauses are observed (perf_hooks 'gc' entries): a lifecycle in
+// flight during one is timed late by up to the pause, though the hub had already answered. The results
+// say how many pauses fell in the measured run and how many lifecycles they overlapped, and give the
+// dispatch latency from the create sent also without those lifecycles (`clear_of_generator_gc`).
+//
 // --lead-in N (closed loop only) runs N lifecycles before the measured ones, in the same loops, and
 // counts neither their latency nor their CPU: the measured run starts with the loops spread out and
 // this process's own code compiled, not with every loop sending its first request at once.
@@ -68,7 +73,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
+import { PerformanceObserver, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { io } from 'socket.io-client';
 import { expectJson, httpClient } from './lib/http.mjs';
@@ -401,8 +406,19 @@ class Errors {
   }
 }
 
+// This process's own GC pauses, as perf_hooks reports them (start and end on performance.now()'s clock).
+const generatorGc = {
+  pauses: [],
+  observe() {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) this.pauses.push({ start: e.startTime, end: e.startTime + e.duration });
+    }).observe({ entryTypes: ['gc'] });
+  },
+};
+
 async function main() {
   const opts = options();
+  generatorGc.observe();
   const errors = new Errors();
   const setupClient = httpClient(opts.base, 4, 30000);
   const stamp = Date.now().toString(36);
@@ -736,6 +752,16 @@ async function main() {
     from_created: stats(pick((lc) => lc.dispatched - lc.created)),
     from_sent: stats(pick((lc) => lc.dispatched - lc.sent)),
   };
+  const ownPauses = generatorGc.pauses.filter((p) => p.end > t0 && p.start < lastCompleted);
+  const inOwnPause = (lc) => ownPauses.some((p) => p.start < lc.dispatched && p.end > lc.sent);
+  const clearOfOwnPauses = ok.filter((lc) => !inOwnPause(lc));
+  dispatch.from_sent_clear_of_generator_gc = stats(clearOfOwnPauses.map((lc) => lc.dispatched - lc.sent));
+  const generatorGcSummary = {
+    pauses: ownPauses.length,
+    total_ms: round(ownPauses.reduce((sum, p) => sum + (p.end - p.start), 0)),
+    longest_ms: round(ownPauses.reduce((m, p) => Math.max(m, p.end - p.start), 0)),
+    lifecycles_in_flight_during_one: ok.length - clearOfOwnPauses.length,
+  };
   if (opts.mode === 'rate') dispatch.from_scheduled = stats(pick((lc) => lc.dispatched - lc.scheduled));
   const endToEnd = { from_sent: stats(pick((lc) => lc.completed - lc.sent)) };
   if (opts.mode === 'rate') endToEnd.from_scheduled = stats(pick((lc) => lc.completed - lc.scheduled));
@@ -764,9 +790,9 @@ async function main() {
   }
   if (opts.samples) { // one line per completed lifecycle, ms: when it was sent (from the run's start), then its spans
     const line = (lc) => [lc.sent - t0, lc.created - lc.sent, lc.dispatched - lc.sent, lc.completed - lc.sent]
-      .map((x) => x.toFixed(3)).join(',');
+      .map((x) => x.toFixed(3)).concat(inOwnPause(lc) ? 1 : 0).join(',');
     const start = `# measured run started at ${Math.round(performance.timeOrigin + t0)} ms since the epoch\n`;
-    fs.writeFileSync(opts.samples, `${start}sent_at,create_201,dispatch_from_sent,end_to_end\n${ok.map(line).join('\n')}\n`);
+    fs.writeFileSync(opts.samples, `${start}sent_at,create_201,dispatch_from_sent,end_to_end,in_generator_gc\n${ok.map(line).join('\n')}\n`);
   }
   const wallS = (t1 - t0) / 1000;
   const activeS = (lastCompleted - t0) / 1000;
@@ -806,6 +832,7 @@ async function main() {
     errors_by_kind: errors.byKind,
     error_samples: errors.samples,
     cpu,
+    generator_gc: generatorGcSummary,
     per_second: perSecond,
   };
 
@@ -841,6 +868,9 @@ async function main() {
     + `${f(x.dispatch_p50).replace(/\.\d+$/, '')}/${f(x.dispatch_p99).replace(/\.\d+$/, '')}/${f(x.dispatch_max).replace(/\.\d+$/, '')} `
     + `${f(x.e2e_p50).replace(/\.\d+$/, '')}/${f(x.e2e_p99).replace(/\.\d+$/, '')}`);
   for (let k = 0; k < cellsPerSecond.length; k += 4) console.log(`  ${cellsPerSecond.slice(k, k + 4).map((c) => c.padEnd(34)).join('')}`);
+  console.log(`this process's GC pauses in the measured run: ${generatorGcSummary.pauses}, ${f(generatorGcSummary.total_ms)} ms in all, `
+    + `longest ${f(generatorGcSummary.longest_ms)} ms; lifecycles in flight during one: ${generatorGcSummary.lifecycles_in_flight_during_one}; `
+    + `dispatch from the create sent without them: p50 ${f(dispatch.from_sent_clear_of_generator_gc.p50)}, p99 ${f(dispatch.from_sent_clear_of_generator_gc.p99)} ms`);
   if (cpu.hub_ms !== undefined || cpu.machine_busy_pct !== undefined) {
     const p = cpu.per_lifecycle_ms ?? {};
     console.log(`cpu over ${cpu.wall_s} s: machine ${f(cpu.machine_busy_pct)} % busy (of ${os.cpus().length} cores); hub ${f(cpu.hub_ms)} ms, postgres (hub db) ${
