@@ -1,6 +1,7 @@
 package io.aihub.protocol;
 
 import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
@@ -63,5 +64,14 @@ public record TaskUpdated(
     @JsonProperty("status")
     public Status status() {
         return taskStatus;
+    }
+
+    /**
+     * The task's last {@code task-updated}: a snapshot of the task in a terminal status. A log line that
+     * reports a terminal status ends nothing: logs relay a status, they never set the task's.
+     */
+    @JsonIgnore
+    public boolean endsTask() {
+        return message == null && level == null && stepId == null && taskStatus != null && taskStatus.isTerminal();
     }
 }

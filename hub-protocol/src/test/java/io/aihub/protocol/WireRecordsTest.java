@@ -110,5 +110,20 @@ class WireRecordsTest {
         assertThat(node.get("task_status").asText()).isEqualTo("Completed");
         assertThat(node.get("status").asText()).isEqualTo("Completed");
         assertThat(node.get("cost").isIntegralNumber()).isTrue();
+        assertThat(node.has("endsTask")).as("not on the wire").isFalse();
+    }
+
+    @Test
+    void aTaskUpdatedEndsItsTask_onlyAsASnapshotInAFinalStatus() {
+        Instant at = Instant.EPOCH;
+        assertThat(new TaskUpdated("t", "d", Status.Completed, "", "", 0, at, null, null, null).endsTask())
+                .isTrue();
+        assertThat(new TaskUpdated("t", "d", Status.Failed, "", "", 0, at, null, null, null).endsTask())
+                .isTrue();
+        assertThat(new TaskUpdated("t", "d", Status.In_Progress, "", "", 0, at, null, null, null).endsTask())
+                .isFalse();
+        assertThat(new TaskUpdated("t", "d", Status.Completed, "", "", 0, at, "done", "info", null).endsTask())
+                .as("a log line relays a status, it does not end the task")
+                .isFalse();
     }
 }

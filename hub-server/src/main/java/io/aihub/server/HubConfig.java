@@ -234,7 +234,8 @@ public record HubConfig(
         return new SocketLimits(
                 atLeast(env, "HUB_SOCKET_BUFFER_BYTES", defaults.outboundBufferBytes(), 64 * 1024),
                 atLeast(env, "HUB_SOCKET_QUEUE", defaults.inboundQueue(), 1),
-                atLeast(env, "HUB_SOCKETS_PER_ACCOUNT", SocketLimits.perAccountWithin(http.maxConnections()), 1));
+                atLeast(env, "HUB_SOCKETS_PER_ACCOUNT", SocketLimits.perAccountWithin(http.maxConnections()), 1),
+                atLeast(env, "HUB_ROOMS_PER_SOCKET", defaults.roomsPerSocket(), 1));
     }
 
     private static TaskLimits taskLimits(Map<String, String> env) {

@@ -374,4 +374,59 @@ class LimitsTest {
             }
         }
     }
+
+    @Test
+    void theRoomsOfOneSocket_areBounded_andWhatIsRefusedIsNamedWithTheSettingToRaise() throws Exception {
+        try (Hub limited = hubWith(Map.of("HUB_ROOMS_PER_SOCKET", "2"))) {
+            HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
+            Account builder = limitedClient.account("builder");
+            Account watcher = limitedClient.account("watcher");
+            String did = limitedClient.agent(builder);
+            String token = limitedClient.accessToken(watcher, did);
+            List<String> taskIds = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                taskIds.add(limitedClient
+                        .task(token, did, "q" + i)
+                        .at("/task/task_id")
+                        .asText());
+            }
+            try (RawSocket socket = RawSocket.open(limited.port())) {
+                socket.connect("Bearer " + watcher.apiKey());
+                socket.await("_connected");
+                socket.emit("_join-tasks", Map.of("tasks", taskIds, "history", false));
+                String refused = socket.await("error").payload().get("message").asText();
+                assertThat(refused)
+                        .contains(taskIds.get(2), "HUB_ROOMS_PER_SOCKET")
+                        .doesNotContain(taskIds.get(0));
+                JsonNode joined = socket.await("_join-tasks_").payload().get("tasks");
+                assertThat(joined).hasSize(2);
+                assertThat(joined.get(0).asText()).isEqualTo(taskIds.get(0));
+
+                socket.emit("_join-tasks", Map.of("tasks", List.of(taskIds.get(1)), "history", false));
+                assertThat(socket.await("_join-tasks_")
+                                .payload()
+                                .get("tasks")
+                                .get(0)
+                                .asText())
+                        .as("a room the socket is in already can be joined again")
+                        .isEqualTo(taskIds.get(1));
+            }
+            try (RawSocket worker = RawSocket.open(limited.port())) {
+                worker.connect("Bearer " + builder.apiKey());
+                worker.await("_connected");
+                worker.emit("_join-tasks", Map.of("tasks", taskIds.subList(0, 2), "history", false));
+                worker.await("_join-tasks_");
+                worker.emit("_join-rooms", Map.of("joinAccountRoom", true, "joinAgentRooms", List.of(did)));
+                List<String> messages = new ArrayList<>();
+                messages.add(worker.await("error").payload().get("message").asText());
+                messages.add(worker.await("error").payload().get("message").asText());
+                assertThat(messages)
+                        .anyMatch(m -> m.contains("the account room") && m.contains("HUB_ROOMS_PER_SOCKET"));
+                assertThat(messages).anyMatch(m -> m.contains("the rooms of agents [" + did + "]"));
+                JsonNode answer = worker.await("_join-rooms_").payload();
+                assertThat(answer.get("account").asBoolean()).isFalse();
+                assertThat(answer.get("agents")).isEmpty();
+            }
+        }
+    }
 }

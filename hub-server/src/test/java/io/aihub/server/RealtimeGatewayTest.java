@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.aihub.server.HubClient.Account;
+import io.aihub.server.realtime.EndedTaskRooms;
 import io.aihub.store.jdbc.DatabaseConfig;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -312,6 +313,52 @@ class RealtimeGatewayTest extends HubTestBase {
             assertThat(count("select count(*) from tasks where task_id = ? and task_status = 'Pending'", taskId))
                     .as("a log never changes the task")
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aTasksRoom_isLeftAFewSecondsAfterTheTaskEnds_logsInTheMeantimeArrive_laterOnesAreReplayed() throws Exception {
+        Account builder = client.account("builder");
+        Account subscriber = client.account("subscriber");
+        String did = client.agent(builder);
+        JsonNode created = client.task(client.accessToken(subscriber, did), did, "q");
+        String taskId = created.at("/task/task_id").asText();
+        String stepId = created.at("/steps/0/step_id").asText();
+        try (RawSocket agent = RawSocket.open(hub.port());
+                RawSocket user = RawSocket.open(hub.port())) {
+            agent.connect("Bearer " + builder.apiKey());
+            agent.await("_connected");
+            user.connect("Bearer " + subscriber.apiKey());
+            user.await("_connected");
+            user.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
+            user.await("_join-tasks_");
+
+            HubClient.Reply done = client.put(
+                    "/api/v1/agents/" + did + "/tasks/" + taskId + "/step/" + stepId,
+                    builder.apiKey(),
+                    Map.of("step_status", "Completed", "output", "done", "is_last", true));
+            assertThat(done.status()).isEqualTo(201);
+            assertThat(user.await("task-updated").payload().get("task_status").asText())
+                    .isEqualTo("Completed");
+            agent.emit("_task-log", Map.of("task_id", taskId, "message", "wrapping up", "level", "info"));
+            assertThat(user.await("task-log").payload().get("message").asText()).isEqualTo("wrapping up");
+
+            Thread.sleep(EndedTaskRooms.GRACE
+                    .plus(EndedTaskRooms.CHECK_EVERY.multipliedBy(2))
+                    .toMillis());
+            RawSocket.logStored(hub.port(), builder.apiKey(), taskId, "too late to be live");
+            assertThat(user.next(Duration.ofSeconds(1)))
+                    .as("nothing more reaches a socket once its ended task's room is left")
+                    .isNull();
+
+            user.emit("_join-tasks", Map.of("tasks", List.of(taskId)));
+            user.await("_join-tasks_");
+            List<String> replayed = new ArrayList<>();
+            replayed.add(user.await("task-log").payload().get("message").asText());
+            replayed.add(user.await("task-log").payload().get("message").asText());
+            assertThat(replayed).containsExactly("wrapping up", "too late to be live");
+            assertThat(user.await("task-updated").payload().get("task_status").asText())
+                    .isEqualTo("Completed");
         }
     }
 

@@ -32,11 +32,16 @@ final class InboundEvents {
     private final AgentStore agents;
     private final TaskStore tasks;
     private final StepStore steps;
+    private final EndedTaskRooms endedTaskRooms;
+    private final int roomsPerSocket;
 
-    InboundEvents(AgentStore agents, TaskStore tasks, StepStore steps) {
+    InboundEvents(
+            AgentStore agents, TaskStore tasks, StepStore steps, EndedTaskRooms endedTaskRooms, int roomsPerSocket) {
         this.agents = agents;
         this.tasks = tasks;
         this.steps = steps;
+        this.endedTaskRooms = endedTaskRooms;
+        this.roomsPerSocket = roomsPerSocket;
     }
 
     /** The handler of an inbound event; its payload is the event's payload record. */
@@ -55,19 +60,19 @@ final class InboundEvents {
     /** {@code _join-rooms}: the account room when asked, and the rooms of the caller's own agents. */
     void joinRooms(SocketSession session, JoinRooms request) {
         Caller caller = session.caller();
-        if (request.accountRoom()) {
-            session.client().joinRoom(Rooms.account(caller.address()));
-        }
+        boolean accountRoom = request.accountRoom() && join(session, Rooms.account(caller.address()));
         List<String> requested = request.agentDids();
         Set<String> owned = agents.ownedAmong(caller.address(), requested);
         List<String> joined = new ArrayList<>();
         List<String> refused = new ArrayList<>();
+        List<String> over = new ArrayList<>();
         for (String did : requested) {
-            if (owned.contains(did)) {
-                session.client().joinRoom(Rooms.agent(did));
+            if (!owned.contains(did)) {
+                refused.add(did);
+            } else if (join(session, Rooms.agent(did))) {
                 joined.add(did);
             } else {
-                refused.add(did);
+                over.add(did);
             }
         }
         if (!refused.isEmpty()) {
@@ -75,7 +80,33 @@ final class InboundEvents {
                     ProtocolEvent.JOIN_ROOMS,
                     "not joined: these agents do not exist or are not yours: " + someOf(refused));
         }
-        session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(request.accountRoom(), joined));
+        if (request.accountRoom() && !accountRoom) {
+            session.sendError(ProtocolEvent.JOIN_ROOMS, tooManyRooms("the account room"));
+        }
+        if (!over.isEmpty()) {
+            session.sendError(ProtocolEvent.JOIN_ROOMS, tooManyRooms("the rooms of agents " + someOf(over)));
+        }
+        session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(accountRoom, joined));
+    }
+
+    /**
+     * Joins a room unless the socket is in {@code roomsPerSocket} rooms already (and not in this one).
+     * netty-socketio keeps every socket in a room of its namespace's name too, which is not counted.
+     */
+    private boolean join(SocketSession session, String room) {
+        Set<String> in = session.client().getAllRooms();
+        int ours = in.size() - (in.contains(session.client().getNamespace().getName()) ? 1 : 0);
+        if (ours >= roomsPerSocket && !in.contains(room)) {
+            return false;
+        }
+        session.client().joinRoom(room);
+        return true;
+    }
+
+    private String tooManyRooms(String refused) {
+        return "not joined: " + refused + ": this socket is in " + roomsPerSocket + " rooms, the most one socket"
+                + " may be in (HUB_ROOMS_PER_SOCKET); it leaves a task's room " + EndedTaskRooms.GRACE.toSeconds()
+                + " s after the task ends, or another socket can join";
     }
 
     /**
@@ -107,15 +138,23 @@ final class InboundEvents {
     void joinTasks(SocketSession session, JoinTasks request) {
         List<String> requested = request.taskIds();
         Set<String> visible = tasks.visible(session.caller().address(), requested);
-        List<String> joined = requested.stream().filter(visible::contains).toList();
-        joined.forEach(taskId -> session.client().joinRoom(Rooms.task(taskId)));
-        if (joined.size() < requested.size()) {
+        List<String> joined = new ArrayList<>();
+        List<String> over = new ArrayList<>();
+        for (String taskId : requested) {
+            if (visible.contains(taskId)) {
+                (join(session, Rooms.task(taskId)) ? joined : over).add(taskId);
+            }
+        }
+        if (requested.stream().anyMatch(id -> !visible.contains(id))) {
             session.sendError(
                     ProtocolEvent.JOIN_TASKS,
                     "not joined: these tasks do not exist or are not yours: "
                             + someOf(requested.stream()
                                     .filter(id -> !visible.contains(id))
                                     .toList()));
+        }
+        if (!over.isEmpty()) {
+            session.sendError(ProtocolEvent.JOIN_TASKS, tooManyRooms("the rooms of tasks " + someOf(over)));
         }
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {
@@ -128,7 +167,11 @@ final class InboundEvents {
                             return;
                         }
                     }
-                    if (!session.send(ProtocolEvent.TASK_UPDATED, TaskUpdated.of(history.task()))) {
+                    TaskUpdated state = TaskUpdated.of(history.task());
+                    if (state.endsTask()) { // joined after its end: its room is left like the others'
+                        endedTaskRooms.ended(state.taskId());
+                    }
+                    if (!session.send(ProtocolEvent.TASK_UPDATED, state)) {
                         return;
                     }
                 }

@@ -58,6 +58,8 @@ public final class SocketGateway implements AutoCloseable {
     private final Authenticator authenticator;
     private final Object socketsChanged = new Object();
     private final LongAdder connected = new LongAdder();
+    private final EndedTaskRooms endedTaskRooms =
+            new EndedTaskRooms(this::emptyTaskRoom, System::nanoTime, EndedTaskRooms.GRACE);
 
     /** The stores and settings the gateway needs. */
     public record Wiring(
@@ -112,7 +114,12 @@ public final class SocketGateway implements AutoCloseable {
             }
             socketsChanged();
         });
-        InboundEvents inbound = new InboundEvents(wiring.agents(), wiring.tasks(), wiring.steps());
+        InboundEvents inbound = new InboundEvents(
+                wiring.agents(),
+                wiring.tasks(),
+                wiring.steps(),
+                endedTaskRooms,
+                wiring.limits().roomsPerSocket());
         for (ProtocolEvent event : ProtocolEvent.values()) {
             if (event.route() == ProtocolEvent.Route.INBOUND) {
                 on(event, inbound.handlerOf(event));
@@ -120,7 +127,7 @@ public final class SocketGateway implements AutoCloseable {
         }
     }
 
-    /** Starts netty-socketio and the periodic check of connected sockets' keys. */
+    /** Starts netty-socketio, the periodic check of connected sockets' keys and the emptying of ended tasks' rooms. */
     public void start() {
         server.start();
         timers.scheduleWithFixedDelay(
@@ -128,6 +135,26 @@ public final class SocketGateway implements AutoCloseable {
                 KEY_CHECK_EVERY.toMillis(),
                 KEY_CHECK_EVERY.toMillis(),
                 TimeUnit.MILLISECONDS);
+        timers.scheduleWithFixedDelay(
+                this::emptyEndedTaskRooms,
+                EndedTaskRooms.CHECK_EVERY.toMillis(),
+                EndedTaskRooms.CHECK_EVERY.toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void emptyEndedTaskRooms() {
+        try {
+            endedTaskRooms.emptyDue();
+        } catch (RuntimeException bug) { // a periodic task that throws is never run again
+            LOG.error("emptying the rooms of ended tasks failed; trying again shortly", bug);
+        }
+    }
+
+    private void emptyTaskRoom(String taskId) {
+        String room = Rooms.task(taskId);
+        for (SocketIOClient client : server.getRoomOperations(room).getClients()) {
+            client.leaveRoom(room);
+        }
     }
 
     /** Keys are checked at the handshake and then every few seconds: a revoked key's sockets are closed. */
@@ -260,6 +287,9 @@ public final class SocketGateway implements AutoCloseable {
         }
         for (SocketIOClient client : targets.values()) {
             SocketSession.deliver(client, event.event().wireName(), event.payloadJson());
+        }
+        if (event.endsTask()) {
+            endedTaskRooms.ended(event.taskId());
         }
         return targets.size();
     }

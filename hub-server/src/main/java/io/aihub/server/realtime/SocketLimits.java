@@ -8,9 +8,11 @@ package io.aihub.server.realtime;
  * @param inboundQueue        events of one socket waiting to be handled; past it, the hub stops reading
  *                            from that socket until they are
  * @param socketsPerAccount   sockets one account may hold open on a node ({@link #perAccountWithin} by default)
+ * @param roomsPerSocket      rooms (account, agents, tasks) one socket may be in at once; a task's room is
+ *                            left a few seconds after the task ends ({@link EndedTaskRooms})
  */
-public record SocketLimits(int outboundBufferBytes, int inboundQueue, int socketsPerAccount) {
-    public static final SocketLimits DEFAULTS = new SocketLimits(1024 * 1024, 16, 1_000);
+public record SocketLimits(int outboundBufferBytes, int inboundQueue, int socketsPerAccount, int roomsPerSocket) {
+    public static final SocketLimits DEFAULTS = new SocketLimits(1024 * 1024, 16, 1_000, 10_000);
 
     /** An account's share of a node's connections: a quarter of them, 1,000 at most. */
     public static int perAccountWithin(int maxConnections) {
@@ -18,9 +20,9 @@ public record SocketLimits(int outboundBufferBytes, int inboundQueue, int socket
     }
 
     public SocketLimits {
-        if (outboundBufferBytes < 64 * 1024 || inboundQueue < 1 || socketsPerAccount < 1) {
-            throw new IllegalArgumentException(
-                    "outboundBufferBytes must be at least 64 KiB, inboundQueue and socketsPerAccount positive");
+        if (outboundBufferBytes < 64 * 1024 || inboundQueue < 1 || socketsPerAccount < 1 || roomsPerSocket < 1) {
+            throw new IllegalArgumentException("outboundBufferBytes must be at least 64 KiB, inboundQueue,"
+                    + " socketsPerAccount and roomsPerSocket positive");
         }
     }
 }

@@ -2,6 +2,7 @@ package io.aihub.store.outbox;
 
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.TaskRecord;
+import io.aihub.protocol.TaskUpdated;
 import io.aihub.store.jdbc.JsonColumns;
 import io.aihub.store.jdbc.Pipeline;
 import io.aihub.store.jdbc.Tx;
@@ -22,6 +23,7 @@ public final class Announcements {
     private final List<String> dids = new ArrayList<>();
     private final List<String> owners = new ArrayList<>();
     private final List<String> payloads = new ArrayList<>();
+    private final List<Boolean> endings = new ArrayList<>();
     private boolean appended;
 
     /**
@@ -51,6 +53,7 @@ public final class Announcements {
         dids.add(did);
         owners.add(owner);
         payloads.add(JsonColumns.write(payload));
+        endings.add(payload instanceof TaskUpdated update && update.endsTask());
     }
 
     /**
@@ -84,7 +87,8 @@ public final class Announcements {
             taskIds.toArray(String[]::new),
             dids.toArray(String[]::new),
             owners.toArray(String[]::new),
-            payloads.toArray(String[]::new)
+            payloads.toArray(String[]::new),
+            endings.toArray(Boolean[]::new)
         };
     }
 }

@@ -93,6 +93,7 @@ public final class EventLog {
                         row.getString("did"),
                         row.getString("owner"),
                         row.getString("payload"),
+                        row.getBoolean("ends_task"),
                         Tx.instant(row, "created_at")),
                 row.getBoolean("settled"));
     }

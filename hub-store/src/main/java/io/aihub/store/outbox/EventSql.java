@@ -25,10 +25,10 @@ final class EventSql {
      */
     static final String EVENT_APPEND_AND_NOTIFY = """
             with appended as (
-                insert into events (created_at, event_name, task_id, did, owner, payload)
-                select u.created_at::timestamptz, u.event_name, u.task_id, u.did, u.owner, u.payload::json
-                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
-                     with ordinality as u(created_at, event_name, task_id, did, owner, payload, position)
+                insert into events (created_at, event_name, task_id, did, owner, payload, ends_task)
+                select u.created_at::timestamptz, u.event_name, u.task_id, u.did, u.owner, u.payload::json, u.ends_task
+                from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bool[])
+                     with ordinality as u(created_at, event_name, task_id, did, owner, payload, ends_task, position)
                 order by u.position
                 returning event_id)
             select pg_notify('%s', '') from (select 1 from appended limit 1) as announced
@@ -41,14 +41,13 @@ final class EventSql {
      */
     static final String EVENT_READ_AFTER = """
             select event_id, tx_id::text as tx_text, event_name, task_id, did, owner, payload::text as payload,
-                   created_at, tx_id < pg_snapshot_xmin(pg_current_snapshot()) as settled
+                   ends_task, created_at, tx_id < pg_snapshot_xmin(pg_current_snapshot()) as settled
             from events
             where (tx_id, event_id) > (?::xid8, ?)
             order by events.tx_id, events.event_id
             limit ?
             """;
 
-    /** Everything older than the oldest running transaction has been committed already. */
     /** How many rows lie after a cursor in commit order, settled or not: the delivery backlog. */
     static final String EVENT_COUNT_AFTER = """
             select count(*) from events where (tx_id, event_id) > (?::xid8, ?)

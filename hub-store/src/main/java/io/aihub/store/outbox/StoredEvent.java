@@ -5,7 +5,9 @@ import java.time.Instant;
 
 /**
  * An announced change as committed to the {@code events} table: who should hear it (the task's room,
- * or the owner's account and agent rooms), its payload, already JSON, and when its transaction wrote it.
+ * or the owner's account and agent rooms), its payload, already JSON, whether it ends its task (the
+ * {@code task-updated} that carries the task's final state: {@link io.aihub.protocol.TaskUpdated#endsTask()}),
+ * and when its transaction wrote it.
  */
 public record StoredEvent(
         long eventId,
@@ -15,4 +17,5 @@ public record StoredEvent(
         String did,
         String owner,
         String payloadJson,
+        boolean endsTask,
         Instant createdAt) {}

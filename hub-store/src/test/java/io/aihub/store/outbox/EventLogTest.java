@@ -2,7 +2,10 @@ package io.aihub.store.outbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aihub.protocol.Envelopes.CreatedTask;
 import io.aihub.protocol.ProtocolEvent;
+import io.aihub.protocol.SocketPayloads.NewTaskLog;
+import io.aihub.protocol.Status;
 import io.aihub.store.agent.Agent;
 import io.aihub.store.jdbc.Database;
 import io.aihub.store.jdbc.TestDatabase;
@@ -10,6 +13,7 @@ import io.aihub.store.task.Fixtures;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,34 @@ class EventLogTest {
         assertThat(batch.waiting()).isFalse();
         assertThat(log.after(EventCursor.after(batch.events().getLast()), 100).events())
                 .isEmpty();
+    }
+
+    @Test
+    void onlyTheTaskUpdatedCarryingTheEndedTask_endsIt_notALogLineReportingAFinalStatus() {
+        String owner = fx.account();
+        Agent agent = fx.agent(owner);
+        CreatedTask created = fx.task(agent, owner, "q");
+        String taskId = created.task().taskId();
+        EventCursor cursor = log.now();
+
+        fx.tasks.appendLog(owner, new NewTaskLog(taskId, "says it is done", "info", Status.Completed, null));
+        fx.steps.update(
+                owner,
+                agent.did(),
+                taskId,
+                created.steps().getFirst().stepId(),
+                Fixtures.stepUpdate(Map.of("step_status", "Completed", "is_last", true)));
+        List<StoredEvent> events = log.after(cursor, 100).events();
+
+        assertThat(events)
+                .filteredOn(event -> event.event() == ProtocolEvent.TASK_UPDATED)
+                .hasSize(2);
+        assertThat(events).filteredOn(StoredEvent::endsTask).singleElement().satisfies(ending -> {
+            assertThat(ending.event()).isEqualTo(ProtocolEvent.TASK_UPDATED);
+            assertThat(ending.payloadJson())
+                    .contains("\"task_status\":\"Completed\"")
+                    .doesNotContain("message");
+        });
     }
 
     @Test
