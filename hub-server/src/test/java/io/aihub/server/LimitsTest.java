@@ -37,7 +37,7 @@ class LimitsTest {
     static void startHub() throws Exception {
         databaseUrl = TestDatabase.freshSchemaUrl();
         hub = Hub.start(HubConfig.fromEnvironment(limits(Map.of())), InstantSource.system());
-        client = new HubClient("http://127.0.0.1:" + hub.port(), ADMIN);
+        client = clientOf(hub);
     }
 
     /** The class's settings, with {@code more} on top. */
@@ -63,6 +63,10 @@ class LimitsTest {
     /** Another hub on the same database, with the class's settings and {@code more}; the caller closes it. */
     private static Hub hubWith(Map<String, String> more) throws Exception {
         return Hub.start(HubConfig.fromEnvironment(limits(more)), InstantSource.system());
+    }
+
+    private static HubClient clientOf(Hub hub) {
+        return new HubClient("http://127.0.0.1:" + hub.port(), ADMIN);
     }
 
     @AfterAll
@@ -301,7 +305,7 @@ class LimitsTest {
     @Test
     void overTheRateLimit_aKeyGets429WithRetryAfter_whileAnotherKeyIsServed() throws Exception {
         try (Hub limited = hubWith(Map.of("HUB_RATE_LIMIT", "2", "HUB_RATE_BURST", "3"))) {
-            HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
+            HubClient limitedClient = clientOf(limited);
             Account busy = limitedClient.account("busy");
             Account calm = limitedClient.account("calm");
             List<Reply> replies = new ArrayList<>();
@@ -323,7 +327,7 @@ class LimitsTest {
     @Test
     void aSocketsEventsCountAgainstTheRateLimitToo() throws Exception {
         try (Hub limited = hubWith(Map.of("HUB_RATE_LIMIT", "1", "HUB_RATE_BURST", "2"))) {
-            HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
+            HubClient limitedClient = clientOf(limited);
             Account chatty = limitedClient.account("chatty");
             try (RawSocket socket = RawSocket.open(limited.port())) {
                 socket.connect("Bearer " + chatty.apiKey());
@@ -340,7 +344,7 @@ class LimitsTest {
     @Test
     void theSocketsOfOneAccount_areBoundedPerNode_andAClosedSocketFreesItsPlace() throws Exception {
         try (Hub limited = hubWith(Map.of("HUB_SOCKETS_PER_ACCOUNT", "2"))) {
-            HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
+            HubClient limitedClient = clientOf(limited);
             Account hoarder = limitedClient.account("hoarder");
             Account other = limitedClient.account("other");
             try (RawSocket first = RawSocket.open(limited.port());
@@ -378,10 +382,10 @@ class LimitsTest {
     @Test
     void theRoomsOfOneSocket_areBounded_andWhatIsRefusedIsNamedWithTheSettingToRaise() throws Exception {
         try (Hub limited = hubWith(Map.of("HUB_ROOMS_PER_SOCKET", "2"))) {
-            HubClient limitedClient = new HubClient("http://127.0.0.1:" + limited.port(), ADMIN);
+            HubClient limitedClient = clientOf(limited);
             Account builder = limitedClient.account("builder");
-            Account watcher = limitedClient.account("watcher");
             String did = limitedClient.agent(builder);
+            Account watcher = limitedClient.account("watcher");
             String token = limitedClient.accessToken(watcher, did);
             List<String> taskIds = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
