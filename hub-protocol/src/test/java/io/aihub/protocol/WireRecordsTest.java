@@ -110,7 +110,6 @@ class WireRecordsTest {
         assertThat(node.get("task_status").asText()).isEqualTo("Completed");
         assertThat(node.get("status").asText()).isEqualTo("Completed");
         assertThat(node.get("cost").isIntegralNumber()).isTrue();
-        assertThat(node.has("endsTask")).as("not on the wire").isFalse();
     }
 
     @Test

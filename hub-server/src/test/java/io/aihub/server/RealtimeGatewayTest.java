@@ -359,6 +359,14 @@ class RealtimeGatewayTest extends HubTestBase {
             assertThat(replayed).containsExactly("wrapping up", "too late to be live");
             assertThat(user.await("task-updated").payload().get("task_status").asText())
                     .isEqualTo("Completed");
+
+            Thread.sleep(EndedTaskRooms.GRACE
+                    .plus(EndedTaskRooms.CHECK_EVERY.multipliedBy(2))
+                    .toMillis());
+            RawSocket.logStored(hub.port(), builder.apiKey(), taskId, "after the rejoin");
+            assertThat(user.next(Duration.ofSeconds(1)))
+                    .as("a join whose replay shows the task ended leaves its room like the others")
+                    .isNull();
         }
     }
 

@@ -1,11 +1,15 @@
 package io.aihub.server.realtime;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Empties the rooms of tasks that ended, {@link #GRACE} after their end: a socket that watches task
@@ -13,19 +17,20 @@ import java.util.function.LongSupplier;
  * watched, until it closes. The grace lets the logs a worker sends as it wraps up still reach the
  * watchers; a log that comes later is kept and replayed to whoever joins the task again.
  *
- * <p>A task ends on this node when the event dispatcher delivers its last {@code task-updated}, or when
- * a socket joins it after its end and the join's replay shows it ended. Rooms are emptied in the order
- * their tasks ended, by the gateway's timer ({@link #emptyDue}), never by the thread that reports them.
+ * <p>A task ends on this node when the event dispatcher delivers its last {@code task-updated} to some
+ * of this node's sockets, or when a socket joins it after its end and the join's replay shows it ended.
+ * A task reported again before its room is emptied keeps its first due time: what waits is at most the
+ * tasks that ended in the last {@link #GRACE}, once each. Rooms are emptied in the order their tasks
+ * ended, by the gateway's timer ({@link #emptyDue}), never by the thread that reports them.
  */
 public final class EndedTaskRooms {
+    private static final Logger LOG = LoggerFactory.getLogger(EndedTaskRooms.class);
     /** How long a task's room stays open after the task ended. */
     public static final Duration GRACE = Duration.ofSeconds(5);
     /** How often rooms due are emptied: a room lasts at most this longer than {@link #GRACE}. */
     public static final Duration CHECK_EVERY = Duration.ofMillis(500);
 
-    private record Ending(long dueAt, String taskId) {}
-
-    private final ArrayDeque<Ending> pending = new ArrayDeque<>(); // by due time: each is now + GRACE
+    private final Map<String, Long> dueAt = new LinkedHashMap<>(); // task id -> nanoTime; in due order
     private final Consumer<String> emptyRoom;
     private final LongSupplier nanoTime;
     private final long graceNanos;
@@ -40,31 +45,45 @@ public final class EndedTaskRooms {
         this.graceNanos = grace.toNanos();
     }
 
-    /** The task has ended: its room is emptied once the grace has passed. */
+    /** The task has ended: its room is emptied once the grace has passed (counted from the first report). */
     void ended(String taskId) {
-        long dueAt = nanoTime.getAsLong() + graceNanos;
-        synchronized (pending) {
-            pending.addLast(new Ending(dueAt, taskId));
+        synchronized (dueAt) {
+            dueAt.putIfAbsent(taskId, nanoTime.getAsLong() + graceNanos);
         }
     }
 
-    /** Empties the rooms whose grace has passed; returns how many. */
+    /**
+     * Empties the rooms whose grace has passed; returns how many. A room that fails to empty is logged
+     * and does not stop the others.
+     */
     int emptyDue() {
-        long now = nanoTime.getAsLong();
         List<String> due = new ArrayList<>();
-        synchronized (pending) {
-            while (!pending.isEmpty() && pending.peekFirst().dueAt() - now <= 0) {
-                due.add(pending.pollFirst().taskId());
+        synchronized (dueAt) {
+            long now = nanoTime.getAsLong();
+            Iterator<Map.Entry<String, Long>> oldestFirst = dueAt.entrySet().iterator();
+            while (oldestFirst.hasNext()) {
+                Map.Entry<String, Long> next = oldestFirst.next();
+                if (next.getValue() - now > 0) {
+                    break;
+                }
+                due.add(next.getKey());
+                oldestFirst.remove();
             }
         }
-        due.forEach(emptyRoom);
+        for (String taskId : due) {
+            try {
+                emptyRoom.accept(taskId);
+            } catch (RuntimeException bug) {
+                LOG.error("emptying the room of ended task {} failed; its sockets stay in it", taskId, bug);
+            }
+        }
         return due.size();
     }
 
     /** Tasks ended whose rooms are not emptied yet. */
     int waiting() {
-        synchronized (pending) {
-            return pending.size();
+        synchronized (dueAt) {
+            return dueAt.size();
         }
     }
 }

@@ -105,8 +105,8 @@ final class InboundEvents {
 
     private String tooManyRooms(String refused) {
         return "not joined: " + refused + ": this socket is in " + roomsPerSocket + " rooms, the most one socket"
-                + " may be in (HUB_ROOMS_PER_SOCKET); it leaves a task's room " + EndedTaskRooms.GRACE.toSeconds()
-                + " s after the task ends, or another socket can join";
+                + " may be in (the hub's HUB_ROOMS_PER_SOCKET); it leaves a task's room "
+                + EndedTaskRooms.GRACE.toSeconds() + " s after the task ends, or open another socket";
     }
 
     /**

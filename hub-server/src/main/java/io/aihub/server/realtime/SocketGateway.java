@@ -285,11 +285,11 @@ public final class SocketGateway implements AutoCloseable {
             case REPLY, INBOUND ->
                 throw new IllegalArgumentException(event.event().wireName() + " is not delivered to rooms");
         }
+        if (event.endsTask() && !targets.isEmpty()) { // first: a delivery that throws still has it emptied
+            endedTaskRooms.ended(event.taskId());
+        }
         for (SocketIOClient client : targets.values()) {
             SocketSession.deliver(client, event.event().wireName(), event.payloadJson());
-        }
-        if (event.endsTask()) {
-            endedTaskRooms.ended(event.taskId());
         }
         return targets.size();
     }

@@ -12,7 +12,7 @@ package io.aihub.server.realtime;
  *                            left a few seconds after the task ends ({@link EndedTaskRooms})
  */
 public record SocketLimits(int outboundBufferBytes, int inboundQueue, int socketsPerAccount, int roomsPerSocket) {
-    public static final SocketLimits DEFAULTS = new SocketLimits(1024 * 1024, 16, 1_000, 10_000);
+    public static final SocketLimits DEFAULTS = new SocketLimits(1024 * 1024, 16, 1_000, 1_000);
 
     /** An account's share of a node's connections: a quarter of them, 1,000 at most. */
     public static int perAccountWithin(int maxConnections) {

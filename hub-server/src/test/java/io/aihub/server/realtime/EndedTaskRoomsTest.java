@@ -44,11 +44,35 @@ class EndedTaskRoomsTest {
     }
 
     @Test
-    void aTaskReportedEndedTwice_isEmptiedTwice_whichLeavesNothingToDoTheSecondTime() {
+    void aTaskReportedEndedAgain_waitsOnce_fromItsFirstReport() {
         rooms.ended("task-a");
-        rooms.ended("task-a");
+        clock.addAndGet(Duration.ofSeconds(3).toNanos());
+        rooms.ended("task-a"); // a join that replays the ended task
+        assertThat(rooms.waiting()).isEqualTo(1);
+        clock.addAndGet(Duration.ofSeconds(2).toNanos());
+        assertThat(rooms.emptyDue()).isEqualTo(1);
+        assertThat(emptied).containsExactly("task-a");
+    }
+
+    @Test
+    void aRoomThatFailsToEmpty_doesNotKeepTheOthersFull() {
+        List<String> attempted = new ArrayList<>();
+        EndedTaskRooms failing = new EndedTaskRooms(
+                taskId -> {
+                    attempted.add(taskId);
+                    if (taskId.equals("task-b")) {
+                        throw new IllegalStateException("a bug in emptying");
+                    }
+                },
+                clock::get,
+                Duration.ofSeconds(5));
+        failing.ended("task-a");
+        failing.ended("task-b");
+        failing.ended("task-c");
         clock.addAndGet(Duration.ofSeconds(5).toNanos());
-        assertThat(rooms.emptyDue()).isEqualTo(2);
-        assertThat(emptied).containsExactly("task-a", "task-a");
+
+        assertThat(failing.emptyDue()).isEqualTo(3);
+        assertThat(attempted).containsExactly("task-a", "task-b", "task-c");
+        assertThat(failing.waiting()).isZero();
     }
 }
