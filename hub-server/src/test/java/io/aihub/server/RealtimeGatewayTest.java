@@ -343,13 +343,7 @@ class RealtimeGatewayTest extends HubTestBase {
             agent.emit("_task-log", Map.of("task_id", taskId, "message", "wrapping up", "level", "info"));
             assertThat(user.await("task-log").payload().get("message").asText()).isEqualTo("wrapping up");
 
-            Thread.sleep(EndedTaskRooms.GRACE
-                    .plus(EndedTaskRooms.CHECK_EVERY.multipliedBy(2))
-                    .toMillis());
-            RawSocket.logStored(hub.port(), builder.apiKey(), taskId, "too late to be live");
-            assertThat(user.next(Duration.ofSeconds(1)))
-                    .as("nothing more reaches a socket once its ended task's room is left")
-                    .isNull();
+            assertLeftAfterTheGrace(user, builder, taskId, "too late to be live");
 
             user.emit("_join-tasks", Map.of("tasks", List.of(taskId)));
             user.await("_join-tasks_");
@@ -360,14 +354,20 @@ class RealtimeGatewayTest extends HubTestBase {
             assertThat(user.await("task-updated").payload().get("task_status").asText())
                     .isEqualTo("Completed");
 
-            Thread.sleep(EndedTaskRooms.GRACE
-                    .plus(EndedTaskRooms.CHECK_EVERY.multipliedBy(2))
-                    .toMillis());
-            RawSocket.logStored(hub.port(), builder.apiKey(), taskId, "after the rejoin");
-            assertThat(user.next(Duration.ofSeconds(1)))
-                    .as("a join whose replay shows the task ended leaves its room like the others")
-                    .isNull();
+            assertLeftAfterTheGrace(user, builder, taskId, "after a rejoin whose replay showed the task ended");
         }
+    }
+
+    /** Once the grace after a task's end has passed, a log on it no longer reaches {@code socket} live. */
+    private static void assertLeftAfterTheGrace(RawSocket socket, Account owner, String taskId, String log)
+            throws Exception {
+        Thread.sleep(EndedTaskRooms.GRACE
+                .plus(EndedTaskRooms.CHECK_EVERY.multipliedBy(2))
+                .toMillis());
+        RawSocket.logStored(hub.port(), owner.apiKey(), taskId, log);
+        assertThat(socket.next(Duration.ofSeconds(1)))
+                .as("nothing reaches the socket: " + log)
+                .isNull();
     }
 
     @Test
