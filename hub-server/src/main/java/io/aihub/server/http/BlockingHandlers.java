@@ -73,8 +73,8 @@ public final class BlockingHandlers {
                                                     reply.accept(ctx, answer);
                                                 }
                                             }));
-                                } catch (Throwable refused) { // Errors too: the request must be answered and its slot
-                                    // given back
+                                } catch (Throwable refused) {
+                                    // Errors too: the request must be answered and its slot given back.
                                     onEventLoop(eventLoop, ctx, () -> ctx.fail(refused));
                                 }
                                 return null;

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * What a socket may ask, each answered to that socket only. Joins are limited to what the caller
@@ -61,32 +62,47 @@ final class InboundEvents {
     void joinRooms(SocketSession session, JoinRooms request) {
         Caller caller = session.caller();
         boolean accountRoom = request.accountRoom() && join(session, Rooms.account(caller.address()));
+        if (request.accountRoom() && !accountRoom) {
+            session.sendError(ProtocolEvent.JOIN_ROOMS, tooManyRooms("the account room"));
+        }
         List<String> requested = request.agentDids();
         Set<String> owned = agents.ownedAmong(caller.address(), requested);
+        List<String> joined = joinEach(session, ProtocolEvent.JOIN_ROOMS, "agents", requested, owned, Rooms::agent);
+        session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(accountRoom, joined));
+    }
+
+    /**
+     * Joins the room of each id the caller may join ({@code allowed}) while the socket has room for it,
+     * and names in {@code error} events those it may not join and those past {@code roomsPerSocket}.
+     * Returns the ids joined, in the order asked.
+     */
+    private List<String> joinEach(
+            SocketSession session,
+            ProtocolEvent event,
+            String kind,
+            List<String> ids,
+            Set<String> allowed,
+            Function<String, String> roomOf) {
         List<String> joined = new ArrayList<>();
         List<String> refused = new ArrayList<>();
         List<String> over = new ArrayList<>();
-        for (String did : requested) {
-            if (!owned.contains(did)) {
-                refused.add(did);
-            } else if (join(session, Rooms.agent(did))) {
-                joined.add(did);
+        for (String id : ids) {
+            if (!allowed.contains(id)) {
+                refused.add(id);
+            } else if (join(session, roomOf.apply(id))) {
+                joined.add(id);
             } else {
-                over.add(did);
+                over.add(id);
             }
         }
         if (!refused.isEmpty()) {
             session.sendError(
-                    ProtocolEvent.JOIN_ROOMS,
-                    "not joined: these agents do not exist or are not yours: " + someOf(refused));
-        }
-        if (request.accountRoom() && !accountRoom) {
-            session.sendError(ProtocolEvent.JOIN_ROOMS, tooManyRooms("the account room"));
+                    event, "not joined: these " + kind + " do not exist or are not yours: " + someOf(refused));
         }
         if (!over.isEmpty()) {
-            session.sendError(ProtocolEvent.JOIN_ROOMS, tooManyRooms("the rooms of agents " + someOf(over)));
+            session.sendError(event, tooManyRooms("the rooms of " + kind + " " + someOf(over)));
         }
-        session.send(ProtocolEvent.ROOMS_JOINED, new RoomsJoined(accountRoom, joined));
+        return joined;
     }
 
     /**
@@ -138,24 +154,7 @@ final class InboundEvents {
     void joinTasks(SocketSession session, JoinTasks request) {
         List<String> requested = request.taskIds();
         Set<String> visible = tasks.visible(session.caller().address(), requested);
-        List<String> joined = new ArrayList<>();
-        List<String> over = new ArrayList<>();
-        for (String taskId : requested) {
-            if (visible.contains(taskId)) {
-                (join(session, Rooms.task(taskId)) ? joined : over).add(taskId);
-            }
-        }
-        if (requested.stream().anyMatch(id -> !visible.contains(id))) {
-            session.sendError(
-                    ProtocolEvent.JOIN_TASKS,
-                    "not joined: these tasks do not exist or are not yours: "
-                            + someOf(requested.stream()
-                                    .filter(id -> !visible.contains(id))
-                                    .toList()));
-        }
-        if (!over.isEmpty()) {
-            session.sendError(ProtocolEvent.JOIN_TASKS, tooManyRooms("the rooms of tasks " + someOf(over)));
-        }
+        List<String> joined = joinEach(session, ProtocolEvent.JOIN_TASKS, "tasks", requested, visible, Rooms::task);
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
         if (request.replayHistory()) {
             // A few tasks at a time: a join may name a thousand, and each may bring its bounded replay.
