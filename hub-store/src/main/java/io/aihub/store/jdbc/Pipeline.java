@@ -6,6 +6,8 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Statements of one transaction sent to PostgreSQL together, in one round trip, for when none of them
@@ -61,8 +63,27 @@ public final class Pipeline {
     private static final String AFTER =
             "select set_config('plan_cache_mode', current_setting('hub.plan_cache_mode_before'), true)";
 
+    /**
+     * The texts sent, by the statements they join and how they end. A pipeline's statements are the
+     * stores' constants, so the texts are few; each is built once rather than at every batch (they are
+     * kilobytes long, and the driver finds its prepared statement by the text). Past {@link #TEXTS_KEPT},
+     * a text is built for its one use.
+     */
+    private static final Map<Text, String> TEXTS = new ConcurrentHashMap<>();
+
+    private static final int TEXTS_KEPT = 256;
+
+    /** The statements of a pipeline, in order, and whether it commits. */
+    private record Text(List<String> statements, boolean commits) {
+        String build() {
+            StringBuilder sql = new StringBuilder(BEFORE);
+            statements.forEach(statement -> sql.append(statement.strip()).append(";\n"));
+            return sql.append(commits ? "commit" : AFTER).toString();
+        }
+    }
+
     private final Tx tx;
-    private final StringBuilder sql = new StringBuilder();
+    private final List<String> statements = new ArrayList<>();
     private final List<Object> params = new ArrayList<>();
     private final List<Rows<?>> answers = new ArrayList<>();
 
@@ -72,10 +93,7 @@ public final class Pipeline {
 
     /** Adds a statement; its rows are there once {@link #run} has returned. */
     public <T> Rows<T> add(String statement, RowMapper<T> mapper, Object... values) {
-        if (!answers.isEmpty()) {
-            sql.append(";\n");
-        }
-        sql.append(statement.strip());
+        statements.add(statement);
         params.addAll(Arrays.asList(values));
         Rows<T> rows = new Rows<>(mapper);
         answers.add(rows);
@@ -90,7 +108,7 @@ public final class Pipeline {
     /** Sends the statements and reads every answer; does nothing if none was added. */
     public void run() throws SQLException {
         if (!answers.isEmpty()) {
-            send(AFTER, false);
+            send(false);
         }
     }
 
@@ -103,12 +121,12 @@ public final class Pipeline {
      */
     public void runAndCommit() throws SQLException {
         if (!answers.isEmpty()) {
-            send("commit", true); // the plan_cache_mode set for the statements ends with the transaction
+            send(true); // the plan_cache_mode set for the statements ends with the transaction
         }
     }
 
-    private void send(String last, boolean commits) throws SQLException {
-        try (PreparedStatement statement = tx.prepare(BEFORE + sql + ";\n" + last, params.toArray())) {
+    private void send(boolean commits) throws SQLException {
+        try (PreparedStatement statement = tx.prepare(text(commits), params.toArray())) {
             boolean rows = statement.execute(); // the driver has read every answer: all ran, or this threw
             if (commits) {
                 tx.committed();
@@ -116,7 +134,7 @@ public final class Pipeline {
             rows = rows && statement.getMoreResults() && statement.getMoreResults();
             for (Rows<?> answer : answers) { // the two settings' answers passed
                 if (!rows) {
-                    throw new SQLException("a statement of a pipeline answered no rows: " + sql);
+                    throw new SQLException("a statement of a pipeline answered no rows: " + statements);
                 }
                 try (ResultSet result = statement.getResultSet()) {
                     answer.read(result);
@@ -124,5 +142,18 @@ public final class Pipeline {
                 rows = statement.getMoreResults();
             }
         }
+    }
+
+    private String text(boolean commits) {
+        Text text = new Text(statements, commits);
+        String known = TEXTS.get(text);
+        if (known != null) {
+            return known;
+        }
+        String built = text.build();
+        if (TEXTS.size() < TEXTS_KEPT) {
+            TEXTS.putIfAbsent(new Text(List.copyOf(statements), commits), built);
+        }
+        return built;
     }
 }
