@@ -105,7 +105,7 @@ public final class Tx {
             case null -> statement.setNull(index, Types.NULL);
             case Instant instant -> statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
             case Status status -> statement.setString(index, status.wire());
-            case String[] texts -> statement.setArray(index, connection.createArrayOf("text", texts));
+            case String[] texts -> statement.setObject(index, new TextArray(texts));
             case Integer[] ints -> statement.setArray(index, connection.createArrayOf("int4", ints));
             case Long[] longs -> statement.setArray(index, connection.createArrayOf("int8", longs));
             case Boolean[] booleans -> statement.setArray(index, connection.createArrayOf("bool", booleans));
