@@ -1,11 +1,15 @@
 package io.aihub.server.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.aihub.server.json.HubJson;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
+import java.io.OutputStream;
 
 /** Writes JSON responses. */
 public final class Replies {
@@ -15,17 +19,21 @@ public final class Replies {
         json(ctx.response(), status, body);
     }
 
-    /** Writes the body as JSON with that status; the future completes once it is written. */
+    /**
+     * Writes the body as JSON with that status; the future completes once it is written. The JSON is
+     * written straight into the buffer sent (as Vert.x's own JSON codec does), not into an array that is
+     * then copied into one.
+     */
     public static Future<Void> json(HttpServerResponse response, int status, Object body) {
-        byte[] bytes;
+        ByteBuf json = Unpooled.buffer();
         try {
-            bytes = HubJson.MAPPER.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
+            HubJson.MAPPER.writeValue((OutputStream) new ByteBufOutputStream(json), body);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write the response as JSON", e);
         }
         return response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
-                .end(Buffer.buffer(bytes));
+                .end(BufferInternal.buffer(json));
     }
 
     public static void ok(RoutingContext ctx, Object body) {
