@@ -45,6 +45,7 @@ final class HubLauncher {
                 LOG.error(
                         "shutdown took longer than HUB_SHUTDOWN_SECONDS ({} s); exiting now",
                         config.shutdown().toSeconds());
+                LogShutdown.flush();
                 Runtime.getRuntime().halt(1);
             } catch (InterruptedException done) {
                 // drained in time
@@ -56,6 +57,7 @@ final class HubLauncher {
             LOG.warn("shutdown was not clean: {}", e.toString());
         } finally {
             watchdog.interrupt();
+            LogShutdown.flush();
         }
     }
 }

@@ -39,6 +39,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = commandLine();
         int code = cli.execute(args);
         if (code != 0 || !runsAHub(cli.getParseResult())) {
+            LogShutdown.flush();
             System.exit(code);
         }
     }
