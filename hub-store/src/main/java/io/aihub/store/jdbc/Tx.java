@@ -12,7 +12,9 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.postgresql.PGConnection;
 import org.postgresql.PGStatement;
+import org.postgresql.jdbc.PreferQueryMode;
 
 /**
  * One open transaction: runs named SQL with positional parameters, never concatenated values.
@@ -21,6 +23,8 @@ import org.postgresql.PGStatement;
 public final class Tx {
     private final Connection connection;
     private boolean committed;
+    /** Whether the driver writes parameters into the SQL text ({@code preferQueryMode=simple}); read once. */
+    private Boolean valuesInline;
 
     Tx(Connection connection) {
         this.connection = connection;
@@ -105,11 +109,26 @@ public final class Tx {
             case null -> statement.setNull(index, Types.NULL);
             case Instant instant -> statement.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
             case Status status -> statement.setString(index, status.wire());
-            case String[] texts -> statement.setObject(index, new TextArray(texts));
+            case String[] texts -> bindTexts(statement, index, texts);
             case Integer[] ints -> statement.setArray(index, connection.createArrayOf("int4", ints));
             case Long[] longs -> statement.setArray(index, connection.createArrayOf("int8", longs));
             case Boolean[] booleans -> statement.setArray(index, connection.createArrayOf("bool", booleans));
             default -> statement.setObject(index, value);
+        }
+    }
+
+    /**
+     * A {@code text[]} parameter: sized once ({@link TextArray}), unless the driver writes parameters into
+     * the SQL text, where only its own arrays are written out (a binary one would not be).
+     */
+    private void bindTexts(PreparedStatement statement, int index, String[] texts) throws SQLException {
+        if (valuesInline == null) {
+            valuesInline = connection.unwrap(PGConnection.class).getPreferQueryMode() == PreferQueryMode.SIMPLE;
+        }
+        if (valuesInline) {
+            statement.setArray(index, connection.createArrayOf("text", texts));
+        } else {
+            statement.setObject(index, new TextArray(texts));
         }
     }
 

@@ -12,7 +12,8 @@ import org.postgresql.core.Oid;
 
 /**
  * A {@code String[]} bound by {@link Tx} arrives in PostgreSQL as the same {@code text[]}, element for
- * element, whether the connection sends it in binary (the default) or as text.
+ * element, whether the connection sends it in binary (the default), as text, or written into the SQL
+ * ({@code preferQueryMode=simple}).
  */
 class TextArrayTest {
     private static final String[] AWKWARD = {
@@ -45,15 +46,21 @@ class TextArrayTest {
     }
 
     @Test
+    void everyElement_arrivesAsSent_whenTheDriverWritesParametersIntoTheSql() throws Exception {
+        assertThat(roundTrip("preferQueryMode=simple", AWKWARD)).containsExactly(AWKWARD);
+    }
+
+    @Test
     void anEmptyArray_isEmpty_andAnArrayOfNullsKeepsItsLength() throws Exception {
-        for (String options : List.of("", "binaryTransfer=false")) {
+        for (String options : List.of("", "binaryTransfer=false", "preferQueryMode=simple")) {
             assertThat(roundTrip(options)).isEmpty();
             assertThat(roundTrip(options, null, null)).containsExactly(null, null);
         }
     }
 
+    /** Its length, and its nulls as nulls (PostgreSQL reads them from each element's length of -1). */
     @Test
-    void itsLengthAndNullFlag_areWhatPostgresqlCounts() throws Exception {
+    void itsLengthAndItsNulls_areWhatPostgresqlReads() throws Exception {
         try (Connection connection = DriverManager.getConnection(TestDatabase.baseUrl())) {
             Tx tx = new Tx(connection);
             List<String> facts = tx.list(
