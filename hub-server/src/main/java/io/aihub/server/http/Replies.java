@@ -1,12 +1,9 @@
 package io.aihub.server.http;
 
 import io.aihub.server.json.HubJson;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.Unpooled;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.internal.buffer.BufferInternal;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -21,19 +18,37 @@ public final class Replies {
 
     /**
      * Writes the body as JSON with that status; the future completes once it is written. The JSON is
-     * written straight into the buffer sent (as Vert.x's own JSON codec does), not into an array that is
-     * then copied into one.
+     * written straight into the buffer sent, not into an array that is then copied into one.
      */
     public static Future<Void> json(HttpServerResponse response, int status, Object body) {
-        ByteBuf json = Unpooled.buffer();
+        Buffer json = Buffer.buffer();
         try {
-            HubJson.MAPPER.writeValue((OutputStream) new ByteBufOutputStream(json), body);
+            HubJson.MAPPER.writeValue(new Appending(json), body);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the response as JSON", e);
         }
         return response.setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
-                .end(BufferInternal.buffer(json));
+                .end(json);
+    }
+
+    /** Jackson's output appended to a Vert.x buffer (Jackson hands over its own buffer's bytes in chunks). */
+    private static final class Appending extends OutputStream {
+        private final Buffer buffer;
+
+        Appending(Buffer buffer) {
+            this.buffer = buffer;
+        }
+
+        @Override
+        public void write(int b) {
+            buffer.appendByte((byte) b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            buffer.appendBytes(bytes, offset, length);
+        }
     }
 
     public static void ok(RoutingContext ctx, Object body) {
