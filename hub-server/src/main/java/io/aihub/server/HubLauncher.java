@@ -11,12 +11,21 @@ import org.slf4j.LoggerFactory;
 final class HubLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(HubLauncher.class);
 
+    /** Whether a hub was started: its drain, run when the process exits, then stops the logging. */
+    private static volatile boolean launched;
+
     private HubLauncher() {}
+
+    /** Whether this process started a hub (whose drain stops the logging when the process exits). */
+    static boolean launchedAHub() {
+        return launched;
+    }
 
     /** Starts the hub with this configuration; {@code dev}: its fixed admin token is expected, not warned of. */
     static Hub launch(HubConfig config, boolean dev) throws Exception {
         Hub hub = Hub.start(config, InstantSource.system());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> drain(hub, config), "hub-shutdown"));
+        launched = true;
         if (hub.adminTokenGenerated()) {
             LOG.info("HUB_ADMIN_TOKEN was not set; admin token for this run: {}", hub.adminToken());
         } else if (dev) {
@@ -45,7 +54,7 @@ final class HubLauncher {
                 LOG.error(
                         "shutdown took longer than HUB_SHUTDOWN_SECONDS ({} s); exiting now",
                         config.shutdown().toSeconds());
-                LogShutdown.flush();
+                LogShutdown.stop();
                 Runtime.getRuntime().halt(1);
             } catch (InterruptedException done) {
                 // drained in time
@@ -57,7 +66,7 @@ final class HubLauncher {
             LOG.warn("shutdown was not clean: {}", e.toString());
         } finally {
             watchdog.interrupt();
-            LogShutdown.flush();
+            LogShutdown.stop();
         }
     }
 }

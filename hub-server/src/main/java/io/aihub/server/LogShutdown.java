@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 final class LogShutdown {
     private LogShutdown() {}
 
-    /** Stops logging: what is queued is written (for up to logback's one second); later lines are not. */
-    static void flush() {
+    /** Stops logging: what is queued is written (for up to Logback's one second); later lines are lost. */
+    static void stop() {
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
             context.stop();
         }

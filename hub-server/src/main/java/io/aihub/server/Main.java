@@ -39,7 +39,9 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = commandLine();
         int code = cli.execute(args);
         if (code != 0 || !runsAHub(cli.getParseResult())) {
-            LogShutdown.flush();
+            if (!HubLauncher.launchedAHub()) { // else the hub's drain, which the exit runs, stops the logging
+                LogShutdown.stop();
+            }
             System.exit(code);
         }
     }
