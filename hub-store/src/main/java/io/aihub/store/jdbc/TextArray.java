@@ -10,7 +10,9 @@ import org.postgresql.util.PGobject;
  * driver's own encoding ({@code createArrayOf}) grows a buffer element by element and copies it once
  * more at the end, which for the batches' columns of JSON texts was the largest garbage a write made.
  * Each element is encoded to UTF-8 once, here; the driver copies them into the one array it sends. A
- * connection that sends nothing in binary gets the same array as text ({@link #getValue}).
+ * connection that sends nothing in binary gets the same array as text ({@link #getValue}); where the
+ * driver writes parameters into the SQL text ({@code preferQueryMode=simple}), {@link Tx} binds its own
+ * arrays instead, as a binary parameter cannot be written there.
  */
 final class TextArray extends PGobject implements PGBinaryObject {
     private static final int TEXT_OID = 25;
