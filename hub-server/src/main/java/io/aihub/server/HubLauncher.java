@@ -11,7 +11,6 @@ import org.slf4j.LoggerFactory;
 final class HubLauncher {
     private static final Logger LOG = LoggerFactory.getLogger(HubLauncher.class);
 
-    /** Whether a hub was started: its drain, run when the process exits, then stops the logging. */
     private static volatile boolean launched;
 
     private HubLauncher() {}
