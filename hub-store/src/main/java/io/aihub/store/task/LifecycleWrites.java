@@ -21,10 +21,11 @@ import java.util.concurrent.CompletionStage;
  * group commit ({@link GroupCommit}): the creations and updates that arrive together are written in one
  * transaction, with one append of all their events, one {@code NOTIFY} and one commit. The transaction's
  * first statements go together, in one round trip ({@link Pipeline}): the gates of the updated steps'
- * tasks ({@link TaskGates}, before any write), the creations ({@link TaskIntake}) and the lock of the
- * updated tasks; then the updates are checked and applied as a set ({@link StepChanges}); then the
- * events go with the commit ({@link Announcements#appendAndCommit}). Three round trips in all. A failure
- * of the first statements blames no request (the batch is written again, one request per transaction).
+ * tasks ({@link TaskGates}, before any write), the creations ({@link TaskIntake}), and the lock, write
+ * and completion of the updated steps and tasks ({@link StepChanges}); then the events go with the
+ * commit ({@link Announcements#appendAndCommit}). Two round trips in all (more only for the updates
+ * that need more: see {@link StepChanges}). A failure of the first statements blames no request (the
+ * batch is written again, one request per transaction).
  *
  * <p>One transaction rather than one of each kind: PostgreSQL commits notifying transactions one at a
  * time anyway, so a second writer bought no parallel commit, only a second commit, append and wake-up

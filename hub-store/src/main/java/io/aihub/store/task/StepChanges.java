@@ -15,7 +15,10 @@ import io.aihub.store.outbox.Announcements;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,20 +32,41 @@ import java.util.function.Function;
  * the gates of all their tasks. Each update drives its task: Completed with an effective
  * {@code is_last} completes it, Completed otherwise activates the successors, Failed fails it.
  *
- * <p>The first update of each task in the batch is applied with its neighbours, set-based: one
- * statement locks all their tasks and reads their steps (sent with the batch's other first statements,
- * {@link #plan}), the checks run in Java on what it read, and then two statements sent together write
- * all the steps and complete all the tasks whose last step completed. The other follow-ups (activating
- * successors, failing the task, the task's progress and cost) run one update at a time. The set
- * statements find each row by index whatever PostgreSQL knows of the tables' sizes (see {@code
- * TaskSql}), so their plans can be cached. An
+ * <p>The first update of each task in the batch is applied with its neighbours, set-based, by three
+ * statements sent with the batch's other first statements, in one round trip ({@link #plan}): one
+ * locks all their tasks and reads their steps as they were, one writes all the steps (it makes the
+ * checks itself, and writes only the updates that pass), one completes the tasks whose last step
+ * completed. Then Java runs the same checks on what the lock read, to answer each update that was not
+ * written with its reason. The other follow-ups (activating successors, failing the task, the task's
+ * progress and cost) run one update at a time. The set statements find each row by index whatever
+ * PostgreSQL knows of the tables' sizes (see {@code TaskSql}), so their plans can be cached. An
  * update that must see another's effect (a later update of a task already in the batch), or one that
  * reads more (it names a predecessor, or says a finished step's status again), is applied after those,
  * alone, in arrival order. A task's updates therefore still apply, and announce, in arrival order.
  */
 final class StepChanges {
-    /** An update that passed its checks, waiting to be written with the others. */
-    private record Checked(int index, StepChange change, TaskRecord task, Status before, Status target) {}
+    /** The task statuses whose steps take updates: a finished task's steps stay as they are. */
+    private static final String[] OPEN_TASK_STATUSES = Status.wire(Arrays.stream(Status.values())
+            .filter(status -> !status.isTerminal())
+            .toList());
+
+    /**
+     * The statuses a step may be in for an update applied as a set to write it, by the status the
+     * update asks for, each as one comma-separated text: those from which the transition table allows
+     * it, finished ones aside (an update of a finished step is answered alone, or refused).
+     */
+    private static final Map<Status, String> SOURCES_WHEN_SET = new EnumMap<>(Status.class);
+
+    /** {@link #SOURCES_WHEN_SET} for an update that names no status: the step keeps its own. */
+    private static final String SOURCES_WHEN_SET_KEEPING_STATUS = openAmong(Arrays.stream(Status.values())
+            .filter(status -> Transitions.stepMay(status, status))
+            .toList());
+
+    static {
+        for (Status target : Status.values()) {
+            SOURCES_WHEN_SET.put(target, openAmong(Transitions.stepSourcesFor(target)));
+        }
+    }
 
     private StepChanges() {}
 
@@ -54,11 +78,14 @@ final class StepChanges {
             List<StepChange> changes,
             List<Integer> together,
             List<Integer> alone,
-            Pipeline.Rows<TaskSql.LockedForStep> locked) {}
+            Pipeline.Rows<TaskSql.LockedForStep> locked,
+            Pipeline.Rows<StepRecord> written,
+            Pipeline.Rows<TaskRecord> completed) {}
 
     /**
-     * Sorts {@code changes} and adds to {@code first} the statement that locks the tasks of those applied
-     * as a set and reads the steps they name; {@link #apply} goes on once {@code first} has run.
+     * Sorts {@code changes} and adds to {@code first} the statements that apply those applied as a set:
+     * the lock of their tasks (reading the steps they name as they were), the write of the steps, and
+     * the completion of the tasks; {@link #apply} goes on once {@code first} has run.
      */
     static Planned plan(Pipeline first, List<StepChange> changes) {
         List<Integer> alone = new ArrayList<>();
@@ -69,15 +96,16 @@ final class StepChanges {
             boolean firstOfItsTask = tasks.add(change.taskId());
             (firstOfItsTask && change.update().predecessor() == null ? together : alone).add(i);
         }
-        List<StepChange> locking = together.stream().map(changes::get).toList();
-        Pipeline.Rows<TaskSql.LockedForStep> locked = locking.isEmpty()
-                ? null
-                : first.add(
-                        TaskSql.TASK_LOCK_MANY_WITH_STEP_STATUS,
-                        TaskSql.LOCKED_FOR_STEP,
-                        strings(locking, StepChange::taskId),
-                        strings(locking, StepChange::stepId));
-        return new Planned(changes, together, alone, locked);
+        if (together.isEmpty()) {
+            return new Planned(changes, together, alone, null, null, null);
+        }
+        List<StepChange> set = together.stream().map(changes::get).toList();
+        Pipeline.Rows<TaskSql.LockedForStep> locked = first.add(
+                TaskSql.TASK_LOCK_MANY_WITH_STEP_STATUS,
+                TaskSql.LOCKED_FOR_STEP,
+                strings(set, StepChange::taskId),
+                strings(set, StepChange::stepId));
+        return new Planned(changes, together, alone, locked, write(first, set), complete(first, set));
     }
 
     /**
@@ -121,19 +149,25 @@ final class StepChanges {
         }
         List<StepChange> changes = planned.changes();
         Map<String, TaskSql.LockedForStep> locked = new HashMap<>();
-        for (TaskSql.LockedForStep one : planned.locked().list()) {
-            locked.put(one.task().taskId(), one);
+        planned.locked().list().forEach(one -> locked.put(one.task().taskId(), one));
+        Map<String, StepRecord> written = new HashMap<>(); // by task: one update of each task is in the set
+        planned.written().list().forEach(step -> written.put(step.taskId(), step));
+        Map<String, TaskRecord> completed = new HashMap<>();
+        if (planned.completed() != null) {
+            planned.completed().list().forEach(task -> completed.put(task.taskId(), task));
         }
-        List<Checked> checked = new ArrayList<>();
         for (int i : planned.together()) {
             StepChange change = changes.get(i);
+            StepRecord step = written.get(change.taskId());
+            TaskRecord task;
+            Status before;
             try {
                 TaskSql.LockedForStep found = locked.get(change.taskId());
                 if (found == null) {
                     throw ApiError.notFound("task", change.taskId());
                 }
-                TaskRecord task = StepStore.workable(found.task(), change.owner(), change.did());
-                Status before = found.stepStatus();
+                task = StepStore.workable(found.task(), change.owner(), change.did());
+                before = found.stepStatus();
                 if (before == null) {
                     throw ApiError.notFound("step", change.stepId());
                 }
@@ -143,45 +177,31 @@ final class StepChanges {
                     continue;
                 }
                 refuseWhatTheTableDoesNotAllow(task, change, before, target, found.stepRetries());
-                checked.add(new Checked(i, change, task, before, target));
             } catch (ApiError refused) {
+                if (step != null) { // the statement's checks and these must agree; have the batch written again
+                    throw new IllegalStateException(
+                            "step '" + change.stepId() + "' was written though refused: " + refused.getMessage());
+                }
                 results[i] = refused;
-            }
-        }
-        if (checked.isEmpty()) {
-            return;
-        }
-        Pipeline writes = tx.pipeline();
-        Pipeline.Rows<StepRecord> writtenRows = write(writes, checked);
-        Pipeline.Rows<TaskRecord> completedRows = complete(writes, checked);
-        writes.run();
-        Map<String, StepRecord> written = new HashMap<>();
-        writtenRows.list().forEach(step -> written.put(step.stepId(), step));
-        Map<String, TaskRecord> completed = new HashMap<>();
-        if (completedRows != null) {
-            completedRows.list().forEach(task -> completed.put(task.taskId(), task));
-        }
-        for (Checked one : checked) {
-            StepRecord step = written.get(one.change().stepId());
-            if (step == null) { // the gate and the lock make this impossible; refuse rather than guess
-                results[one.index()] =
-                        ApiError.conflict("step '" + one.change().stepId() + "' was finished by another update");
                 continue;
             }
-            Instant now = one.change().now();
-            announceStep(announced, now, one.task(), step, one.before());
+            if (step == null) { // the gate and the lock make this impossible; refuse rather than guess
+                results[i] = ApiError.conflict("step '" + change.stepId() + "' was finished by another update");
+                continue;
+            }
+            Instant now = change.now();
+            announceStep(announced, now, task, step, before);
             TaskRecord after = step.stepStatus() == Status.Completed && step.isLast()
-                    ? completed.getOrDefault(step.taskId(), one.task())
-                    : followUp(tx, one.task(), step, now, announced);
-            announceOutcome(announced, now, one.task(), step, after);
-            results[one.index()] = step;
+                    ? completed.getOrDefault(step.taskId(), task)
+                    : followUp(tx, task, step, now, announced);
+            announceOutcome(announced, now, task, step, after);
+            results[i] = step;
         }
     }
 
-    /** Adds the statement that writes the checked updates' steps, all at once, to {@code writes}. */
-    private static Pipeline.Rows<StepRecord> write(Pipeline writes, List<Checked> checked) {
-        List<StepChange> changes = checked.stream().map(Checked::change).toList();
-        return writes.add(
+    /** Adds the statement that writes the steps of the updates applied as a set, all at once, to {@code first}. */
+    private static Pipeline.Rows<StepRecord> write(Pipeline first, List<StepChange> changes) {
+        return first.add(
                 StepSql.STEP_UPDATE_MANY,
                 StepSql.STEP,
                 strings(changes, StepChange::stepId),
@@ -203,22 +223,31 @@ final class StepChanges {
                 strings(changes, StepChange::inputAdditional),
                 strings(changes, change -> JsonShapes.json(change.update().inputArtifacts())),
                 strings(changes, change -> change.now().toString()),
-                checked.stream().map(StepChanges::sources).toArray(String[]::new));
+                strings(
+                        changes,
+                        change -> change.update().stepStatus() == null
+                                ? SOURCES_WHEN_SET_KEEPING_STATUS
+                                : SOURCES_WHEN_SET.get(change.update().stepStatus())),
+                strings(changes, StepChange::did),
+                strings(changes, StepChange::owner),
+                changes.stream().map(change -> change.update().retries()).toArray(Integer[]::new),
+                OPEN_TASK_STATUSES);
     }
 
     /**
      * Adds, after the steps' write, the statement that completes the tasks whose step those updates
-     * completed as the last; it reads the steps as just written. Null when no update completes its step.
+     * completed as the last; it reads the steps as just written. Null when no update asks to complete its
+     * step.
      */
-    private static Pipeline.Rows<TaskRecord> complete(Pipeline writes, List<Checked> checked) {
-        String[] completing = checked.stream()
-                .filter(one -> one.target() == Status.Completed)
-                .map(one -> one.change().stepId())
+    private static Pipeline.Rows<TaskRecord> complete(Pipeline first, List<StepChange> changes) {
+        String[] completing = changes.stream()
+                .filter(change -> change.update().stepStatus() == Status.Completed)
+                .map(StepChange::stepId)
                 .toArray(String[]::new);
         if (completing.length == 0) {
             return null;
         }
-        return writes.add(
+        return first.add(
                 TaskSql.TASK_COMPLETE_BY_LAST_STEPS,
                 TaskSql.TASK,
                 completing,
@@ -372,9 +401,11 @@ final class StepChanges {
         return predecessor;
     }
 
-    /** The statuses a step may be updated from to reach the update's target, as one comma-separated text. */
-    private static String sources(Checked checked) {
-        return String.join(",", Status.wire(Transitions.stepSourcesFor(checked.target())));
+    private static String openAmong(Collection<Status> statuses) {
+        return String.join(
+                ",",
+                Status.wire(
+                        statuses.stream().filter(status -> !status.isTerminal()).toList()));
     }
 
     private static String[] strings(List<StepChange> changes, Function<StepChange, String> value) {

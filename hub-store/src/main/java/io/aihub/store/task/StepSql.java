@@ -77,9 +77,13 @@ final class StepSql {
 
     /**
      * {@link #STEP_UPDATE} for many steps at once (each of another task), from parallel arrays with one
-     * element per step; a null element leaves its column as it is. The predecessor is not among them. A
-     * step is updated only from one of the statuses in its own comma-separated list of sources; a step
-     * that is in none is left out of the result.
+     * element per step; a null element leaves its column as it is. The predecessor is not among them. It
+     * makes every check of an update itself, so that it can go with the statement that locks the tasks,
+     * in one round trip: a step is updated only if its task is the one named, of the agent and owner
+     * named, in one of the statuses of the last parameter (those that take step updates); if the step
+     * is in one of the statuses of its own comma-separated list of sources; and if the update's attempt,
+     * when it names one, is not older than the step's. A step that fails a check is left out of the
+     * result (the caller tells why from what the lock read).
      */
     static final String STEP_UPDATE_MANY = """
             update steps set
@@ -98,13 +102,18 @@ final class StepSql {
                 updated_at = u.u_now::timestamptz
             from (select u.*, s.step_row
                   from unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::int8[], ?::bool[],
-                              ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])
+                              ?::text[], ?::int4[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                              ?::text[], ?::text[], ?::int4[])
                       as u(u_step, u_task, u_status, u_output, u_output_additional, u_output_artifacts, u_cost,
                            u_is_last, u_name, u_order, u_input_query, u_input_params, u_input_additional,
-                           u_input_artifacts, u_now, u_sources)
-                  cross join lateral (select ctid as step_row, task_id as of_task
+                           u_input_artifacts, u_now, u_sources, u_did, u_owner, u_attempt)
+                  cross join lateral (select ctid as step_row, task_id as of_task, retries as step_attempt
                                       from steps where steps.step_id = u.u_step limit 1) as s
-                  where s.of_task = u.u_task
+                  cross join lateral (select did, owner, task_status
+                                      from tasks where tasks.task_id = u.u_task limit 1) as t
+                  where s.of_task = u.u_task and t.did = u.u_did and t.owner = u.u_owner
+                    and t.task_status = any(?::text[])
+                    and (u.u_attempt is null or u.u_attempt >= s.step_attempt)
                   offset 0) as u
             where steps.ctid = u.step_row and step_status = any(string_to_array(u.u_sources, ','))
             returning\s""" + COLUMNS;

@@ -135,10 +135,12 @@ final class TaskSql {
 
     /**
      * {@link #TASK_COMPLETE} for the tasks of many steps at once, run right after those steps were
-     * written: each task whose step (one per task, from the array of step ids) is now Completed and its
-     * last is completed with that step's output, time and the cost of all its steps. Then the statuses
-     * allowed and the reason their open steps are closed with. A task in none of those statuses is left
-     * out.
+     * written: each task whose step (one per task, from the array of step ids) this transaction has
+     * written, and which is now Completed and its last, is completed with that step's output, time and
+     * the cost of all its steps. Then the statuses allowed and the reason their open steps are closed
+     * with. A task in none of those statuses is left out. (A step the write left alone, refused, may be
+     * Completed and last already: the row's {@code xmin}, the id of the transaction that wrote it, tells
+     * the two apart.)
      */
     static final String TASK_COMPLETE_BY_LAST_STEPS = """
             with ended as (
@@ -151,6 +153,7 @@ final class TaskSql {
                 cross join lateral (select task_id, output, output_additional, output_artifacts, updated_at
                                     from steps
                                     where steps.step_id = u.u_step and step_status = 'Completed' and is_last
+                                      and steps.xmin = pg_current_xact_id()::xid
                                     limit 1) as done
                 cross join lateral (select ctid as task_row from tasks where tasks.task_id = done.task_id limit 1) as t
                 where tasks.ctid = t.task_row and task_status = any(?::text[])

@@ -62,7 +62,7 @@ class StepChangesTest extends WithFixtures {
 
         assertThat(batchAnswers.stream().map(StepChangesTest::answer).toList())
                 .isEqualTo(aloneAnswers.stream().map(StepChangesTest::answer).toList())
-                .contains("ApiError NOT_FOUND", "ApiError CONFLICT", "ApiError BAD_REQUEST");
+                .contains("ApiError NOT_FOUND", "ApiError CONFLICT", "ApiError BAD_REQUEST", "ApiError FORBIDDEN");
         for (int i = 0; i < together.taskIds().size(); i++) {
             assertThat(outcome(together.taskIds().get(i)))
                     .as("task %d of the world", i)
@@ -116,6 +116,51 @@ class StepChangesTest extends WithFixtures {
         changes.add(change(stranger, agent.did(), others, othersStep, status(Status.Completed, "x", true)));
         changes.add(change(agent, others, Fixtures.stepUpdate(Map.of("predecessor", "step-nowhere"))));
 
+        // Each the first update of its task, so applied as a set, and refused: the statement that writes
+        // the set must leave each alone, and the answer must say why.
+        CreatedTask readable = fx.task(agent, user, "updated by its user, who may read it but not work on it");
+        taskIds.add(readable.task().taskId());
+        changes.add(change(
+                user,
+                agent.did(),
+                readable,
+                readable.steps().getFirst().stepId(),
+                status(Status.Completed, "x", true))); // 403
+        CreatedTask strangers = fx.task(agent, user, "updated by a stranger");
+        taskIds.add(strangers.task().taskId());
+        changes.add(change(
+                stranger,
+                agent.did(),
+                strangers,
+                strangers.steps().getFirst().stepId(),
+                status(Status.Completed, "x", true))); // 404
+        CreatedTask otherAgents = fx.task(agent, user, "updated as if of another agent");
+        taskIds.add(otherAgents.task().taskId());
+        changes.add(change(
+                agent.owner(),
+                fx.agent(agent.owner()).did(),
+                otherAgents,
+                otherAgents.steps().getFirst().stepId(),
+                status(Status.Completed, "x", true))); // 404
+        CreatedTask waiting = fx.task(agent, user, "a step still waiting for its predecessor");
+        taskIds.add(waiting.task().taskId());
+        String waitingStep = addStep(agent, waiting, "after", true);
+        changes.add(change(
+                agent.owner(), agent.did(), waiting, waitingStep, status(Status.Completed, "early", true))); // 409
+        CreatedTask handedOutAgain = fx.task(agent, user, "a step handed out again");
+        taskIds.add(handedOutAgain.task().taskId());
+        setStep(handedOutAgain, "retries = 2");
+        changes.add(change(agent, handedOutAgain, attempt(1))); // 409: an older attempt
+        changes.add(change(agent, handedOutAgain, attempt(2))); // applies, alone
+        CreatedTask closed = fx.task(agent, user, "a task failed with a step left open");
+        taskIds.add(closed.task().taskId());
+        setTask(closed, "task_status = 'Failed'");
+        changes.add(change(agent, closed, status(Status.In_Progress, null, null))); // 409
+        CreatedTask lastButOpen = fx.task(agent, user, "a step completed as the last while its task is still open");
+        taskIds.add(lastButOpen.task().taskId());
+        setStep(lastButOpen, "step_status = 'Completed', is_last = true");
+        changes.add(change(agent, lastButOpen, status(Status.Completed, "again", true))); // said again: the task stays
+
         CreatedTask renamed = fx.task(agent, user, "renamed, with no status");
         taskIds.add(renamed.task().taskId());
         changes.add(change(
@@ -144,13 +189,36 @@ class StepChangesTest extends WithFixtures {
         return new World(taskIds, changes);
     }
 
-    /** Adds a step after the task's latest, Not_Ready until that one completes. */
-    private static void addStep(Agent agent, CreatedTask task, String name, boolean isLast) {
-        fx.steps.create(
-                agent.owner(),
-                agent.did(),
-                task.task().taskId(),
-                List.of(new NewStep(null, name, null, null, isLast, null, null, null, null, null, null)));
+    /** Adds a step after the task's latest, Not_Ready until that one completes; its id. */
+    private static String addStep(Agent agent, CreatedTask task, String name, boolean isLast) {
+        return fx.steps
+                .create(
+                        agent.owner(),
+                        agent.did(),
+                        task.task().taskId(),
+                        List.of(new NewStep(null, name, null, null, isLast, null, null, null, null, null, null)))
+                .steps()
+                .getFirst()
+                .stepId();
+    }
+
+    /** Puts the task's first step in a state no request makes, with an assignment of SQL. */
+    private static void setStep(CreatedTask task, String assignments) {
+        fx.database.transaction(tx -> tx.update(
+                "update steps set " + assignments + " where step_id = ?",
+                task.steps().getFirst().stepId()));
+    }
+
+    /** Puts the task in a state no request makes, with an assignment of SQL. */
+    private static void setTask(CreatedTask task, String assignments) {
+        fx.database.transaction(tx -> tx.update(
+                "update tasks set " + assignments + " where task_id = ?",
+                task.task().taskId()));
+    }
+
+    private static StepUpdate attempt(int retries) {
+        return new StepUpdate(
+                Status.In_Progress, null, null, null, null, null, null, null, null, null, null, null, null, retries);
     }
 
     /** Applies the change alone, in a transaction of its own, as the hub does for a lone request. */
