@@ -23,9 +23,11 @@ import java.util.concurrent.CompletionStage;
  * first statements go together, in one round trip ({@link Pipeline}): the gates of the updated steps'
  * tasks ({@link TaskGates}, before any write), the creations ({@link TaskIntake}), and the lock, write
  * and completion of the updated steps and tasks ({@link StepChanges}); then the events go with the
- * commit ({@link Announcements#appendAndCommit}). Two round trips in all (more only for the updates
- * that need more: see {@link StepChanges}). A failure of the first statements blames no request (the
- * batch is written again, one request per transaction).
+ * commit ({@link Announcements#appendAndCommit}). Two round trips for a batch of creations and of
+ * updates that complete a task's last step; more for creations with idempotency keys ({@link
+ * TaskIntake}), a task's later updates in the batch and the follow-ups of other updates ({@link
+ * StepChanges}). A failure of the first statements blames no request (the batch is written again, one
+ * request per transaction).
  *
  * <p>One transaction rather than one of each kind: PostgreSQL commits notifying transactions one at a
  * time anyway, so a second writer bought no parallel commit, only a second commit, append and wake-up

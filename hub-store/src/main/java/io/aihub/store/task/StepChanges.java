@@ -32,8 +32,8 @@ import java.util.function.Function;
  * the gates of all their tasks. Each update drives its task: Completed with an effective
  * {@code is_last} completes it, Completed otherwise activates the successors, Failed fails it.
  *
- * <p>The first update of each task in the batch is applied with its neighbours, set-based, by three
- * statements sent with the batch's other first statements, in one round trip ({@link #plan}): one
+ * <p>The first update of each task in the batch is applied with its neighbours, set-based, by up to
+ * three statements sent with the batch's other first statements, in one round trip ({@link #plan}): one
  * locks all their tasks and reads their steps as they were, one writes all the steps (it makes the
  * checks itself, and writes only the updates that pass), one completes the tasks whose last step
  * completed. Then Java runs the same checks on what the lock read, to answer each update that was not
@@ -72,7 +72,8 @@ final class StepChanges {
 
     /**
      * A batch's updates sorted into those applied as a set (the first of each task that names no
-     * predecessor) and those applied alone, with the set's lock added to the batch's first pipeline.
+     * predecessor) and those applied alone, with the rows of the set's statements in the batch's first
+     * pipeline: the lock, the write, and the completion (null when no update of the set completes its step).
      */
     record Planned(
             List<StepChange> changes,
@@ -159,44 +160,75 @@ final class StepChanges {
         for (int i : planned.together()) {
             StepChange change = changes.get(i);
             StepRecord step = written.get(change.taskId());
-            TaskRecord task;
-            Status before;
+            Passed passed;
             try {
-                TaskSql.LockedForStep found = locked.get(change.taskId());
-                if (found == null) {
-                    throw ApiError.notFound("task", change.taskId());
-                }
-                task = StepStore.workable(found.task(), change.owner(), change.did());
-                before = found.stepStatus();
-                if (before == null) {
-                    throw ApiError.notFound("step", change.stepId());
-                }
-                Status target = change.target(before);
-                if (before.isTerminal() && target == before) {
-                    alone.add(i); // said again: answered with the step as it is, read alone
-                    continue;
-                }
-                refuseWhatTheTableDoesNotAllow(task, change, before, target, found.stepRetries());
+                passed = check(change, locked.get(change.taskId()));
             } catch (ApiError refused) {
-                if (step != null) { // the statement's checks and these must agree; have the batch written again
-                    throw new IllegalStateException(
-                            "step '" + change.stepId() + "' was written though refused: " + refused.getMessage());
-                }
+                requireWritten(false, step, change);
                 results[i] = refused;
                 continue;
             }
-            if (step == null) { // the gate and the lock make this impossible; refuse rather than guess
-                results[i] = ApiError.conflict("step '" + change.stepId() + "' was finished by another update");
+            requireWritten(!passed.saidAgain(), step, change);
+            if (passed.saidAgain()) {
+                alone.add(i); // answered with the step as it is, read alone
                 continue;
             }
+            TaskRecord task = passed.task();
             Instant now = change.now();
-            announceStep(announced, now, task, step, before);
+            announceStep(announced, now, task, step, passed.before());
             TaskRecord after = step.stepStatus() == Status.Completed && step.isLast()
-                    ? completed.getOrDefault(step.taskId(), task)
+                    ? completedBy(step, task, completed)
                     : followUp(tx, task, step, now, announced);
             announceOutcome(announced, now, task, step, after);
             results[i] = step;
         }
+    }
+
+    /** An update applied as a set that passed its checks: its task and its step's status before it. */
+    private record Passed(TaskRecord task, Status before, boolean saidAgain) {}
+
+    /**
+     * The checks of an update applied as a set, made on what the lock read (those {@code
+     * STEP_UPDATE_MANY} makes itself, to say why an update was not written): the refusal is thrown. An
+     * update that says a finished step's status again passes as {@code saidAgain}: it writes nothing.
+     */
+    private static Passed check(StepChange change, TaskSql.LockedForStep found) {
+        if (found == null) {
+            throw ApiError.notFound("task", change.taskId());
+        }
+        TaskRecord task = StepStore.workable(found.task(), change.owner(), change.did());
+        Status before = found.stepStatus();
+        if (before == null) {
+            throw ApiError.notFound("step", change.stepId());
+        }
+        Status target = change.target(before);
+        if (before.isTerminal() && target == before) {
+            return new Passed(task, before, true);
+        }
+        refuseWhatTheTableDoesNotAllow(task, change, before, target, found.stepRetries());
+        return new Passed(task, before, false);
+    }
+
+    /**
+     * Fails the batch when the statement's checks and {@link #check}'s disagree about an update: a batch
+     * is then written again a request at a time, and a lone request fails.
+     */
+    private static void requireWritten(boolean expected, StepRecord step, StepChange change) {
+        if ((step != null) != expected) {
+            throw new IllegalStateException("step '" + change.stepId() + "' was "
+                    + (step != null ? "written though its checks refuse the update" : "not written though it passed")
+                    + ": the checks of STEP_UPDATE_MANY and StepChanges disagree");
+        }
+    }
+
+    /** The task {@code step} completed as its last, as the completion wrote it; the task as it was if it may not complete. */
+    private static TaskRecord completedBy(StepRecord step, TaskRecord task, Map<String, TaskRecord> completed) {
+        TaskRecord after = completed.get(step.taskId());
+        if (after == null && Transitions.taskMay(task.taskStatus(), Status.Completed)) {
+            throw new IllegalStateException("task '" + task.taskId() + "' was not completed by its last step '"
+                    + step.stepId() + "': TASK_COMPLETE_BY_LAST_STEPS did not find the step it wrote");
+        }
+        return after != null ? after : task;
     }
 
     /** Adds the statement that writes the steps of the updates applied as a set, all at once, to {@code first}. */

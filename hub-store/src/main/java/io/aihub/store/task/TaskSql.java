@@ -134,13 +134,14 @@ final class TaskSql {
             """ + CLOSING_ITS_OPEN_STEPS;
 
     /**
-     * {@link #TASK_COMPLETE} for the tasks of many steps at once, run right after those steps were
-     * written: each task whose step (one per task, from the array of step ids) this transaction has
+     * {@link #TASK_COMPLETE} for the tasks of many steps at once, run right after a write of steps in
+     * the same transaction: each task whose step (from the array of step ids) this transaction has
      * written, and which is now Completed and its last, is completed with that step's output, time and
      * the cost of all its steps. Then the statuses allowed and the reason their open steps are closed
-     * with. A task in none of those statuses is left out. (A step the write left alone, refused, may be
-     * Completed and last already: the row's {@code xmin}, the id of the transaction that wrote it, tells
-     * the two apart.)
+     * with. A task in none of those statuses is left out. The array may name steps the write refused
+     * (of another task, or Completed and last already): the row's {@code xmin}, the id of the
+     * transaction that wrote it, leaves those out. The only other steps this transaction has written by
+     * then are the init steps of the tasks it created, Pending and not the last.
      */
     static final String TASK_COMPLETE_BY_LAST_STEPS = """
             with ended as (

@@ -147,6 +147,25 @@ class StepChangesTest extends WithFixtures {
         String waitingStep = addStep(agent, waiting, "after", true);
         changes.add(change(
                 agent.owner(), agent.did(), waiting, waitingStep, status(Status.Completed, "early", true))); // 409
+        CreatedTask untouched = fx.task(agent, user, "a task whose step another task's update names");
+        taskIds.add(untouched.task().taskId());
+        CreatedTask crossed = fx.task(agent, user, "updated with another task's step");
+        taskIds.add(crossed.task().taskId());
+        changes.add(change(
+                agent.owner(),
+                agent.did(),
+                crossed,
+                untouched.steps().getFirst().stepId(),
+                status(Status.Completed, "x", true))); // 404
+        CreatedTask waitingRenamed = fx.task(agent, user, "a waiting step's fields, its status left as it is");
+        taskIds.add(waitingRenamed.task().taskId());
+        String laterStep = addStep(agent, waitingRenamed, "later", true);
+        changes.add(change(
+                agent.owner(),
+                agent.did(),
+                waitingRenamed,
+                laterStep,
+                Fixtures.stepUpdate(Map.of("name", "renamed while waiting")))); // applies
         CreatedTask handedOutAgain = fx.task(agent, user, "a step handed out again");
         taskIds.add(handedOutAgain.task().taskId());
         setStep(handedOutAgain, "retries = 2");
