@@ -60,6 +60,12 @@
 // say how many pauses fell in the measured run and how many lifecycles they overlapped, and give the
 // dispatch latency from the create sent also without those lifecycles (`clear_of_generator_gc`).
 //
+// The same goes for this process's event loop running late (busy with a burst of answers and events, or
+// waiting for a core): a timer set for 1 ms, tick after tick, says how late; a lifecycle whose
+// step-updated was timed between a tick and the next, when that next one came more than 2 ms late, may
+// have been timed late by this process. The results say how late the ticks came and give the dispatch latency from the create
+// sent also without those lifecycles (`clear_of_generator_stalls`).
+//
 // --lead-in N (closed loop only) runs N lifecycles before the measured ones, in the same loops, and
 // counts neither their latency nor their CPU: the measured run starts with the loops spread out and
 // this process's own code compiled, not with every loop sending its first request at once.
@@ -86,6 +92,8 @@ const USAGE = `usage: node bench/realtime-bench.mjs --url URL --admin-token TOKE
        [--hub-pid PID] [--pg-db DATABASE] [--deflate on|off] [--samples FILE] [--lead-in N]`;
 
 const MAX_ERROR_SAMPLES = 12;
+/** A tick of the 1 ms timer this late, in ms, marks a stretch in which this process timed lifecycles late. */
+const GENERATOR_STALL_MS = 2;
 const CLK_TCK = 100; // USER_HZ on Linux/x86-64
 
 function fail(message, code = 2) {
@@ -416,6 +424,46 @@ const generatorGc = {
   },
 };
 
+// How late this process's event loop ran a timer set for 1 ms, tick after tick: a handler that became
+// ready here (an answer, an event) waited as long before it ran and took its timestamp, so a stretch in
+// which the loop ran late is a stretch in which lifecycles were timed late by this process, not the hub.
+const generatorStalls = {
+  lateness: [], // ms, one per tick
+  stretches: [], // { start, end } on performance.now()'s clock: from a tick to the next, more than GENERATOR_STALL_MS late
+  timer: undefined,
+  start() {
+    let due = performance.now() + 1;
+    const tick = () => {
+      const now = performance.now();
+      this.lateness.push(now - due);
+      if (now - due > GENERATOR_STALL_MS) this.stretches.push({ start: due - 1, end: now }); // since the last tick
+      due = now + 1;
+      this.timer = setTimeout(tick, 1);
+    };
+    this.timer = setTimeout(tick, 1);
+  },
+  restart() {
+    this.lateness = [];
+    this.stretches = [];
+  },
+  stop() {
+    clearTimeout(this.timer);
+  },
+  /** Whether a moment fell in a stretch in which the loop ran late. */
+  during(t) {
+    let lo = 0;
+    let hi = this.stretches.length - 1;
+    while (lo <= hi) { // stretches are in time order and do not overlap
+      const mid = (lo + hi) >> 1;
+      const s = this.stretches[mid];
+      if (t < s.start) hi = mid - 1;
+      else if (t > s.end) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  },
+};
+
 async function main() {
   const opts = options();
   generatorGc.observe();
@@ -685,6 +733,7 @@ async function main() {
   running = true;
   let cpu0 = cpuSnapshot(opts.hubPid, opts.pgDb);
   let t0 = performance.now();
+  generatorStalls.start();
   let started = 0;
   let scheduleEnd = t0;
 
@@ -721,6 +770,7 @@ async function main() {
         if (i === opts.leadIn && i > 0) { // the lead-in is over: the measured run starts now
           cpu0 = cpuSnapshot(opts.hubPid, opts.pgDb);
           t0 = performance.now();
+          generatorStalls.restart();
         }
         await startLifecycle(i, undefined);
       }
@@ -730,6 +780,7 @@ async function main() {
   }
   const t1 = performance.now();
   const cpu1 = cpuSnapshot(opts.hubPid, opts.pgDb);
+  generatorStalls.stop();
   running = false;
   clearInterval(sweeper);
 
@@ -761,6 +812,17 @@ async function main() {
     total_ms: round(ownPauses.reduce((sum, p) => sum + (p.end - p.start), 0)),
     longest_ms: round(ownPauses.reduce((m, p) => Math.max(m, p.end - p.start), 0)),
     lifecycles_in_flight_during_one: ok.length - clearOfOwnPauses.length,
+  };
+  const timedInStall = (lc) => generatorStalls.during(lc.dispatched);
+  const clearOfStalls = ok.filter((lc) => !timedInStall(lc));
+  dispatch.from_sent_clear_of_generator_stalls = stats(clearOfStalls.map((lc) => lc.dispatched - lc.sent));
+  const lateness = stats(generatorStalls.lateness);
+  const generatorStallSummary = {
+    tick_late_ms: { p50: lateness.p50, p99: lateness.p99, max: lateness.max },
+    stretches_over_ms: GENERATOR_STALL_MS,
+    stretches: generatorStalls.stretches.length,
+    total_ms: round(generatorStalls.stretches.reduce((sum, s) => sum + (s.end - s.start), 0)),
+    lifecycles_timed_in_one: ok.length - clearOfStalls.length,
   };
   if (opts.mode === 'rate') dispatch.from_scheduled = stats(pick((lc) => lc.dispatched - lc.scheduled));
   const endToEnd = { from_sent: stats(pick((lc) => lc.completed - lc.sent)) };
@@ -833,6 +895,7 @@ async function main() {
     error_samples: errors.samples,
     cpu,
     generator_gc: generatorGcSummary,
+    generator_stalls: generatorStallSummary,
     per_second: perSecond,
   };
 
@@ -871,6 +934,11 @@ async function main() {
   console.log(`this process's GC pauses in the measured run: ${generatorGcSummary.pauses}, ${f(generatorGcSummary.total_ms)} ms in all, `
     + `longest ${f(generatorGcSummary.longest_ms)} ms; lifecycles in flight during one: ${generatorGcSummary.lifecycles_in_flight_during_one}; `
     + `dispatch from the create sent without them: p50 ${f(dispatch.from_sent_clear_of_generator_gc.p50)}, p99 ${f(dispatch.from_sent_clear_of_generator_gc.p99)} ms`);
+  console.log(`this process's event loop in the measured run ran a 1 ms timer late by p50 ${f(lateness.p50)}, p99 ${
+    f(lateness.p99)}, max ${f(lateness.max)} ms; ${generatorStallSummary.stretches} stretches more than ${GENERATOR_STALL_MS} ms late, ${
+    f(generatorStallSummary.total_ms)} ms in all; step-updated timed in one: ${generatorStallSummary.lifecycles_timed_in_one}; `
+    + `dispatch from the create sent without them: p50 ${f(dispatch.from_sent_clear_of_generator_stalls.p50)}, p99 ${
+      f(dispatch.from_sent_clear_of_generator_stalls.p99)} ms`);
   if (cpu.hub_ms !== undefined || cpu.machine_busy_pct !== undefined) {
     const p = cpu.per_lifecycle_ms ?? {};
     console.log(`cpu over ${cpu.wall_s} s: machine ${f(cpu.machine_busy_pct)} % busy (of ${os.cpus().length} cores); hub ${f(cpu.hub_ms)} ms, postgres (hub db) ${
