@@ -120,28 +120,13 @@ class StepChangesTest extends WithFixtures {
         // the set must leave each alone, and the answer must say why.
         CreatedTask readable = fx.task(agent, user, "updated by its user, who may read it but not work on it");
         taskIds.add(readable.task().taskId());
-        changes.add(change(
-                user,
-                agent.did(),
-                readable,
-                readable.steps().getFirst().stepId(),
-                status(Status.Completed, "x", true))); // 403
+        changes.add(completionBy(user, agent.did(), readable)); // 403
         CreatedTask strangers = fx.task(agent, user, "updated by a stranger");
         taskIds.add(strangers.task().taskId());
-        changes.add(change(
-                stranger,
-                agent.did(),
-                strangers,
-                strangers.steps().getFirst().stepId(),
-                status(Status.Completed, "x", true))); // 404
+        changes.add(completionBy(stranger, agent.did(), strangers)); // 404
         CreatedTask otherAgents = fx.task(agent, user, "updated as if of another agent");
         taskIds.add(otherAgents.task().taskId());
-        changes.add(change(
-                agent.owner(),
-                fx.agent(agent.owner()).did(),
-                otherAgents,
-                otherAgents.steps().getFirst().stepId(),
-                status(Status.Completed, "x", true))); // 404
+        changes.add(completionBy(agent.owner(), fx.agent(agent.owner()).did(), otherAgents)); // 404
         CreatedTask waiting = fx.task(agent, user, "a step still waiting for its predecessor");
         taskIds.add(waiting.task().taskId());
         String waitingStep = addStep(agent, waiting, "after", true);
@@ -233,6 +218,11 @@ class StepChangesTest extends WithFixtures {
         fx.database.transaction(tx -> tx.update(
                 "update tasks set " + assignments + " where task_id = ?",
                 task.task().taskId()));
+    }
+
+    /** The completion of the task's first step as its last, as {@code owner} asks for it of agent {@code did}. */
+    private static StepChange completionBy(String owner, String did, CreatedTask task) {
+        return change(owner, did, task, task.steps().getFirst().stepId(), status(Status.Completed, "x", true));
     }
 
     private static StepUpdate attempt(int retries) {
