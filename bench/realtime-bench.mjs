@@ -63,8 +63,8 @@
 // The same goes for this process's event loop running late (busy with a burst of answers and events, or
 // waiting for a core): a timer set for 1 ms, tick after tick, says how late; a lifecycle whose
 // step-updated was timed between a tick and the next, when that next one came more than 2 ms late, may
-// have been timed late by this process. The results say how late the ticks came and give the dispatch latency from the create
-// sent also without those lifecycles (`clear_of_generator_stalls`).
+// have been timed late by this process. The results say how late the ticks came and give the dispatch
+// latency from the create sent also without those lifecycles (`clear_of_generator_stalls`).
 //
 // --lead-in N (closed loop only) runs N lifecycles before the measured ones, in the same loops, and
 // counts neither their latency nor their CPU: the measured run starts with the loops spread out and
@@ -425,8 +425,9 @@ const generatorGc = {
 };
 
 // How late this process's event loop ran a timer set for 1 ms, tick after tick: a handler that became
-// ready here (an answer, an event) waited as long before it ran and took its timestamp, so a stretch in
-// which the loop ran late is a stretch in which lifecycles were timed late by this process, not the hub.
+// ready here meanwhile (an answer, an event) may have waited as long before it ran and took its
+// timestamp, so a lifecycle timed in a stretch in which the loop ran late may have been timed late by
+// this process, not by the hub.
 const generatorStalls = {
   lateness: [], // ms, one per tick
   stretches: [], // { start, end } on performance.now()'s clock: from a tick to the next, more than GENERATOR_STALL_MS late
