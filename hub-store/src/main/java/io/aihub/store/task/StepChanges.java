@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -55,18 +56,12 @@ final class StepChanges {
      * update asks for, each as one comma-separated text: those from which the transition table allows
      * it, finished ones aside (an update of a finished step is answered alone, or refused).
      */
-    private static final Map<Status, String> SOURCES_WHEN_SET = new EnumMap<>(Status.class);
+    private static final Map<Status, String> SOURCES_WHEN_SET = sourcesWhenSet();
 
     /** {@link #SOURCES_WHEN_SET} for an update that names no status: the step keeps its own. */
     private static final String SOURCES_WHEN_SET_KEEPING_STATUS = openAmong(Arrays.stream(Status.values())
             .filter(status -> Transitions.stepMay(status, status))
             .toList());
-
-    static {
-        for (Status target : Status.values()) {
-            SOURCES_WHEN_SET.put(target, openAmong(Transitions.stepSourcesFor(target)));
-        }
-    }
 
     private StepChanges() {}
 
@@ -431,6 +426,14 @@ final class StepChanges {
                     "predecessor", "must name another step of task '" + taskId + "', not '" + requested + "'");
         }
         return predecessor;
+    }
+
+    private static Map<Status, String> sourcesWhenSet() {
+        Map<Status, String> sources = new EnumMap<>(Status.class);
+        for (Status target : Status.values()) {
+            sources.put(target, openAmong(Transitions.stepSourcesFor(target)));
+        }
+        return Collections.unmodifiableMap(sources);
     }
 
     private static String openAmong(Collection<Status> statuses) {
