@@ -25,6 +25,7 @@ final class TaskAudiences {
     private final Cache<String, TaskAccess.Audience> recent = Caffeine.newBuilder()
             .maximumSize(REMEMBERED)
             .expireAfterAccess(UNUSED_FOR)
+            .executor(Runnable::run) // its upkeep on the caller's thread, not a wake-up of another
             .build();
 
     void remember(TaskAccess.Audience audience) {
