@@ -35,6 +35,7 @@ final class ActiveKeys {
         this.recent = Caffeine.newBuilder()
                 .maximumSize(REMEMBERED)
                 .expireAfterWrite(FRESH_FOR)
+                .executor(Runnable::run) // its upkeep on the caller's thread, not a wake-up of another
                 .ticker(nanoTime::getAsLong)
                 .recordStats()
                 .build();
@@ -43,6 +44,11 @@ final class ActiveKeys {
     /** Its hits and misses, as {@code cache_gets_total{cache="active_keys"}}. */
     void bindTo(MeterRegistry registry) {
         CaffeineCacheMetrics.monitor(registry, recent, "active_keys");
+    }
+
+    /** The owner remembered for the key, if it is: no database. */
+    Optional<String> remembered(String keyId) {
+        return Optional.ofNullable(recent.getIfPresent(keyId));
     }
 
     Optional<String> owner(String keyId) {

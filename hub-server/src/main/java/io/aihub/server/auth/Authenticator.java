@@ -8,6 +8,7 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Collection;
+import java.util.Optional;
 import java.util.Set;
 
 /** Resolves the {@code Authorization: Bearer ...} header of a request into a {@link Caller}, or refuses it. */
@@ -37,11 +38,29 @@ public final class Authenticator {
     /** Where a request's token, once its signature was checked from the headers, is left for its handler. */
     public static final String SIGNED_CALLER = "aihub.signed-caller";
 
+    /** Where the owner of the request's key, when it was known active without the database, is left. */
+    private static final String ACTIVE_OWNER = "aihub.active-owner";
+
+    /**
+     * Whether the request's key is known to be active without asking the database (its signature checked
+     * by the gate, its key remembered); the answer is kept with the request, so its handler asks nothing.
+     */
+    public boolean knownActive(RoutingContext ctx) {
+        Caller signed = ctx.get(SIGNED_CALLER);
+        if (signed == null) {
+            return false;
+        }
+        Optional<String> owner = activeKeys.remembered(signed.keyId());
+        owner.ifPresent(known -> ctx.put(ACTIVE_OWNER, known));
+        return owner.isPresent();
+    }
+
     /** Any valid, unrevoked credential: an API key or an access token, within its key's rate limit. */
     public Caller caller(RoutingContext ctx) {
         Caller signed = ctx.get(SIGNED_CALLER);
         Caller caller = signed != null ? signed : signed(bearer(ctx));
-        requireActive(caller);
+        String known = signed != null ? ctx.get(ACTIVE_OWNER) : null;
+        requireOwner(caller, known != null ? Optional.of(known) : activeKeys.owner(caller.keyId()));
         throttle(caller);
         return caller;
     }
@@ -73,10 +92,12 @@ public final class Authenticator {
      * answer is remembered for up to a second (see {@link ActiveKeys}).
      */
     public void requireActive(Caller caller) {
-        String owner = activeKeys
-                .owner(caller.keyId())
-                .orElseThrow(
-                        () -> ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
+        requireOwner(caller, activeKeys.owner(caller.keyId()));
+    }
+
+    private static void requireOwner(Caller caller, Optional<String> active) {
+        String owner = active.orElseThrow(
+                () -> ApiError.unauthorized("the API key behind this token was revoked or does not exist"));
         if (!owner.equals(caller.address())) {
             throw ApiError.unauthorized("the bearer token does not match its API key's account");
         }

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Semaphore;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Runs route handlers, which block on the database, on Vert.x's worker threads (unordered: requests do
@@ -18,6 +19,8 @@ import java.util.function.Function;
  *
  * <p>A handler that hands its write to a writer thread ({@link #deferred}) does not hold its worker
  * while the write waits for its batch: the answer comes back to the request's event loop, which replies.
+ * When starting such a request cannot block (the hub's predicate says so), it starts on the event loop
+ * itself, and no worker is woken at all.
  */
 public final class BlockingHandlers {
     /** Far more than the worker threads (the pool size and a few): a burst waits, a flood is refused. */
@@ -26,6 +29,15 @@ public final class BlockingHandlers {
     private static final int RETRY_AFTER_SECONDS = 1;
 
     private final Semaphore slots = new Semaphore(MAX_WAITING);
+    private final Predicate<RoutingContext> startsOnEventLoop;
+
+    /**
+     * @param startsOnEventLoop whether a {@link #deferred} request can be started on its event loop,
+     *                          because starting it will not block (nothing to ask the database, a small body)
+     */
+    public BlockingHandlers(Predicate<RoutingContext> startsOnEventLoop) {
+        this.startsOnEventLoop = startsOnEventLoop;
+    }
 
     /** The route handler that runs {@code handler} on a worker thread; what it throws goes to the failure handler. */
     public Handler<RoutingContext> of(Handler<RoutingContext> handler) {
@@ -58,29 +70,38 @@ public final class BlockingHandlers {
                 return;
             }
             Context eventLoop = ctx.vertx().getOrCreateContext();
+            if (startsOnEventLoop.test(ctx)) {
+                start(ctx, eventLoop, start, reply);
+                return;
+            }
             ctx.vertx()
                     .executeBlocking(
                             () -> { // nothing waits for this future: its answer would cost a hop
-                                try {
-                                    start.apply(ctx)
-                                            .whenComplete((answer, refused) -> onEventLoop(eventLoop, ctx, () -> {
-                                                if (refused != null) {
-                                                    ctx.fail(
-                                                            refused instanceof CompletionException wrapped
-                                                                    ? wrapped.getCause()
-                                                                    : refused);
-                                                } else {
-                                                    reply.accept(ctx, answer);
-                                                }
-                                            }));
-                                } catch (Throwable refused) {
-                                    // Errors too: the request must be answered and its slot given back.
-                                    onEventLoop(eventLoop, ctx, () -> ctx.fail(refused));
-                                }
+                                start(ctx, eventLoop, start, reply);
                                 return null;
                             },
                             false);
         };
+    }
+
+    private <T> void start(
+            RoutingContext ctx,
+            Context eventLoop,
+            Function<RoutingContext, CompletionStage<T>> start,
+            BiConsumer<RoutingContext, T> reply) {
+        try {
+            start.apply(ctx)
+                    .whenComplete((answer, refused) -> onEventLoop(eventLoop, ctx, () -> {
+                        if (refused != null) {
+                            ctx.fail(refused instanceof CompletionException wrapped ? wrapped.getCause() : refused);
+                        } else {
+                            reply.accept(ctx, answer);
+                        }
+                    }));
+        } catch (Throwable refused) {
+            // Errors too: the request must be answered and its slot given back.
+            onEventLoop(eventLoop, ctx, () -> ctx.fail(refused));
+        }
     }
 
     /** Gives the slot back and runs {@code finish} on the request's event loop; what it throws fails the request. */

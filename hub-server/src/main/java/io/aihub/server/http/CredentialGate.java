@@ -26,6 +26,11 @@ public final class CredentialGate implements Handler<RoutingContext> {
         this.auth = auth;
     }
 
+    /** Whether the request's key is known active without the database (see {@link Authenticator#knownActive}). */
+    public boolean knownActive(RoutingContext ctx) {
+        return auth.knownActive(ctx);
+    }
+
     @Override
     public void handle(RoutingContext ctx) {
         String path = ctx.normalizedPath();

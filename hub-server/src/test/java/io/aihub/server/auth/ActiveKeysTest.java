@@ -77,4 +77,20 @@ class ActiveKeysTest {
         assertThat(keys.owner("key-2")).contains("0xother");
         assertThat(lookups).hasValue(2);
     }
+
+    @Test
+    void whatIsRemembered_isKnownWithoutTheDatabase_untilTheWindowPassesOrTheKeyIsForgotten() {
+        assertThat(keys.remembered("key-1")).isEmpty();
+        assertThat(lookups).hasValue(0);
+
+        keys.owner("key-1");
+        assertThat(keys.remembered("key-1")).contains("0xowner");
+        clock.addAndGet(ActiveKeys.FRESH_FOR.toNanos());
+        assertThat(keys.remembered("key-1")).isEmpty();
+
+        keys.owner("key-1");
+        keys.forget("key-1");
+        assertThat(keys.remembered("key-1")).isEmpty();
+        assertThat(lookups).hasValue(2);
+    }
 }

@@ -21,9 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A deferred handler starts on a worker thread, which it leaves as soon as the work is handed on, and
- * replies from the request's event loop when another thread gives the answer; refusals, given or
- * thrown, reach the failure handler as JSON errors, and every request gives its slot back.
+ * A deferred handler starts on a worker thread, which it leaves as soon as the work is handed on, or on
+ * the request's event loop when the request is one that can start without blocking; it replies from
+ * the event loop when another thread gives the answer; refusals, given or thrown, reach the failure
+ * handler as JSON errors, and every request gives its slot back.
  */
 class BlockingHandlersTest {
     private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(
@@ -37,13 +38,14 @@ class BlockingHandlersTest {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        blocking = new BlockingHandlers();
+        // Here a request says itself whether it can start without blocking; the hub asks its credential.
+        blocking = new BlockingHandlers(ctx -> ctx.request().params().contains("ready"));
         Router router = Router.router(vertx);
         router.route().failureHandler(new ErrorReplies(1024)::handle);
         router.get("/answer")
                 .handler(blocking.deferred(
                         ctx -> {
-                            SEEN.add("start on a worker: " + Context.isOnWorkerThread());
+                            SEEN.add("start on " + (Context.isOnEventLoopThread() ? "the event loop" : "a worker"));
                             return CompletableFuture.supplyAsync(() -> "forty-two", WRITER);
                         },
                         (ctx, answer) -> {
@@ -102,7 +104,20 @@ class BlockingHandlersTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("forty-two");
-        assertThat(SEEN).containsExactly("start on a worker: true", "reply on the event loop: true");
+        assertThat(SEEN).containsExactly("start on a worker", "reply on the event loop: true");
+    }
+
+    @Test
+    void aRequestThatCanStartWithoutBlocking_startsOnItsEventLoop() throws Exception {
+        SEEN.clear();
+        HttpResponse<String> response = get("/answer?ready");
+        HttpResponse<String> thrown = get("/thrown?ready");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("forty-two");
+        assertThat(SEEN).containsExactly("start on the event loop", "reply on the event loop: true");
+        assertThat(thrown.statusCode()).isEqualTo(400);
+        assertThat(thrown.body()).contains("a reason a person can act on");
     }
 
     @Test
@@ -128,7 +143,15 @@ class BlockingHandlersTest {
 
     @Test
     void everyRequestGivesItsSlotBack_howeverItEnds() throws Exception {
-        for (String path : List.of("/answer", "/refused", "/thrown", "/reply-fails", "/error")) {
+        for (String path : List.of(
+                "/answer",
+                "/refused",
+                "/thrown",
+                "/reply-fails",
+                "/error",
+                "/answer?ready",
+                "/thrown?ready",
+                "/error?ready")) {
             for (int i = 0; i < 3; i++) {
                 get(path);
 
