@@ -267,6 +267,20 @@ function readStat(path) {
   return { comm, ticks: Number(rest[11]) + Number(rest[12]), sys: Number(rest[12]) };
 }
 
+function readSchedstat(path) {
+  // /proc/.../schedstat: time on a core (ns), time runnable but waiting for one (ns), times scheduled
+  const [run, wait, slices] = fs.readFileSync(path, 'utf8').trim().split(/\s+/).map(Number);
+  return { run, wait, slices };
+}
+
+function schedstatOrNull(path) {
+  try {
+    return readSchedstat(path);
+  } catch {
+    return null; // no schedstat (kernel without it, or the thread ended)
+  }
+}
+
 function cpuSnapshot(hubPid, pgDb) {
   const snap = { at: performance.now(), self: process.cpuUsage(), machine: null, hub: null, hubThreads: null, pg: new Map() };
   try {
@@ -286,7 +300,7 @@ function cpuSnapshot(hubPid, pgDb) {
       for (const tid of fs.readdirSync(`/proc/${hubPid}/task`)) {
         try {
           const { comm, ticks } = readStat(`/proc/${hubPid}/task/${tid}/stat`);
-          snap.hubThreads.set(tid, { comm, ticks });
+          snap.hubThreads.set(tid, { comm, ticks, sched: schedstatOrNull(`/proc/${hubPid}/task/${tid}/schedstat`) });
         } catch {
           // thread ended
         }
@@ -303,7 +317,8 @@ function cpuSnapshot(hubPid, pgDb) {
         if (comm !== 'postgres') continue;
         // a backend's title: "postgres: [cluster: ]<user> <database> <host>(<port>) <state>"
         const title = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-        snap.pg.set(pid, { ticks, sys, hubDb: Boolean(pgDb) && title.split(/\s+/).includes(pgDb) });
+        const hubDb = Boolean(pgDb) && title.split(/\s+/).includes(pgDb);
+        snap.pg.set(pid, { ticks, sys, hubDb, sched: hubDb ? schedstatOrNull(`/proc/${pid}/schedstat`) : null });
       } catch {
         // process ended
       }
@@ -326,22 +341,43 @@ function cpuDelta(a, b, units) {
     out.hub_ms = ms(b.hub - a.hub);
     out.hub_kernel_ms = ms(b.hubSys - a.hubSys);
     const groups = new Map();
+    const waits = new Map(); // per thread name: time runnable but waiting for a core, and times scheduled
     for (const [tid, t] of b.hubThreads) {
       const before = a.hubThreads.get(tid);
-      const d = t.ticks - (before && before.comm === t.comm ? before.ticks : 0);
-      if (d <= 0) continue;
+      const same = before && before.comm === t.comm;
       const name = t.comm.replace(/(?<=[-#])\d+|\d+$/g, 'N');
+      if (t.sched) {
+        const w = waits.get(name) ?? { wait: 0, slices: 0 };
+        w.wait += t.sched.wait - (same && before.sched ? before.sched.wait : 0);
+        w.slices += t.sched.slices - (same && before.sched ? before.sched.slices : 0);
+        waits.set(name, w);
+      }
+      const d = t.ticks - (same ? before.ticks : 0);
+      if (d <= 0) continue;
       groups.set(name, (groups.get(name) ?? 0) + d);
     }
     out.hub_threads_ms = Object.fromEntries([...groups.entries()].sort((x, y) => y[1] - x[1]).slice(0, 10)
       .map(([k, v]) => [k, ms(v)]));
+    if (waits.size > 0 && units > 0) {
+      out.run_queue_per_lifecycle = {
+        hub_threads: Object.fromEntries([...waits.entries()].filter(([, w]) => w.slices > 0)
+          .sort((x, y) => y[1].wait - x[1].wait).slice(0, 10)
+          .map(([k, w]) => [k, { wait_us: round(w.wait / units / 1000), scheduled: round(w.slices / units) }])),
+      };
+    }
   }
   // per process: one that started during the run counts whole, one that ended is missed
   let pgAll = 0;
   let pgHub = 0;
   let pgHubSys = 0;
   let hubBackends = 0;
+  const pgWait = { wait: 0, slices: 0 };
   for (const [pid, p] of b.pg) {
+    if (p.sched) {
+      const before = a.pg.get(pid)?.sched;
+      pgWait.wait += p.sched.wait - (before?.wait ?? 0);
+      pgWait.slices += p.sched.slices - (before?.slices ?? 0);
+    }
     const d = p.ticks - (a.pg.get(pid)?.ticks ?? 0);
     pgAll += d;
     if (p.hubDb) {
@@ -355,6 +391,12 @@ function cpuDelta(a, b, units) {
     out.postgres_hub_db_ms = ms(pgHub);
     out.postgres_hub_db_kernel_ms = ms(pgHubSys);
     out.postgres_hub_db_backends = hubBackends;
+    if (pgWait.slices > 0 && units > 0) {
+      out.run_queue_per_lifecycle = {
+        ...(out.run_queue_per_lifecycle ?? {}),
+        postgres_hub_db: { wait_us: round(pgWait.wait / units / 1000), scheduled: round(pgWait.slices / units) },
+      };
+    }
   }
   if (units > 0) {
     const per = (x) => (x === undefined ? undefined : round(x / units, 3));
@@ -949,6 +991,13 @@ async function main() {
       + `postgres (all) ${f(p.postgres_all)} ms, generator ${f(p.generator)} ms`);
     if (cpu.hub_threads_ms) {
       console.log(`hub threads (ms): ${Object.entries(cpu.hub_threads_ms).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    }
+    const queued = cpu.run_queue_per_lifecycle;
+    if (queued) {
+      const shown = (w) => `${f(w.wait_us)} us over ${f(w.scheduled)}`;
+      console.log('waiting for a core per completed lifecycle (us, over the times scheduled): '
+        + (queued.postgres_hub_db ? `postgres (hub db) ${shown(queued.postgres_hub_db)}; ` : '')
+        + `hub threads: ${Object.entries(queued.hub_threads ?? {}).map(([k, w]) => `${k} ${shown(w)}`).join(', ')}`);
     }
   }
   if (!result.ok) {
