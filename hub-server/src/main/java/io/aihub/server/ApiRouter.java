@@ -28,8 +28,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * Handlers block on the database, so each runs on a worker thread (unordered: requests do not wait for
  * each other); the two of every task's lifecycle hand their write to the lifecycle writer and leave
  * the reply to the event loop ({@link BlockingHandlers#deferred}), and start on the event loop itself
- * when nothing in the start can block: the caller's key known active without the database, and a body
- * small enough to parse in microseconds. Literal paths come before {@code :did} patterns.
+ * when the start needs no database and little work: the caller's key known active without asking the
+ * database, and a body small enough to parse in microseconds. Literal paths come before {@code :did} patterns.
  */
 public final class ApiRouter {
     /** The largest body a lifecycle request parses on its event loop; a larger one is parsed on a worker. */

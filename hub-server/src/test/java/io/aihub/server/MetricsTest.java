@@ -77,6 +77,28 @@ class MetricsTest extends HubTestBase {
         }
     }
 
+    /**
+     * A lifecycle request whose key was looked up a moment ago starts without asking the key cache (its
+     * owner is known, so it starts on the event loop); one with a body over 8 KiB asks it on a worker.
+     */
+    @Test
+    void aRequestWhoseKeyIsKnownActive_asksTheKeyCacheNothing() throws Exception {
+        Account builder = client.account("known-key-builder");
+        Account user = client.account("known-key-user");
+        String did = client.agent(builder);
+        Map<String, Double> before = scrape();
+
+        client.task(user.apiKey(), did, "looked up: the key cache misses and remembers the key");
+        client.task(user.apiKey(), did, "known: nothing asked");
+        client.task(user.apiKey(), did, "x".repeat(9 * 1024)); // too large for the event loop: asked, a hit
+        Map<String, Double> after = scrape();
+
+        assertThat(delta(before, after, "cache_gets_total{cache=active_keys,result=miss}"))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "cache_gets_total{cache=active_keys,result=hit}"))
+                .isEqualTo(1);
+    }
+
     /** The samples of one scrape, by name and sorted labels: {@code name{a=x,b=y}}. */
     private static Map<String, Double> scrape() throws Exception {
         String text;

@@ -46,9 +46,9 @@ final class ActiveKeys {
         CaffeineCacheMetrics.monitor(registry, recent, "active_keys");
     }
 
-    /** The owner remembered for the key, if it is: no database. */
+    /** The owner remembered for the key, if it is: no database, and not counted as a get of the cache. */
     Optional<String> remembered(String keyId) {
-        return Optional.ofNullable(recent.getIfPresent(keyId));
+        return Optional.ofNullable(recent.policy().getIfPresentQuietly(keyId));
     }
 
     Optional<String> owner(String keyId) {

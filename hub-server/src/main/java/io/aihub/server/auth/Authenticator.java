@@ -44,6 +44,7 @@ public final class Authenticator {
     /**
      * Whether the request's key is known to be active without asking the database (its signature checked
      * by the gate, its key remembered); the answer is kept with the request, so its handler asks nothing.
+     * Asked only when the request is to start at once: what it keeps is as fresh as the key cache.
      */
     public boolean knownActive(RoutingContext ctx) {
         Caller signed = ctx.get(SIGNED_CALLER);

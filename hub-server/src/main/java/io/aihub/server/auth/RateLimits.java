@@ -26,7 +26,6 @@ final class RateLimits {
         this.buckets = Caffeine.newBuilder()
                 .maximumSize(KEYS_REMEMBERED)
                 .expireAfterAccess(Duration.ofMinutes(10))
-                .executor(Runnable::run) // its upkeep on the caller's thread, not a wake-up of another
                 .build();
     }
 

@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  *
  * <p>A handler that hands its write to a writer thread ({@link #deferred}) does not hold its worker
  * while the write waits for its batch: the answer comes back to the request's event loop, which replies.
- * When starting such a request cannot block (the hub's predicate says so), it starts on the event loop
- * itself, and no worker is woken at all.
+ * When starting such a request needs no database (the hub's predicate says so), it starts on the event
+ * loop itself, and no worker is woken at all.
  */
 public final class BlockingHandlers {
     /** Far more than the worker threads (the pool size and a few): a burst waits, a flood is refused. */
@@ -58,7 +58,8 @@ public final class BlockingHandlers {
     }
 
     /**
-     * The route handler that runs {@code start} on a worker thread, which returns as soon as the work is
+     * The route handler that runs {@code start} on a worker thread (or on the event loop, when the hub's
+     * predicate says starting this request needs no database), which returns as soon as the work is
      * handed on, and then {@code reply} with its answer on the request's event loop. The worker is free
      * meanwhile, and the answer goes from the thread that gives it straight to the event loop. What
      * either throws, and a refusal the answer carries, goes to the failure handler.
@@ -66,11 +67,12 @@ public final class BlockingHandlers {
     public <T> Handler<RoutingContext> deferred(
             Function<RoutingContext, CompletionStage<T>> start, BiConsumer<RoutingContext, T> reply) {
         return ctx -> {
+            boolean onEventLoop = startsOnEventLoop.test(ctx); // before the slot: it holds nothing yet
             if (!hold(ctx)) {
                 return;
             }
             Context eventLoop = ctx.vertx().getOrCreateContext();
-            if (startsOnEventLoop.test(ctx)) {
+            if (onEventLoop) {
                 start(ctx, eventLoop, start, reply);
                 return;
             }
