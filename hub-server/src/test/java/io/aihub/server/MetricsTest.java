@@ -30,9 +30,10 @@ class MetricsTest extends HubTestBase {
 
     @Test
     void afterOneLifecycle_theMetricsParse_andTheHubsCountersMovedByWhatItDid() throws Exception {
-        Account builder = client.account("metrics-builder");
-        Account user = client.account("metrics-user");
-        String did = client.agent(builder);
+        Agent agent = Agent.named("metrics");
+        Account builder = agent.builder();
+        Account user = agent.user();
+        String did = agent.did();
         Map<String, Double> before = scrape();
 
         try (RawSocket worker = RawSocket.worker(hub.port(), builder.apiKey(), did)) {
@@ -83,20 +84,27 @@ class MetricsTest extends HubTestBase {
      */
     @Test
     void aRequestWhoseKeyIsKnownActive_asksTheKeyCacheNothing() throws Exception {
-        Account builder = client.account("known-key-builder");
-        Account user = client.account("known-key-user");
-        String did = client.agent(builder);
+        Agent agent = Agent.named("known-key");
         Map<String, Double> before = scrape();
 
-        client.task(user.apiKey(), did, "looked up: the key cache misses and remembers the key");
-        client.task(user.apiKey(), did, "known: nothing asked");
-        client.task(user.apiKey(), did, "x".repeat(9 * 1024)); // too large for the event loop: asked, a hit
+        String key = agent.user().apiKey();
+        client.task(key, agent.did(), "looked up: the key cache misses and remembers the key");
+        client.task(key, agent.did(), "known: nothing asked");
+        client.task(key, agent.did(), "x".repeat(9 * 1024)); // too large for the event loop: asked, a hit
         Map<String, Double> after = scrape();
 
         assertThat(delta(before, after, "cache_gets_total{cache=active_keys,result=miss}"))
                 .isEqualTo(1);
         assertThat(delta(before, after, "cache_gets_total{cache=active_keys,result=hit}"))
                 .isEqualTo(1);
+    }
+
+    /** A builder's agent, and a user to submit tasks to it. */
+    private record Agent(Account builder, Account user, String did) {
+        static Agent named(String prefix) {
+            Account builder = client.account(prefix + "-builder");
+            return new Agent(builder, client.account(prefix + "-user"), client.agent(builder));
+        }
     }
 
     /** The samples of one scrape, by name and sorted labels: {@code name{a=x,b=y}}. */
