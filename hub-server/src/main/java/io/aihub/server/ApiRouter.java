@@ -29,7 +29,8 @@ import io.vertx.ext.web.handler.BodyHandler;
  * each other); the two of every task's lifecycle hand their write to the lifecycle writer and leave
  * the reply to the event loop ({@link BlockingHandlers#deferred}), and start on the event loop itself
  * when the start needs no database and little work: the caller's key known active without asking the
- * database, and a body small enough to parse in microseconds. Literal paths come before {@code :did} patterns.
+ * database, and a body small enough to parse in microseconds. Literal paths come before {@code :did}
+ * patterns.
  */
 public final class ApiRouter {
     /** The largest body a lifecycle request parses on its event loop; a larger one is parsed on a worker. */

@@ -33,7 +33,7 @@ public final class BlockingHandlers {
 
     /**
      * @param startsOnEventLoop whether a {@link #deferred} request can be started on its event loop,
-     *                          because starting it will not block (nothing to ask the database, a small body)
+     *                          because starting it needs no database and little work (a small body)
      */
     public BlockingHandlers(Predicate<RoutingContext> startsOnEventLoop) {
         this.startsOnEventLoop = startsOnEventLoop;
