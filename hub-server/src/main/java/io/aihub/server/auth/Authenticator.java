@@ -60,7 +60,7 @@ public final class Authenticator {
     public Caller caller(RoutingContext ctx) {
         Caller signed = ctx.get(SIGNED_CALLER);
         Caller caller = signed != null ? signed : signed(bearer(ctx));
-        String known = signed != null ? ctx.get(ACTIVE_OWNER) : null;
+        String known = ctx.get(ACTIVE_OWNER); // left only with a signed caller, by knownActive
         requireOwner(caller, known != null ? Optional.of(known) : activeKeys.owner(caller.keyId()));
         throttle(caller);
         return caller;

@@ -73,20 +73,21 @@ public final class BlockingHandlers {
             }
             Context eventLoop = ctx.vertx().getOrCreateContext();
             if (onEventLoop) {
-                start(ctx, eventLoop, start, reply);
+                begin(ctx, eventLoop, start, reply);
                 return;
             }
             ctx.vertx()
                     .executeBlocking(
                             () -> { // nothing waits for this future: its answer would cost a hop
-                                start(ctx, eventLoop, start, reply);
+                                begin(ctx, eventLoop, start, reply);
                                 return null;
                             },
                             false);
         };
     }
 
-    private <T> void start(
+    /** Runs {@code start}, and has its answer or refusal replied on the request's event loop. */
+    private <T> void begin(
             RoutingContext ctx,
             Context eventLoop,
             Function<RoutingContext, CompletionStage<T>> start,
