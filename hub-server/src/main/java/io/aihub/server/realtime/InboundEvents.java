@@ -18,8 +18,13 @@ import io.aihub.store.task.TaskHistory;
 import io.aihub.store.task.TaskStore;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -29,33 +34,66 @@ import java.util.function.Function;
 final class InboundEvents {
     /** Tasks whose history is read in one statement (and held in memory together) while a join replays. */
     private static final int TASKS_READ_AT_ONCE = 16;
+    /**
+     * The most events of a replay that the thread reading it sends itself; a longer replay moves to a
+     * virtual thread, so that the next read does not wait for it.
+     */
+    private static final int SENT_BY_THE_READER = 16;
+
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final AgentStore agents;
     private final TaskStore tasks;
     private final StepStore steps;
     private final EndedTaskRooms endedTaskRooms;
     private final int roomsPerSocket;
+    /** Where what blocks runs: a virtual thread each. */
+    private final Executor virtualThreads;
 
     InboundEvents(
-            AgentStore agents, TaskStore tasks, StepStore steps, EndedTaskRooms endedTaskRooms, int roomsPerSocket) {
+            AgentStore agents,
+            TaskStore tasks,
+            StepStore steps,
+            EndedTaskRooms endedTaskRooms,
+            int roomsPerSocket,
+            Executor virtualThreads) {
         this.agents = agents;
         this.tasks = tasks;
         this.steps = steps;
         this.endedTaskRooms = endedTaskRooms;
         this.roomsPerSocket = roomsPerSocket;
+        this.virtualThreads = virtualThreads;
     }
 
-    /** The handler of an inbound event; its payload is the event's payload record. */
+    /**
+     * How an inbound event is handled: {@code handler} takes the event's payload record and returns a
+     * stage that completes when it is done. With {@code startsOnNetworkThread} it needs no blocking call
+     * to start (it moves to a virtual thread itself when it comes to one), so it may start on the thread
+     * that read the event; otherwise it runs on a virtual thread and is done when it returns.
+     */
+    record Handling(BiFunction<SocketSession, Record, CompletionStage<Void>> handler, boolean startsOnNetworkThread) {}
+
+    /** How an inbound event is handled. */
     @SuppressWarnings("unchecked")
-    BiConsumer<SocketSession, Record> handlerOf(ProtocolEvent event) {
-        BiConsumer<SocketSession, ? extends Record> handler = switch (event) {
-            case JOIN_ROOMS -> (BiConsumer<SocketSession, JoinRooms>) this::joinRooms;
-            case EMIT_STEPS -> (BiConsumer<SocketSession, EmitSteps>) this::emitSteps;
-            case JOIN_TASKS -> (BiConsumer<SocketSession, JoinTasks>) this::joinTasks;
-            case SEND_TASK_LOG -> (BiConsumer<SocketSession, NewTaskLog>) this::taskLog;
+    Handling handlingOf(ProtocolEvent event) {
+        return switch (event) {
+            case JOIN_ROOMS -> blocking((BiConsumer<SocketSession, JoinRooms>) this::joinRooms);
+            case EMIT_STEPS -> blocking((BiConsumer<SocketSession, EmitSteps>) this::emitSteps);
+            case JOIN_TASKS -> new Handling((session, request) -> joinTasks(session, (JoinTasks) request), true);
+            case SEND_TASK_LOG -> blocking((BiConsumer<SocketSession, NewTaskLog>) this::taskLog);
             default -> throw new IllegalArgumentException(event.wireName() + " is not an inbound event");
         };
-        return (BiConsumer<SocketSession, Record>) handler;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Handling blocking(BiConsumer<SocketSession, ? extends Record> handler) {
+        BiConsumer<SocketSession, Record> any = (BiConsumer<SocketSession, Record>) handler;
+        return new Handling(
+                (session, request) -> {
+                    any.accept(session, request);
+                    return DONE;
+                },
+                false);
     }
 
     /** {@code _join-rooms}: the account room when asked, and the rooms of the caller's own agents. */
@@ -149,33 +187,69 @@ final class InboundEvents {
      * {@code _join-tasks}: joins the rooms of tasks the caller created or owns the agent of, answers
      * {@code _join-tasks_} once, then (unless {@code history} is false) replays each task's latest logs
      * (bounded: {@code TaskLimits}) and one snapshot of its state, after the answer: clients start
-     * listening when they get it.
+     * listening when they get it. When this node remembers who may see the tasks (it does for those it
+     * created lately, and a subscriber joins the task it has just created), the join and the read's
+     * request need no blocking call; a short replay is sent by the thread that read it.
      */
-    void joinTasks(SocketSession session, JoinTasks request) {
+    CompletionStage<Void> joinTasks(SocketSession session, JoinTasks request) {
+        String caller = session.caller().address();
         List<String> requested = request.taskIds();
-        Set<String> visible = tasks.visible(session.caller().address(), requested);
-        List<String> joined = joinEach(session, ProtocolEvent.JOIN_TASKS, "tasks", requested, visible, Rooms::task);
+        Optional<Set<String>> remembered = requested.size() <= TASKS_READ_AT_ONCE
+                ? tasks.visibleIfRemembered(caller, requested)
+                : Optional.empty();
+        if (remembered.isPresent()) {
+            return joinTasks(session, request, remembered.get());
+        }
+        return CompletableFuture.supplyAsync(() -> tasks.visible(caller, requested), virtualThreads)
+                .thenCompose(visible -> joinTasks(session, request, visible));
+    }
+
+    private CompletionStage<Void> joinTasks(SocketSession session, JoinTasks request, Set<String> visible) {
+        List<String> joined =
+                joinEach(session, ProtocolEvent.JOIN_TASKS, "tasks", request.taskIds(), visible, Rooms::task);
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
-        if (request.replayHistory()) {
-            // A few tasks at a time: a join may name a thousand, and each may bring its bounded replay.
-            for (int from = 0; from < joined.size(); from += TASKS_READ_AT_ONCE) {
-                List<String> some = joined.subList(from, Math.min(joined.size(), from + TASKS_READ_AT_ONCE));
-                for (TaskHistory history : tasks.history(some)) {
-                    for (TaskLogRecord log : history.logs()) {
-                        if (!session.send(ProtocolEvent.TASK_LOG, log)) {
-                            return;
-                        }
-                    }
-                    TaskUpdated state = TaskUpdated.of(history.task());
-                    if (state.endsTask()) { // joined after its end: its room is left like the others'
-                        endedTaskRooms.ended(state.taskId());
-                    }
-                    if (!session.send(ProtocolEvent.TASK_UPDATED, state)) {
-                        return;
-                    }
+        return request.replayHistory() ? replay(session, joined, 0) : DONE;
+    }
+
+    /**
+     * Replays the history of the joined tasks from {@code from} on, a few tasks at a time: a join may
+     * name a thousand, and each may bring its bounded replay.
+     */
+    private CompletionStage<Void> replay(SocketSession session, List<String> joined, int from) {
+        if (from >= joined.size()) {
+            return DONE;
+        }
+        List<String> some = joined.subList(from, Math.min(joined.size(), from + TASKS_READ_AT_ONCE));
+        return tasks.history(some, virtualThreads).thenCompose(histories -> {
+            if (eventsOf(histories) <= SENT_BY_THE_READER) {
+                return sent(session, histories) ? replay(session, joined, from + some.size()) : DONE;
+            }
+            return CompletableFuture.supplyAsync(() -> sent(session, histories), virtualThreads)
+                    .thenCompose(sent -> sent ? replay(session, joined, from + some.size()) : DONE);
+        });
+    }
+
+    private static int eventsOf(List<TaskHistory> histories) {
+        return histories.stream().mapToInt(history -> history.logs().size() + 1).sum();
+    }
+
+    /** Sends each task's logs and state; false when the socket was closed instead (it stopped reading). */
+    private boolean sent(SocketSession session, List<TaskHistory> histories) {
+        for (TaskHistory history : histories) {
+            for (TaskLogRecord log : history.logs()) {
+                if (!session.send(ProtocolEvent.TASK_LOG, log)) {
+                    return false;
                 }
             }
+            TaskUpdated state = TaskUpdated.of(history.task());
+            if (state.endsTask()) { // joined after its end: its room is left like the others'
+                endedTaskRooms.ended(state.taskId());
+            }
+            if (!session.send(ProtocolEvent.TASK_UPDATED, state)) {
+                return false;
+            }
         }
+        return true;
     }
 
     /** The first few of a list of ids, for an error message that stays short however many were sent. */

@@ -28,12 +28,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketGateway.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(5);
     /** How often connected sockets' keys are checked again: a revoked key loses its sockets within this. */
     static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
@@ -119,10 +122,11 @@ public final class SocketGateway implements AutoCloseable {
                 wiring.tasks(),
                 wiring.steps(),
                 endedTaskRooms,
-                wiring.limits().roomsPerSocket());
+                wiring.limits().roomsPerSocket(),
+                work);
         for (ProtocolEvent event : ProtocolEvent.values()) {
             if (event.route() == ProtocolEvent.Route.INBOUND) {
-                on(event, inbound.handlerOf(event));
+                on(event, inbound.handlingOf(event));
             }
         }
     }
@@ -233,34 +237,51 @@ public final class SocketGateway implements AutoCloseable {
      * Registers a handler for an inbound event: its payload (a JSON string or an object) is read into
      * the event's record on the socket's queue, after the socket's credential is confirmed; a payload
      * that breaks a rule, or a request the store refuses, is answered with {@code error} and changes
-     * nothing.
+     * nothing. A handler that needs no blocking call to start starts on the network thread that read
+     * the event when nothing of the socket's waits.
      */
-    private void on(ProtocolEvent event, BiConsumer<SocketSession, Record> handler) {
+    private void on(ProtocolEvent event, InboundEvents.Handling handling) {
         Class<? extends Record> type = event.payloadType();
         server.addEventListener(event.wireName(), Object.class, (client, data, ack) -> {
             SocketSession session = SocketSession.of(client, sessions);
-            session.enqueue(() -> {
-                if (!handshake.admit(session)) {
-                    return;
-                }
-                try {
-                    authenticator.throttle(session.caller());
-                    handler.accept(session, JsonInput.convert(payload(data), type, ""));
-                } catch (ApiError refused) {
-                    session.sendError(event, refused.getMessage());
-                } catch (RuntimeException bug) {
-                    String correlation = UUID.randomUUID().toString();
-                    LOG.error(
-                            "{} from {} failed [correlation {}]",
-                            event.wireName(),
-                            client.getSessionId(),
-                            correlation,
-                            bug);
-                    session.sendError(
-                            event, "the hub failed to handle this event; report correlation id " + correlation);
-                }
-            });
+            session.enqueue(
+                    () -> {
+                        if (!handshake.admit(session)) {
+                            return DONE;
+                        }
+                        CompletionStage<Void> handled;
+                        try {
+                            authenticator.throttle(session.caller());
+                            handled = handling.handler().apply(session, JsonInput.convert(payload(data), type, ""));
+                        } catch (RuntimeException failed) {
+                            handled = CompletableFuture.failedFuture(failed);
+                        }
+                        return handled.exceptionally(failed -> {
+                            answerFailure(
+                                    session,
+                                    event,
+                                    failed instanceof CompletionException wrapped ? wrapped.getCause() : failed);
+                            return null;
+                        });
+                    },
+                    handling.startsOnNetworkThread());
         });
+    }
+
+    /** Names a refusal in an {@code error} event; anything else is logged and named by a correlation id. */
+    private static void answerFailure(SocketSession session, ProtocolEvent event, Throwable failure) {
+        if (failure instanceof ApiError refused) {
+            session.sendError(event, refused.getMessage());
+            return;
+        }
+        String correlation = UUID.randomUUID().toString();
+        LOG.error(
+                "{} from {} failed [correlation {}]",
+                event.wireName(),
+                session.client().getSessionId(),
+                correlation,
+                failure);
+        session.sendError(event, "the hub failed to handle this event; report correlation id " + correlation);
     }
 
     private static JsonNode payload(Object data) {

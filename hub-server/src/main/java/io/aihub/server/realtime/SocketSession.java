@@ -7,9 +7,11 @@ import io.aihub.protocol.SocketPayloads;
 import io.aihub.server.auth.Caller;
 import io.aihub.server.json.HubJson;
 import io.netty.channel.Channel;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +52,11 @@ final class SocketSession {
         this.client = client;
         this.shared = shared;
         this.channel = shared.channels().channelOf(client.getRemoteAddress()).orElse(null);
-        this.queue = new SerialQueue(shared.executor(), shared.limits().inboundQueue(), this::reading);
+        this.queue = new SerialQueue(
+                shared.executor(),
+                channel == null ? shared.executor() : channel.eventLoop(),
+                shared.limits().inboundQueue(),
+                this::reading);
     }
 
     /** The session of a socket, created on first sight (connect and auth listeners run on one network thread). */
@@ -93,6 +99,14 @@ final class SocketSession {
     /** Runs {@code task} after the socket's earlier ones; too many waiting, and the hub stops reading the socket. */
     void enqueue(Runnable task) {
         queue.submit(task);
+    }
+
+    /**
+     * Runs {@code task} after the socket's earlier ones, and the next once the stage it returns completes;
+     * with {@code startHere}, on this thread when nothing of the socket's waits ({@link SerialQueue}).
+     */
+    void enqueue(Supplier<? extends CompletionStage<?>> task, boolean startHere) {
+        queue.submit(task, startHere);
     }
 
     private void reading(boolean read) {

@@ -9,6 +9,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -151,12 +152,15 @@ public final class GroupCommit<R, A> implements AutoCloseable {
     }
 
     /**
-     * Queues the request and waits for its answer, or, when the queue is full, answers it with {@code
-     * alone} on the caller's thread: for reads, which a burst should slow down rather than refuse.
+     * Queues the request and returns at once with its answer to come, or, when the queue is full, has it
+     * answered by {@code alone} on {@code aloneOn}: for reads, which a burst should slow down rather than
+     * refuse. A writer thread completes the answer otherwise, as for {@link #submitAsync(Object)}.
      */
-    public A submit(R request, Function<R, A> alone) {
+    public CompletionStage<A> submitAsync(R request, Function<R, A> alone, Executor aloneOn) {
         CompletableFuture<A> answer = enqueue(request);
-        return answer == null ? alone.apply(request) : await(answer);
+        return answer == null
+                ? CompletableFuture.supplyAsync(() -> alone.apply(request), aloneOn)
+                : answer.minimalCompletionStage();
     }
 
     /** Queues the request: its answer to come (refused at once if closed meanwhile), or null when the queue is full. */

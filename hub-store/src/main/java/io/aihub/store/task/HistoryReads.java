@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Reads what sockets joining task rooms are told first ({@link TaskHistory}) for all the joins that
@@ -19,7 +22,7 @@ import java.util.Set;
  * lone join waits at most for the reads in progress. At most 8 requests share a read (each of at most
  * the 16 tasks a join reads at a time, each task bringing its bounded replay), so the reads hold no
  * more in memory than as many joins reading on their own could. When 1,024 wait already, a join reads
- * on its own thread rather than being refused: its client has been told it joined.
+ * on a thread of its own rather than being refused: its client has been told it joined.
  */
 final class HistoryReads implements AutoCloseable {
     private static final GroupCommit.Settings SETTINGS = new GroupCommit.Settings("hub-task-history", 2, 8, 1024);
@@ -39,9 +42,14 @@ final class HistoryReads implements AutoCloseable {
         return batches;
     }
 
-    /** Each of these tasks that exists, in the order asked, read with the other joins waiting. */
-    List<TaskHistory> of(List<String> taskIds) {
-        return taskIds.isEmpty() ? List.of() : batches.submit(taskIds, alone -> inOrder(alone, read(alone)));
+    /**
+     * Each of these tasks that exists, in the order asked, read with the other joins waiting; when 1,024
+     * wait already, read alone on {@code aloneOn}. The answer comes on the thread that read it.
+     */
+    CompletionStage<List<TaskHistory>> of(List<String> taskIds, Executor aloneOn) {
+        return taskIds.isEmpty()
+                ? CompletableFuture.completedStage(List.of())
+                : batches.submitAsync(taskIds, alone -> inOrder(alone, read(alone)), aloneOn);
     }
 
     private void read(List<Pending<List<String>, List<TaskHistory>>> batch) {

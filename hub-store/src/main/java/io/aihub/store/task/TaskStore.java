@@ -31,8 +31,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /** Tasks as subscribers submit and read them, and as builders list and search them. */
 public final class TaskStore implements AutoCloseable {
@@ -223,8 +225,29 @@ public final class TaskStore implements AutoCloseable {
                 known.add(audience);
             }
         }
+        return readableBy(caller, known);
+    }
+
+    /**
+     * Which of these task ids the caller created or owns the agent of, when this node remembers who may
+     * see each of them (it does for the tasks it created or looked up lately): no database. Empty when
+     * one of them would need a lookup ({@link #visible}).
+     */
+    public Optional<Set<String>> visibleIfRemembered(String caller, List<String> taskIds) {
+        List<TaskAccess.Audience> known = new ArrayList<>();
+        for (String taskId : taskIds) {
+            Optional<TaskAccess.Audience> audience = audiences.of(taskId);
+            if (audience.isEmpty()) {
+                return Optional.empty();
+            }
+            known.add(audience.get());
+        }
+        return Optional.of(readableBy(caller, known));
+    }
+
+    private static Set<String> readableBy(String caller, List<TaskAccess.Audience> tasks) {
         Set<String> visible = new HashSet<>();
-        for (TaskAccess.Audience task : known) {
+        for (TaskAccess.Audience task : tasks) {
             if (task.canRead(task.did(), caller)) {
                 visible.add(task.taskId());
             }
@@ -235,10 +258,12 @@ public final class TaskStore implements AutoCloseable {
     /**
      * Each task's latest logs (within {@link TaskLimits#replayLogs()} and {@link TaskLimits#replayLogBytes()}),
      * oldest first, and its current state, in the order asked, for a socket that has joined the tasks'
-     * rooms: whatever commits after this read reaches the rooms live.
+     * rooms: whatever commits after this read reaches the rooms live. The answer comes on the thread
+     * that read it, shared with other joins: what follows it there should be short. When many joins wait
+     * already, these tasks are read alone on {@code aloneOn}.
      */
-    public List<TaskHistory> history(List<String> taskIds) {
-        return historyReads.of(taskIds);
+    public CompletionStage<List<TaskHistory>> history(List<String> taskIds, Executor aloneOn) {
+        return historyReads.of(taskIds, aloneOn);
     }
 
     /** The batching of the history reads: how many wait, and what it has read. */

@@ -11,6 +11,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -113,7 +114,8 @@ class GroupCommitTest {
     }
 
     @Test
-    void aFullQueue_refusesTheNextRequestAtOnce_with503AndRetryAfter_orAnswersItAloneWhenAskedTo() throws Exception {
+    void aFullQueue_refusesTheNextRequestAtOnce_with503AndRetryAfter_orHasItAnsweredAloneWhenAskedTo()
+            throws Exception {
         WatchedQueue small = new WatchedQueue(2);
         try (GroupCommit<Unit, Integer> commit =
                 new GroupCommit<>(new GroupCommit.Settings("test-full", 1, 64, 2), writer, small)) {
@@ -127,9 +129,13 @@ class GroupCommitTest {
             assertThat(refused.kind()).isEqualTo(ApiError.Kind.UNAVAILABLE);
             assertThat(refused.retryAfterSeconds()).isPositive();
             assertThat(refused.getMessage()).contains("retry");
-            assertThat(commit.submit(new Unit(4, unit -> 4), alone -> 40))
-                    .as("answered on the caller's thread, the queue being full")
-                    .isEqualTo(40);
+            List<Runnable> ranAlone = new ArrayList<>();
+            CompletionStage<Integer> alone = commit.submitAsync(new Unit(4, unit -> 4), unit -> 40, ranAlone::add);
+            assertThat(ranAlone)
+                    .as("the queue being full, answered alone on the executor given")
+                    .hasSize(1);
+            ranAlone.getFirst().run();
+            assertThat(GroupCommit.await(alone)).isEqualTo(40);
             writer.release();
             assertThat(held.get(5, TimeUnit.SECONDS)).isZero();
             assertThat(waiting.get(1).get(5, TimeUnit.SECONDS)).isEqualTo(2);

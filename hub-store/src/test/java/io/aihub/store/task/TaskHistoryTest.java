@@ -7,10 +7,12 @@ import io.aihub.protocol.SocketPayloads.NewTaskLog;
 import io.aihub.protocol.Status;
 import io.aihub.protocol.TaskLogRecord;
 import io.aihub.store.agent.Agent;
+import io.aihub.store.batch.GroupCommit;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -61,7 +63,7 @@ class TaskHistoryTest extends WithFixtures {
         }
         store.appendLog(owner, new NewTaskLog(logged, "done", "info", Status.Completed, null));
 
-        List<TaskHistory> history = store.history(List.of(quiet, "task-unknown", logged));
+        List<TaskHistory> history = history(List.of(quiet, "task-unknown", logged));
 
         assertThat(history).extracting(h -> h.task().taskId()).containsExactly(quiet, logged);
         assertThat(history.get(0).logs()).isEmpty();
@@ -73,7 +75,7 @@ class TaskHistoryTest extends WithFixtures {
         assertThat(history.get(1).logs())
                 .allSatisfy(log -> assertThat(log.taskId()).isEqualTo(logged));
         assertThat(history.get(1).logs().getLast().taskStatus()).isEqualTo(Status.Completed);
-        assertThat(store.history(List.of())).isEmpty();
+        assertThat(history(List.of())).isEmpty();
     }
 
     @Test
@@ -93,9 +95,8 @@ class TaskHistoryTest extends WithFixtures {
         }
         long before = store.historyBatches().totals().batches();
 
-        List<Object> answers = Fixtures.atOnce(asked.stream()
-                .<Callable<Object>>map(ids -> () -> store.history(ids))
-                .toList());
+        List<Object> answers = Fixtures.atOnce(
+                asked.stream().<Callable<Object>>map(ids -> () -> history(ids)).toList());
 
         for (int i = 0; i < asked.size(); i++) {
             assertThat(answers.get(i))
@@ -129,5 +130,38 @@ class TaskHistoryTest extends WithFixtures {
         // asked again: now both are remembered, and still only for them
         assertThat(store.visible(stranger, asked)).isEmpty();
         assertThat(store.visible(user, asked)).containsExactlyInAnyOrder(here, elsewhere);
+    }
+
+    @Test
+    void visibleIfRemembered_answersOnlyWhenThisNodeRemembersEveryTask_andThenAsVisibleDoes() {
+        String owner = fx.account();
+        String user = fx.account();
+        String stranger = fx.account();
+        Agent agent = fx.agent(owner);
+        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null))
+                .task()
+                .taskId();
+        String elsewhere = otherNode
+                .create(agent.did(), user, new NewTask("elsewhere", null, null, null, null))
+                .task()
+                .taskId();
+
+        assertThat(store.visibleIfRemembered(user, List.of(here))).contains(Set.of(here));
+        assertThat(store.visibleIfRemembered(owner, List.of(here))).contains(Set.of(here));
+        assertThat(store.visibleIfRemembered(stranger, List.of(here))).contains(Set.of());
+        assertThat(store.visibleIfRemembered(user, List.of(here, elsewhere)))
+                .as("created on another node: a lookup is needed")
+                .isEmpty();
+        assertThat(store.visibleIfRemembered(user, List.of(here, "task-unknown")))
+                .isEmpty();
+
+        assertThat(store.visible(stranger, List.of(here, elsewhere))).isEmpty(); // looked up, so remembered
+        assertThat(store.visibleIfRemembered(user, List.of(here, elsewhere))).contains(Set.of(here, elsewhere));
+        assertThat(store.visibleIfRemembered(stranger, List.of(here, elsewhere)))
+                .contains(Set.of());
+    }
+
+    private List<TaskHistory> history(List<String> taskIds) {
+        return GroupCommit.await(store.history(taskIds, Runnable::run));
     }
 }
