@@ -13,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Socket.IO gateway spoken to in raw frames: the handshake holes of netty-socketio are closed,
@@ -314,6 +316,51 @@ class RealtimeGatewayTest extends HubTestBase {
                     .as("a log never changes the task")
                     .isEqualTo(1);
         }
+    }
+
+    /** Two logs are sent by the thread that read them; forty move to a virtual thread. */
+    @ParameterizedTest
+    @ValueSource(ints = {2, 40})
+    void aJoinsReplay_shortOrLong_arrivesInOrder_beforeTheAnswerToTheSocketsNextEvent(int logs) throws Exception {
+        Account builder = client.account("builder");
+        Account subscriber = client.account("subscriber");
+        String did = client.agent(builder);
+        String taskId = client.task(client.accessToken(subscriber, did), did, "q")
+                .at("/task/task_id")
+                .asText();
+        try (RawSocket agent = RawSocket.open(hub.port());
+                RawSocket user = RawSocket.open(hub.port())) {
+            agent.connect("Bearer " + builder.apiKey());
+            agent.await("_connected");
+            List<String> expected = new ArrayList<>(List.of("_join-tasks_"));
+            for (int i = 0; i < logs; i++) {
+                agent.emit("_task-log", Map.of("task_id", taskId, "message", "line " + i, "level", "info"));
+                expected.add("task-log " + "line " + i);
+            }
+            expected.add("task-updated Pending");
+            agent.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
+            agent.await("_join-tasks_"); // after its logs: a socket's events are handled in order
+
+            user.connect("Bearer " + subscriber.apiKey());
+            user.await("_connected");
+            user.emit("_join-tasks", Map.of("tasks", List.of(taskId)));
+            user.emit("_join-rooms", Map.of());
+            List<String> before = new ArrayList<>();
+            user.await("_join-rooms_", SHORT, before);
+
+            assertThat(before.stream().map(RawSocket.Event::parse).map(RealtimeGatewayTest::summary))
+                    .containsExactlyElementsOf(expected);
+        }
+    }
+
+    /** An event's name, and the message of a log or the status of a task it carries. */
+    private static String summary(RawSocket.Event event) {
+        return switch (event.name()) {
+            case "task-log" -> "task-log " + event.payload().get("message").asText();
+            case "task-updated" ->
+                "task-updated " + event.payload().get("task_status").asText();
+            default -> event.name();
+        };
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.aihub.server.realtime;
 
+import io.aihub.protocol.ApiError;
 import io.aihub.protocol.Paging;
 import io.aihub.protocol.ProtocolEvent;
 import io.aihub.protocol.SocketPayloads.EmitSteps;
@@ -23,9 +24,11 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * What a socket may ask, each answered to that socket only. Joins are limited to what the caller
@@ -35,12 +38,12 @@ final class InboundEvents {
     /** Tasks whose history is read in one statement (and held in memory together) while a join replays. */
     private static final int TASKS_READ_AT_ONCE = 16;
     /**
-     * The most events of a replay that the thread reading it sends itself; a longer replay moves to a
-     * virtual thread, so that the next read does not wait for it.
+     * The most events, and characters of log messages, of a replay that the thread reading it sends
+     * itself; a longer replay moves to a virtual thread, so that the next read does not wait for it.
      */
     private static final int SENT_BY_THE_READER = 16;
 
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    private static final int CHARS_SENT_BY_THE_READER = 16 * 1024;
 
     private final AgentStore agents;
     private final TaskStore tasks;
@@ -91,7 +94,7 @@ final class InboundEvents {
         return new Handling(
                 (session, request) -> {
                     any.accept(session, request);
-                    return DONE;
+                    return done();
                 },
                 false);
     }
@@ -187,9 +190,11 @@ final class InboundEvents {
      * {@code _join-tasks}: joins the rooms of tasks the caller created or owns the agent of, answers
      * {@code _join-tasks_} once, then (unless {@code history} is false) replays each task's latest logs
      * (bounded: {@code TaskLimits}) and one snapshot of its state, after the answer: clients start
-     * listening when they get it. When this node remembers who may see the tasks (it does for those it
-     * created lately, and a subscriber joins the task it has just created), the join and the read's
-     * request need no blocking call; a short replay is sent by the thread that read it.
+     * listening when they get it. When the join names at most 16 tasks and this node remembers who may
+     * see each of them (it does for those it created lately, and a subscriber joins the task it has just
+     * created), the join and the read's request need no blocking call; a short replay is then sent by
+     * the thread that completes the read (the reader's, unless the read was done by the time it was asked
+     * for).
      */
     CompletionStage<Void> joinTasks(SocketSession session, JoinTasks request) {
         String caller = session.caller().address();
@@ -200,7 +205,7 @@ final class InboundEvents {
         if (remembered.isPresent()) {
             return joinTasks(session, request, remembered.get());
         }
-        return CompletableFuture.supplyAsync(() -> tasks.visible(caller, requested), virtualThreads)
+        return onVirtualThread(() -> tasks.visible(caller, requested))
                 .thenCompose(visible -> joinTasks(session, request, visible));
     }
 
@@ -208,7 +213,7 @@ final class InboundEvents {
         List<String> joined =
                 joinEach(session, ProtocolEvent.JOIN_TASKS, "tasks", request.taskIds(), visible, Rooms::task);
         session.send(ProtocolEvent.TASKS_JOINED, new TasksJoined(joined));
-        return request.replayHistory() ? replay(session, joined, 0) : DONE;
+        return request.replayHistory() ? replay(session, joined, 0) : done();
     }
 
     /**
@@ -217,20 +222,42 @@ final class InboundEvents {
      */
     private CompletionStage<Void> replay(SocketSession session, List<String> joined, int from) {
         if (from >= joined.size()) {
-            return DONE;
+            return done();
         }
         List<String> some = joined.subList(from, Math.min(joined.size(), from + TASKS_READ_AT_ONCE));
         return tasks.history(some, virtualThreads).thenCompose(histories -> {
-            if (eventsOf(histories) <= SENT_BY_THE_READER) {
-                return sent(session, histories) ? replay(session, joined, from + some.size()) : DONE;
+            if (isShort(histories)) {
+                return sent(session, histories) ? replay(session, joined, from + some.size()) : done();
             }
-            return CompletableFuture.supplyAsync(() -> sent(session, histories), virtualThreads)
-                    .thenCompose(sent -> sent ? replay(session, joined, from + some.size()) : DONE);
+            return onVirtualThread(() -> sent(session, histories))
+                    .thenCompose(sent -> sent ? replay(session, joined, from + some.size()) : done());
         });
     }
 
-    private static int eventsOf(List<TaskHistory> histories) {
-        return histories.stream().mapToInt(history -> history.logs().size() + 1).sum();
+    /** Whether a replay is short enough for the thread that read it to send it. */
+    private static boolean isShort(List<TaskHistory> histories) {
+        int events = 0;
+        long chars = 0;
+        for (TaskHistory history : histories) {
+            events += history.logs().size() + 1;
+            for (TaskLogRecord log : history.logs()) {
+                chars += log.message() == null ? 0 : log.message().length();
+            }
+        }
+        return events <= SENT_BY_THE_READER && chars <= CHARS_SENT_BY_THE_READER;
+    }
+
+    /** Runs {@code work} on a virtual thread; refused with 503 once the gateway is closing. */
+    private <T> CompletionStage<T> onVirtualThread(Supplier<T> work) {
+        try {
+            return CompletableFuture.supplyAsync(work, virtualThreads);
+        } catch (RejectedExecutionException closing) {
+            return CompletableFuture.failedStage(ApiError.unavailable("the hub is shutting down", closing));
+        }
+    }
+
+    private static CompletionStage<Void> done() {
+        return CompletableFuture.completedStage(null);
     }
 
     /** Sends each task's logs and state; false when the socket was closed instead (it stopped reading). */

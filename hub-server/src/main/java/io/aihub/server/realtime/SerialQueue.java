@@ -10,14 +10,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one socket's work in arrival order, off the network threads (handlers may block on the
- * database), and holds back its sender when too much waits: past {@code limit} tasks waiting it asks
- * {@code reading} to stop reading from the socket, and to read again once half of them have run. So a
- * socket that sends faster than its events are handled queues a bounded amount of work, and the rest
- * waits in its client and in TCP.
+ * Runs one socket's work in arrival order, and holds back its sender when too much waits: past {@code
+ * limit} tasks waiting it asks {@code reading} to stop reading from the socket, and to read again once
+ * half of them have ended. So a socket that sends faster than its events are handled queues a bounded
+ * amount of work, and the rest waits in its client and in TCP.
  *
- * <p>A task may end later than it returns: it returns a stage, and the socket's next task waits for
- * that stage. A task that needs no blocking call to start runs on the network thread: on the thread
+ * <p>Tasks that may block on the database run on the executor (virtual threads), off the network
+ * threads. A task may end later than it returns: it returns a stage, and the socket's next task waits
+ * for that stage. A task that needs no blocking call to start runs on the network thread: on the thread
  * that submits it when nothing of the socket's waits, so that no thread is woken for it.
  */
 final class SerialQueue {
@@ -81,7 +81,10 @@ final class SerialQueue {
         previous.whenComplete((ignored, never) -> {
             try {
                 runOn.execute(() -> run(task, ended));
-            } catch (RejectedExecutionException shuttingDown) { // the gateway is closing: nothing more runs
+            } catch (RuntimeException refused) { // the gateway is closing (rejected): nothing more runs
+                if (!(refused instanceof RejectedExecutionException)) {
+                    LOG.error("socket task could not be started", refused);
+                }
                 ended(ended);
             }
         });
@@ -95,20 +98,27 @@ final class SerialQueue {
             running = CompletableFuture.failedFuture(failure);
         }
         running.whenComplete((ignored, failure) -> {
-            if (failure != null) {
-                LOG.error("socket task failed", failure);
+            try {
+                if (failure != null) {
+                    LOG.error("socket task failed", failure);
+                }
+            } finally {
+                ended(ended);
             }
-            ended(ended);
         });
     }
 
+    /** A task has ended: the socket's next one may run, whatever happens here. */
     private void ended(CompletableFuture<Void> ended) {
-        synchronized (this) {
-            if (--waiting <= limit / 2 && heldBack) {
-                heldBack = false;
-                reading.accept(true);
+        try {
+            synchronized (this) {
+                if (--waiting <= limit / 2 && heldBack) {
+                    heldBack = false;
+                    reading.accept(true);
+                }
             }
+        } finally {
+            ended.complete(null);
         }
-        ended.complete(null);
     }
 }

@@ -46,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SocketGateway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SocketGateway.class);
-    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final Duration AUTH_DEADLINE = Duration.ofSeconds(5);
     /** How often connected sockets' keys are checked again: a revoked key loses its sockets within this. */
     static final Duration KEY_CHECK_EVERY = Duration.ofSeconds(5);
@@ -247,7 +246,7 @@ public final class SocketGateway implements AutoCloseable {
             session.enqueue(
                     () -> {
                         if (!handshake.admit(session)) {
-                            return DONE;
+                            return CompletableFuture.completedStage(null);
                         }
                         CompletionStage<Void> handled;
                         try {

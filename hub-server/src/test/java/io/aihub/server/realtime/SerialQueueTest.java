@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** One socket's work: in order, a task's stage holding up the next, and its sender held back when too much waits. */
@@ -74,7 +76,28 @@ class SerialQueueTest {
     }
 
     @Test
-    void pastTheLimitWaiting_theSocketIsNotRead_untilHalfOfThemHaveRun() {
+    void aTaskTheExecutorRefuses_asWhenTheGatewayCloses_isDropped_andTheNextOneStillGetsItsTurn() {
+        AtomicBoolean refuse = new AtomicBoolean(true);
+        SerialQueue closing = new SerialQueue(
+                task -> {
+                    if (refuse.getAndSet(false)) {
+                        throw new RejectedExecutionException("shut down");
+                    }
+                    hand("executor", task);
+                },
+                network,
+                4,
+                reading::add);
+
+        closing.submit(() -> ran.add("refused"));
+        closing.submit(() -> ran.add("next"));
+
+        runHanded();
+        assertThat(ran).containsExactly("next");
+    }
+
+    @Test
+    void pastTheLimitWaiting_theSocketIsNotRead_untilHalfOfThemHaveEnded() {
         List<CompletableFuture<Void>> stages = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             CompletableFuture<Void> stage = new CompletableFuture<>();

@@ -10,6 +10,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
@@ -158,9 +159,14 @@ public final class GroupCommit<R, A> implements AutoCloseable {
      */
     public CompletionStage<A> submitAsync(R request, Function<R, A> alone, Executor aloneOn) {
         CompletableFuture<A> answer = enqueue(request);
-        return answer == null
-                ? CompletableFuture.supplyAsync(() -> alone.apply(request), aloneOn)
-                : answer.minimalCompletionStage();
+        if (answer != null) {
+            return answer.minimalCompletionStage();
+        }
+        try {
+            return CompletableFuture.supplyAsync(() -> alone.apply(request), aloneOn);
+        } catch (RejectedExecutionException closing) { // the executor is shutting down, and so is the hub
+            return CompletableFuture.failedStage(shuttingDown());
+        }
     }
 
     /** Queues the request: its answer to come (refused at once if closed meanwhile), or null when the queue is full. */

@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -136,6 +137,13 @@ class GroupCommitTest {
                     .hasSize(1);
             ranAlone.getFirst().run();
             assertThat(GroupCommit.await(alone)).isEqualTo(40);
+            CompletionStage<Integer> closing = commit.submitAsync(new Unit(5, unit -> 5), unit -> 50, task -> {
+                throw new RejectedExecutionException("shut down");
+            });
+            assertThat(catchThrowableOfType(ApiError.class, () -> GroupCommit.await(closing))
+                            .kind())
+                    .as("the executor for lone reads shut down: the hub is closing")
+                    .isEqualTo(ApiError.Kind.UNAVAILABLE);
             writer.release();
             assertThat(held.get(5, TimeUnit.SECONDS)).isZero();
             assertThat(waiting.get(1).get(5, TimeUnit.SECONDS)).isEqualTo(2);
