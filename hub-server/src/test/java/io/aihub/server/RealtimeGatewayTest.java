@@ -279,12 +279,11 @@ class RealtimeGatewayTest extends HubTestBase {
 
     @Test
     void joiningATask_answersBeforeReplayingItsLogsAndState_andRelaysNewLogs() throws Exception {
-        Account builder = client.account("builder");
-        Account subscriber = client.account("subscriber");
-        String did = client.agent(builder);
-        String taskId = client.task(client.accessToken(subscriber, did), did, "q")
-                .at("/task/task_id")
-                .asText();
+        SubscribersTask task = subscribersTask();
+        Account builder = task.builder();
+        Account subscriber = task.subscriber();
+        String did = task.did();
+        String taskId = task.taskId();
         try (RawSocket agent = RawSocket.open(hub.port());
                 RawSocket user = RawSocket.open(hub.port())) {
             agent.connect("Bearer " + builder.apiKey());
@@ -322,15 +321,11 @@ class RealtimeGatewayTest extends HubTestBase {
     @ParameterizedTest
     @ValueSource(ints = {2, 40})
     void aJoinsReplay_shortOrLong_arrivesInOrder_beforeTheAnswerToTheSocketsNextEvent(int logs) throws Exception {
-        Account builder = client.account("builder");
-        Account subscriber = client.account("subscriber");
-        String did = client.agent(builder);
-        String taskId = client.task(client.accessToken(subscriber, did), did, "q")
-                .at("/task/task_id")
-                .asText();
+        SubscribersTask task = subscribersTask();
+        String taskId = task.taskId();
         try (RawSocket agent = RawSocket.open(hub.port());
                 RawSocket user = RawSocket.open(hub.port())) {
-            agent.connect("Bearer " + builder.apiKey());
+            agent.connect("Bearer " + task.builder().apiKey());
             agent.await("_connected");
             List<String> expected = new ArrayList<>(List.of("_join-tasks_"));
             for (int i = 0; i < logs; i++) {
@@ -341,7 +336,7 @@ class RealtimeGatewayTest extends HubTestBase {
             agent.emit("_join-tasks", Map.of("tasks", List.of(taskId), "history", false));
             agent.await("_join-tasks_"); // after its logs: a socket's events are handled in order
 
-            user.connect("Bearer " + subscriber.apiKey());
+            user.connect("Bearer " + task.subscriber().apiKey());
             user.await("_connected");
             user.emit("_join-tasks", Map.of("tasks", List.of(taskId)));
             user.emit("_join-rooms", Map.of());
@@ -351,6 +346,19 @@ class RealtimeGatewayTest extends HubTestBase {
             assertThat(before.stream().map(RawSocket.Event::parse).map(RealtimeGatewayTest::summary))
                     .containsExactlyElementsOf(expected);
         }
+    }
+
+    /** A builder's agent, and a task of it that a subscriber created. */
+    private record SubscribersTask(Account builder, Account subscriber, String did, String taskId) {}
+
+    private SubscribersTask subscribersTask() throws Exception {
+        Account builder = client.account("builder");
+        Account subscriber = client.account("subscriber");
+        String did = client.agent(builder);
+        String taskId = client.task(client.accessToken(subscriber, did), did, "q")
+                .at("/task/task_id")
+                .asText();
+        return new SubscribersTask(builder, subscriber, did, taskId);
     }
 
     /** An event's name, and the message of a log or the status of a task it carries. */

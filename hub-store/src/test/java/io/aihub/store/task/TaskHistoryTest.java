@@ -111,43 +111,29 @@ class TaskHistoryTest extends WithFixtures {
 
     @Test
     void visible_letsTheCreatorAndTheAgentsOwnerIn_whetherThisNodeCreatedTheTaskOrNot() {
-        String owner = fx.account();
-        String user = fx.account();
-        String stranger = fx.account();
-        Agent agent = fx.agent(owner);
-        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null))
-                .task()
-                .taskId();
-        String elsewhere = otherNode
-                .create(agent.did(), user, new NewTask("elsewhere", null, null, null, null))
-                .task()
-                .taskId();
+        TwoTasks tasks = twoTasksOfOneAgent();
+        String here = tasks.here();
+        String elsewhere = tasks.elsewhere();
         List<String> asked = List.of(here, elsewhere, "task-unknown");
 
-        assertThat(store.visible(user, asked)).containsExactlyInAnyOrder(here, elsewhere);
-        assertThat(store.visible(owner, asked)).containsExactlyInAnyOrder(here, elsewhere);
-        assertThat(store.visible(stranger, asked)).isEmpty();
+        assertThat(store.visible(tasks.user(), asked)).containsExactlyInAnyOrder(here, elsewhere);
+        assertThat(store.visible(tasks.owner(), asked)).containsExactlyInAnyOrder(here, elsewhere);
+        assertThat(store.visible(tasks.stranger(), asked)).isEmpty();
         // asked again: now both are remembered, and still only for them
-        assertThat(store.visible(stranger, asked)).isEmpty();
-        assertThat(store.visible(user, asked)).containsExactlyInAnyOrder(here, elsewhere);
+        assertThat(store.visible(tasks.stranger(), asked)).isEmpty();
+        assertThat(store.visible(tasks.user(), asked)).containsExactlyInAnyOrder(here, elsewhere);
     }
 
     @Test
     void visibleIfRemembered_answersOnlyWhenThisNodeRemembersEveryTask_andThenAsVisibleDoes() {
-        String owner = fx.account();
-        String user = fx.account();
-        String stranger = fx.account();
-        Agent agent = fx.agent(owner);
-        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null))
-                .task()
-                .taskId();
-        String elsewhere = otherNode
-                .create(agent.did(), user, new NewTask("elsewhere", null, null, null, null))
-                .task()
-                .taskId();
+        TwoTasks tasks = twoTasksOfOneAgent();
+        String user = tasks.user();
+        String stranger = tasks.stranger();
+        String here = tasks.here();
+        String elsewhere = tasks.elsewhere();
 
         assertThat(store.visibleIfRemembered(user, List.of(here))).contains(Set.of(here));
-        assertThat(store.visibleIfRemembered(owner, List.of(here))).contains(Set.of(here));
+        assertThat(store.visibleIfRemembered(tasks.owner(), List.of(here))).contains(Set.of(here));
         assertThat(store.visibleIfRemembered(stranger, List.of(here))).contains(Set.of());
         assertThat(store.visibleIfRemembered(user, List.of(here, elsewhere)))
                 .as("created on another node: a lookup is needed")
@@ -159,6 +145,23 @@ class TaskHistoryTest extends WithFixtures {
         assertThat(store.visibleIfRemembered(user, List.of(here, elsewhere))).contains(Set.of(here, elsewhere));
         assertThat(store.visibleIfRemembered(stranger, List.of(here, elsewhere)))
                 .contains(Set.of());
+    }
+
+    /** An agent's owner, a user who created a task of it on this node ({@code here}) and one on another, and a stranger. */
+    private record TwoTasks(String owner, String user, String stranger, String here, String elsewhere) {}
+
+    private TwoTasks twoTasksOfOneAgent() {
+        String owner = fx.account();
+        String user = fx.account();
+        Agent agent = fx.agent(owner);
+        String here = store.create(agent.did(), user, new NewTask("here", null, null, null, null))
+                .task()
+                .taskId();
+        String elsewhere = otherNode
+                .create(agent.did(), user, new NewTask("elsewhere", null, null, null, null))
+                .task()
+                .taskId();
+        return new TwoTasks(owner, user, fx.account(), here, elsewhere);
     }
 
     private List<TaskHistory> history(List<String> taskIds) {
