@@ -77,7 +77,6 @@ final class InboundEvents {
     record Handling(BiFunction<SocketSession, Record, CompletionStage<Void>> handler, boolean startsOnNetworkThread) {}
 
     /** How an inbound event is handled. */
-    @SuppressWarnings("unchecked")
     Handling handlingOf(ProtocolEvent event) {
         return switch (event) {
             case JOIN_ROOMS -> blocking((BiConsumer<SocketSession, JoinRooms>) this::joinRooms);
